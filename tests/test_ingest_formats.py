@@ -411,3 +411,16 @@ def test_normalise_text():
     assert out == "Line one\nline two\t tab\n\n\u00c9t\u00e9\nlast\nline"
     assert unicodedata.is_normalized("NFC", out)
     assert normalise_text(out) == out
+
+
+def test_html_to_text_for_feed_fragments():
+    from storytrace.ingest.html import html_to_text
+
+    frag = (
+        "<p>First <!-- hidden --> para&nbsp;with <b>bold</b><br>and a break.</p>"
+        "<script>alert('x')</script><style>p{}</style>"
+        "<ul><li>one</li><li>two</li></ul>Loose &amp; tail text"
+    )
+    assert html_to_text(frag) == "First para with bold\nand a break.\n\none\n\ntwo\n\nLoose & tail text"
+    assert html_to_text("no markup at all") == "no markup at all"
+    assert html_to_text("") == ""

@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
 import tempfile
 import unicodedata
@@ -21,7 +22,15 @@ from warcio.warcwriter import WARCWriter
 from storytrace.ingest import KINDS, DecodeError, Rejected, decode_bytes, iter_path, normalise_text
 from storytrace.model import Article
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# STORYTRACE_FUZZ=20 runs every property 20 times as many examples (a longer fuzzing session).
+_SCALE = max(1, int(os.environ.get("STORYTRACE_FUZZ", "1") or 1))
+
+
+def _n(examples: int) -> int:
+    return examples * _SCALE
+
+
+SETTINGS = settings(max_examples=_n(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 EXTENSIONS = [
     ".txt", ".md", "", ".jsonl", ".ndjson", ".json", ".html", ".htm", ".xml", ".rss", ".atom",
@@ -93,7 +102,7 @@ def test_magic_prefixes_with_garbage_never_raise(prefix, data, ext):
 # --------------------------------------------------------------------------- the decoder and the normaliser
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=_n(300), deadline=None)
 @given(st.binary(max_size=2000))
 def test_decoder_returns_text_or_decode_error(data):
     try:
@@ -103,7 +112,7 @@ def test_decoder_returns_text_or_decode_error(data):
     assert isinstance(text, str) and isinstance(enc, str)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=_n(200), deadline=None)
 @given(st.text(max_size=300), st.sampled_from(["utf-8", "utf-16", "utf-16-be", "utf-8-sig"]))
 def test_decoder_round_trips_unicode_with_bom(text, encoding):
     if encoding == "utf-16-be":
@@ -122,7 +131,7 @@ def test_decoder_round_trips_unicode_with_bom(text, encoding):
     assert got == text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=_n(300), deadline=None)
 @given(st.text(max_size=400))
 def test_normalise_text_is_idempotent_and_clean(text):
     out = normalise_text(text)
@@ -292,3 +301,40 @@ def test_warc_truncated_or_corrupted(cut, flip):
     if flip is None and 0 < cut < len(WARC_BLOB):
         kinds = {r.kind for r in rej}
         assert kinds <= {"gzip", "format", "empty"}
+
+
+# --------------------------------------------------------------------------- mutated real fixtures
+
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def _parquet_blob() -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"id": ["a", "b"], "text": ["First row text.", "Second row text."], "published": ["2024-01-01", "x"]}), buf)
+    return buf.getvalue()
+
+
+SAMPLES = {
+    **{p.name: p.read_bytes() for p in sorted(FIX.iterdir()) if p.is_file()},
+    "crawl.warc.gz": WARC_BLOB,
+    "table.parquet": _parquet_blob(),
+    "wire.jsonl.gz": gzip.compress((FIX / "wire.jsonl").read_bytes()),
+}
+
+
+@settings(max_examples=_n(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(SAMPLES)),
+    cut=st.floats(0, 1),
+    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), max_size=6),
+)
+def test_mutated_fixtures_never_raise(name, cut, flips):
+    data = bytearray(SAMPLES[name])
+    data = data[: int(len(data) * cut) or len(data)]
+    for pos, mask in flips:
+        if data:
+            data[min(int(pos * len(data)), len(data) - 1)] ^= mask
+    ingest_bytes(bytes(data), name)

@@ -153,3 +153,16 @@ def test_not_a_warc(tmp_path):
     p.write_text("this is not an archive\n")
     (r,) = list(iter_path(p))
     assert r.kind == "format" and "fake.warc" in r.reason
+
+
+def test_warc_and_parquet_sniffed_without_known_extension(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "crawl").write_bytes(make_warc(gz=False))
+    (tmp_path / "crawl2.gz").write_bytes(gzip.compress(make_warc(gz=False)))
+    pq.write_table(pa.table({"id": ["p1"], "text": ["A Parquet file without its extension."]}), tmp_path / "table.bin")
+    arts, rej = split(iter_path(tmp_path))
+    assert rej == []
+    assert [a.meta["format"] for a in arts] == ["warc", "warc", "warc", "warc", "parquet"]
+    assert arts[-1].id == "p1"

@@ -367,7 +367,8 @@ def test_long_quotation_is_split_inside():
     # its own sentence ends (not at arbitrary whitespace).
     parts = [f"Point {i} of the plan is about the cranes." for i in range(16)]
     text = "The mayor said: “" + " ".join(parts) + "” Then she left."
-    assert texts(text) == ["The mayor said: “" + parts[0], *parts[1:-1], parts[-1] + "”", "Then she left."]
+    expected = ["The mayor said: “" + parts[0], *parts[1:-1], parts[-1] + "”", "Then she left."]
+    assert texts(text) == expected
 
 
 def test_control_characters_and_pysbd_placeholders():

@@ -25,7 +25,7 @@ class TraceResult:
     articles: list[Article]
     stories: list[Story]
     cache: PairCache | None = None
-    extra: dict = field(default_factory=dict)
+    prepared: dict[str, Prepared] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -44,25 +44,24 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 def trace(
     articles: list[Article],
-    prepared: dict[str, Prepared] | None = None,
-    cache: PairCache | None = None,
+    stored_vectors: dict[str, np.ndarray] | None = None,
+    stored_pairs: dict | None = None,
     progress: Progress = _quiet,
     audit: bool = True,
 ) -> TraceResult:
+    """Trace a pile of reports. ``stored_vectors`` / ``stored_pairs`` are what a store kept
+    from earlier runs (sentence vectors per article, alignments per pair), so that only new
+    work is done."""
     articles = sorted(_unique(articles), key=Article.sort_key)
     for a in articles:
         if not a.sentences and a.text:
             segment(a)
-    prepared = dict(prepared or {})
-    missing = [a for a in articles if a.id not in prepared]
-    for start in range(0, len(missing), 256):
-        chunk = missing[start : start + 256]
-        prepared.update(prepare(chunk))
-        progress("embed", min(start + 256, len(missing)), len(missing))
-    if cache is None:
-        cache = PairCache(prepared)
-    else:
-        cache.prepared = prepared
+    prepared: dict[str, Prepared] = {}
+    step = 64
+    for start in range(0, len(articles), step):
+        prepared.update(prepare(articles[start : start + step], stored_vectors))
+        progress("embed", min(start + step, len(articles)), len(articles))
+    cache = PairCache(prepared, stored_pairs)
 
     index = {a.id: k for k, a in enumerate(articles)}
     texts = [a.text for a in articles]
@@ -84,7 +83,7 @@ def trace(
     progress("group", len(articles), len(articles))
 
     stories = _stories(articles, labels, lineage)
-    result = TraceResult(articles=articles, stories=stories, cache=cache)
+    result = TraceResult(articles=articles, stories=stories, cache=cache, prepared=prepared)
     if audit:
         _audit(result)
     return result

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storytrace.index.embed import get_embedder
+from storytrace.index.embed import DIM, get_embedder
 from storytrace.index.features import SentenceFeatures, sentence_features
 from storytrace.model import Article
 
@@ -34,34 +34,54 @@ MIN_MET = 0.4  # a sentence with less than this share of its content words met i
 UNMET = 0.5
 
 
-@dataclass
 class Prepared:
-    """What the aligner needs of an article, computed once."""
+    """What the aligner needs of an article, computed once.
 
-    article: Article
-    vectors: np.ndarray  # (n_sentences, dim), normalised
-    tokens: list[np.ndarray]  # per sentence: (n_tokens, dim), normalised
-    features: list[SentenceFeatures]
+    Sentence vectors are stored with the article; the token vectors are large, so they are
+    computed only when an alignment needs them. Each article is embedded on its own, in a
+    fixed batch order, so its vectors do not depend on what else is traced with it.
+    """
+
+    def __init__(self, article: Article, vectors: np.ndarray, tokens: list[np.ndarray] | None = None):
+        self.article = article
+        self.vectors = vectors
+        self._tokens = tokens
+        self.features: list[SentenceFeatures] = [sentence_features(s.text) for s in article.sentences]
 
     @property
     def id(self) -> str:
         return self.article.id
 
+    @property
+    def tokens(self) -> list[np.ndarray]:
+        if self._tokens is None:
+            self.vectors, self._tokens = embed_article(self.article)
+        return self._tokens
 
-def prepare(articles: list[Article]) -> dict[str, Prepared]:
-    """Embed every sentence of the given (segmented) articles in one batch."""
-    texts = [s.text for a in articles for s in a.sentences]
-    pooled, tokens = get_embedder().encode_with_tokens(texts) if texts else (np.zeros((0, 384), np.float32), [])
-    out, k = {}, 0
+    def drop_tokens(self) -> None:
+        self._tokens = None
+
+
+def embed_article(article: Article) -> tuple[np.ndarray, list[np.ndarray]]:
+    texts = [s.text for s in article.sentences]
+    if not texts:
+        return np.zeros((0, DIM), np.float32), []
+    pooled, tokens = get_embedder().encode_with_tokens(texts)
+    # rounded to what the store keeps, so a fresh trace and a stored one compute alike
+    pooled = pooled.astype(np.float16).astype(np.float32)
+    return pooled, [t.astype(np.float16).astype(np.float32) for t in tokens]
+
+
+def prepare(articles: list[Article], stored_vectors: dict[str, np.ndarray] | None = None) -> dict[str, Prepared]:
+    """Sentence vectors for the given (segmented) articles: from the store, or embedded now."""
+    out = {}
     for a in articles:
-        n = len(a.sentences)
-        out[a.id] = Prepared(
-            article=a,
-            vectors=pooled[k : k + n],
-            tokens=tokens[k : k + n],
-            features=[sentence_features(s.text) for s in a.sentences],
-        )
-        k += n
+        vectors = (stored_vectors or {}).get(a.id)
+        if vectors is not None and len(vectors) == len(a.sentences):
+            out[a.id] = Prepared(a, vectors.astype(np.float32))
+        else:
+            pooled, tokens = embed_article(a)
+            out[a.id] = Prepared(a, pooled, tokens)
     return out
 
 
@@ -97,27 +117,26 @@ def score_matrix(derived: Prepared, source: Prepared) -> np.ndarray:
         return np.zeros((n, m))
     cos = derived.vectors @ source.vectors.T
     words = np.zeros((n, m))
-    d_all = [t for t in derived.tokens if len(t)]
-    s_all = [t for t in source.tokens if len(t)]
-    if d_all and s_all:
-        sims = np.vstack(d_all) @ np.vstack(s_all).T
-        d_bounds = np.cumsum([0] + [len(t) for t in derived.tokens])
-        s_bounds = np.cumsum([0] + [len(t) for t in source.tokens])
-        for j in range(m):
-            if s_bounds[j + 1] == s_bounds[j]:
-                continue
-            best = sims[:, s_bounds[j] : s_bounds[j + 1]].max(axis=1)
-            for i in range(n):
-                if d_bounds[i + 1] > d_bounds[i]:
-                    words[i, j] = best[d_bounds[i] : d_bounds[i + 1]].mean()
+    d_len = np.array([len(t) for t in derived.tokens])
+    s_len = np.array([len(t) for t in source.tokens])
+    if d_len.sum() and s_len.sum():
+        sims = np.vstack([t for t in derived.tokens if len(t)]) @ np.vstack([t for t in source.tokens if len(t)]).T
+        s_cols = np.flatnonzero(s_len)
+        s_starts = np.concatenate([[0], np.cumsum(s_len[s_cols])[:-1]])
+        best = np.maximum.reduceat(sims, s_starts, axis=1)  # (derived tokens, source sentences with tokens)
+        d_rows = np.flatnonzero(d_len)
+        d_starts = np.concatenate([[0], np.cumsum(d_len[d_rows])[:-1]])
+        means = np.add.reduceat(best, d_starts, axis=0) / d_len[d_rows][:, None]
+        words[np.ix_(d_rows, s_cols)] = means
     score = 0.5 * cos + 0.5 * words
     for i, fd in enumerate(derived.features):
         if not (fd.numbers or fd.names):
             continue
         for j, fs in enumerate(source.features):
-            if fd.numbers & fs.numbers:
+            if fd.numbers and not fd.numbers.isdisjoint(fs.numbers):
                 score[i, j] += NUMBER_BONUS
-            score[i, j] += NAME_BONUS * min(len(fd.names & fs.names), 2)
+            if fd.names and fs.names:
+                score[i, j] += NAME_BONUS * min(len(fd.names & fs.names), 2)
     return score
 
 

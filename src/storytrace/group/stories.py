@@ -56,7 +56,7 @@ def group(
         linked.setdefault(a, set()).add(b)
         linked.setdefault(b, set()).add(a)
     for k in order:
-        seen = [p for p in candidates.get(k, ()) | linked.get(k, set()) if label[p] >= 0]
+        seen = [p for p in set(candidates.get(k, ())) | linked.get(k, set()) if label[p] >= 0]
         stories = sorted({label[p] for p in seen})
         best, best_score = -1, join
         for story in stories:

@@ -113,12 +113,14 @@ def iter_feed(src: Source, data: bytes) -> Iterator[Article | Rejected]:
             if not text:
                 yield src.reject("no_text", f"the feed item{label} has no content and no summary", record=i, where=where)
                 continue
-            published = _struct_to_dt(entry.get("published_parsed")) or _struct_to_dt(entry.get("updated_parsed"))
+            # dict.get: FeedParserDict.get maps missing keys (updated <-> published) with a warning
+            pub_parsed = dict.get(entry, "published_parsed")
+            published = _struct_to_dt(pub_parsed) or _struct_to_dt(dict.get(entry, "updated_parsed"))
             meta: dict[str, Any] = {"item": i, "text_from": text_from, "feed_version": version}
-            raw_date = entry.get("published") or entry.get("updated")
+            raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
             if published is None and raw_date:
                 meta["date_unparsed"] = str(raw_date)[:200]
-            if published is not None and not entry.get("published_parsed"):
+            if published is not None and not _struct_to_dt(pub_parsed):
                 meta["date_from"] = "updated"
             author = clean_line(entry.get("author"))
             if author:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 import zlib
 from dataclasses import dataclass
@@ -114,13 +115,15 @@ def address_problem(address: str) -> str | None:
             inner = address_problem(str(embedded))
             if inner:
                 return f"{kind} form of a {inner} address ({embedded})"
+            if ip.ipv4_mapped is not None:
+                return None  # ::ffff:a.b.c.d connects to a.b.c.d, which is public
     checks = (
         ("is_unspecified", "unspecified"),
         ("is_loopback", "loopback"),
         ("is_link_local", "link-local"),
         ("is_multicast", "multicast"),
-        ("is_private", "private"),
         ("is_reserved", "reserved"),
+        ("is_private", "private"),
         ("is_site_local", "site-local"),
     )
     for attr, label in checks:
@@ -265,12 +268,17 @@ def fetch_url(
     max_bytes: int = 10_000_000,
     timeout: float = 20.0,
     user_agent: str = DEFAULT_USER_AGENT,
+    verify: ssl.SSLContext | bool = True,
 ) -> FetchResult:
     """GET a URL with the checks above. Returns the final response whatever its status (a 404 is
-    a result, not an error); raises FetchRefused (policy) or FetchError (network, timeout)."""
+    a result, not an error); raises FetchRefused (policy) or FetchError (network, timeout).
+
+    ``verify`` is passed to httpx (True: certifi's CAs; an ``ssl.SSLContext`` for a private CA;
+    False only for tests). Certificates are checked against the host *name*, not the pinned IP.
+    Name resolution itself (``getaddrinfo``) is not covered by ``timeout``."""
     deadline = time.monotonic() + timeout
     current = url
-    with httpx.Client(follow_redirects=False, trust_env=False, http2=False) as client:
+    with httpx.Client(follow_redirects=False, trust_env=False, http2=False, verify=verify) as client:
         for hop in range(MAX_REDIRECTS + 1):
             target = check_url(current, allow_private=allow_private)
             status, headers, body = _request(client, target, deadline=deadline, max_bytes=max_bytes, user_agent=user_agent)
@@ -380,11 +388,14 @@ def iter_url(
     max_bytes: int = 10_000_000,
     timeout: float = 20.0,
     user_agent: str = DEFAULT_USER_AGENT,
+    verify: ssl.SSLContext | bool = True,
 ) -> Iterator[Article | Rejected]:
     """Fetch a URL and yield its Articles; a refusal or a network error is yielded as a Rejected
     (kind "fetch"), never raised -- the URL counterpart of ``iter_path``."""
     try:
-        result = fetch_url(url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout, user_agent=user_agent)
+        result = fetch_url(
+            url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout, user_agent=user_agent, verify=verify
+        )
     except FetchTooLarge as exc:
         yield Rejected(url, None, f"{url}: {exc}.", "too_large")
         return

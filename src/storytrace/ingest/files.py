@@ -143,8 +143,8 @@ def _read_file(path: Path, display: str, max_bytes: int, mapping: dict | None) -
     except FileNotFoundError:
         yield src.reject("missing", "no such file or folder")
         return
-    except OSError as exc:
-        yield src.reject("missing", f"it cannot be read ({exc.strerror or exc})")
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        yield src.reject("missing", f"it cannot be read ({getattr(exc, 'strerror', None) or exc})")
         return
     if not stat_mod.S_ISREG(st.st_mode):
         yield src.reject("format", "it is not a regular file")
@@ -181,8 +181,12 @@ def iter_bytes(src: Source, ext: str, data: bytes, *, _depth: int = 0) -> Iterat
     if ext.endswith(".gz"):
         yield src.reject("gzip", "its name ends in .gz but it is not gzip-compressed")
         return
-    if ext in PARQUET_EXT:
+    unknown = ext not in KNOWN_EXT
+    if ext in PARQUET_EXT or (unknown and data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC)):
         yield from iter_parquet(src, data)
+        return
+    if unknown and data.startswith(b"WARC/"):  # before the binary check: payloads may hold NULs
+        yield from iter_warc(src, data)
         return
     why = binary_reason(data)
     if why:
@@ -229,8 +233,6 @@ def _sniffed(src: Source, ext: str, data: bytes, text: str) -> Iterator[Article 
     head = text.lstrip("\ufeff \t\r\n")
     if has_seed_header(text.lstrip("\ufeff")):
         yield from read_text_file(src, text)
-    elif head.startswith("WARC/"):
-        yield from iter_warc(src, data)
     elif looks_like_feed(head):
         yield from iter_feed(src, data)
     elif looks_like_html(head):

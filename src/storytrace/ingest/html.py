@@ -17,6 +17,7 @@ Extraction settings, and why:
 
 from __future__ import annotations
 
+import html as html_std
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -169,32 +170,36 @@ def html_to_text(fragment: str) -> str:
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError, TypeError):
-        return normalise_text(re.sub(r"<[^>]*>", " ", fragment))
+        return normalise_text(html_std.unescape(re.sub(r"<[^>]*>", " ", fragment)))
     parts: list[str] = []
-    skipping = 0
-    for event, el in lxml.etree.iterwalk(root, events=("start", "end")):
+
+    def inline(s: str) -> str:
+        return re.sub(r"\s+", " ", s)
+
+    # iterative depth-first walk (no recursion limit on deeply nested markup)
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
         tag = el.tag.lower() if isinstance(el.tag, str) else None
-        if event == "start":
-            if skipping or tag in _SKIP_TAGS or tag is None:
-                skipping += 1
-                continue
-            if tag in _BLOCK_TAGS:
-                parts.append("\n\n")
-            elif tag == "br":
-                parts.append("\n")
-            if el.text:
-                parts.append(el.text if tag == "pre" else re.sub(r"\s+", " ", el.text))
-        else:
-            if skipping:
-                skipping -= 1
-                if skipping == 0 and el.tail:
-                    parts.append(re.sub(r"\s+", " ", el.tail))
-                continue
+        if closing:
             if tag in _BLOCK_TAGS:
                 parts.append("\n\n")
             if el.tail and el is not root:
-                parts.append(re.sub(r"\s+", " ", el.tail))
-    text = "".join(parts)
+                parts.append(inline(el.tail))
+            continue
+        if tag is None or tag in _SKIP_TAGS:  # comments, processing instructions, scripts ...
+            if el.tail and el is not root:
+                parts.append(inline(el.tail))
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n\n")
+        elif tag == "br":
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text if tag == "pre" else inline(el.text))
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(list(el)))
+    text = re.sub(r" {2,}", " ", "".join(parts))
     text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
     return normalise_text(text)
 

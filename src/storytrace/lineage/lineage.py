@@ -172,3 +172,23 @@ def origin_of(members: list[Article], parents: dict[str, list[str]]) -> str | No
     ids = {a.id for a in members}
     roots = [a for a in sorted(members, key=Article.sort_key) if not set(parents.get(a.id, ())) & ids]
     return roots[0].id if roots else (sorted(members, key=Article.sort_key)[0].id if members else None)
+
+
+def trace_pair(derived: Article, source: Article, cache: PairCache) -> tuple[Edge, list[Alignment]]:
+    """One named pair (``compare``): every supported sentence is credited to the source."""
+    matches = cache.get(derived.id, source.id)
+    alignments: list[Alignment] = []
+    credited = [m for m in matches if _supported(m)]
+    for m in matches:
+        if not _supported(m):
+            alignments.append(Alignment(derived.id, m.derived_sentence, None, None, "unsupported", m.score))
+            continue
+        for j in m.source_sentences:
+            alignments.append(Alignment(derived.id, m.derived_sentence, source.id, j, m.relation, m.score))
+    n = max(len(matches), 1)
+    verbatim = sum(m.relation == "verbatim" for m in credited)
+    coverage = len(credited) / n
+    relation = "copy" if credited and verbatim >= COPY_SHARE * len(credited) else ("paraphrase" if coverage >= 0.5 else "partial")
+    score = sum(m.score for m in credited) / len(credited) if credited else 0.0
+    edge = Edge(source=source.id, derived=derived.id, coverage=coverage, relation=relation, sentences=len(credited), score=score)
+    return edge, alignments

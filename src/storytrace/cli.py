@@ -1,0 +1,147 @@
+"""The command line: a thin layer over storytrace.api."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Trace news stories: origin, lineage, what changed.")
+
+DB_HELP = "SQLite store (created if missing)."
+
+
+def _echo_rejected(rejected) -> None:
+    for r in rejected:
+        where = f"{r.input}" + (f" [{r.record}]" if r.record not in (None, "") else "")
+        typer.secho(f"rejected: {where}: {r.reason}", err=True, fg=typer.colors.YELLOW)
+
+
+def _write_outputs(doc: dict, json_path: Optional[Path], md_path: Optional[Path], html_path: Optional[Path] = None) -> None:
+    from storytrace.report import write_json, write_markdown
+
+    if json_path:
+        write_json(doc, json_path)
+    if md_path:
+        write_markdown(doc, md_path)
+    if html_path:
+        from storytrace.report.html import write_html  # noqa: PLC0415
+
+        write_html(doc, html_path)
+
+
+@app.command()
+def trace(
+    paths: list[Path] = typer.Argument(..., help="Files or folders of reports (read recursively)."),
+    db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the trace as JSON (schema: storytrace/schema/trace.schema.json)."),
+    md_out: Optional[Path] = typer.Option(None, "--md", help="Write the trace as Markdown."),
+    html_out: Optional[Path] = typer.Option(None, "--html", help="Write a single-file HTML report."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal summary."),
+) -> None:
+    """Ingest reports into the store and trace every story in it."""
+    from storytrace import api
+    from storytrace.report import print_summary
+    from storytrace.report.terminal import TraceProgress
+
+    with api.Store(db) as store:
+        report = api.ingest(store, [str(p) for p in paths])
+        _echo_rejected(report.rejected)
+        with TraceProgress(store.count()) as progress:
+            result = api.trace_store(store, progress=progress)
+    doc = result.to_dict()
+    _write_outputs(doc, json_out, md_out, html_out)
+    if not quiet:
+        print_summary(doc)
+        typer.echo(f"{len(report.added)} new, {len(report.unchanged)} already stored, {len(report.rejected)} rejected; store: {db}")
+    if report.rejected:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def compare(
+    source: Optional[Path] = typer.Argument(None, help="The earlier report (one file holding one report)."),
+    derived: Optional[Path] = typer.Argument(None, help="The later report."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the comparison as JSON (JSON Lines with --pairs)."),
+    md_out: Optional[Path] = typer.Option(None, "--md", help="Write the comparison as Markdown."),
+    pairs: Optional[Path] = typer.Option(None, "--pairs", help="JSON Lines of pairs {id, source:{id,text,published?}, derived:{...}}."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Align DERIVED to SOURCE sentence by sentence: coverage, alignment, findings, verdict."""
+    from storytrace import api
+    from storytrace.report import print_summary
+
+    if pairs is not None:
+        from storytrace.batch import compare_pairs  # noqa: PLC0415
+
+        failures = compare_pairs(pairs, json_out)
+        raise typer.Exit(code=1 if failures else 0)
+    if source is None or derived is None:
+        typer.secho("compare needs SOURCE and DERIVED, or --pairs FILE", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2)
+    picked = []
+    for path in (source, derived):
+        report = api.IngestReport()
+        articles = api.read_articles([path], report)
+        _echo_rejected(report.rejected)
+        if len(articles) != 1:
+            typer.secho(f"{path}: expected exactly one report, found {len(articles)}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(code=2)
+        picked.append(articles[0])
+    if picked[0].id == picked[1].id:
+        picked[1].id = picked[1].id + " (derived)"
+    result = api.compare(picked[0], picked[1])
+    doc = result.to_dict()
+    _write_outputs(doc, json_out, md_out)
+    if not quiet:
+        print_summary(doc)
+
+
+@app.command()
+def errors(db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP)) -> None:
+    """List the inputs that were rejected, with the reason."""
+    from storytrace.store import Store
+
+    if not db.exists():
+        typer.secho(f"{db}: no such store", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2)
+    with Store(db) as store:
+        rows = store.rejected()
+    for r in rows:
+        where = r["input"] + (f" [{r['record']}]" if r["record"] else "")
+        typer.echo(f"{r['kind']}\t{where}\t{r['reason']}")
+    if not rows:
+        typer.echo("no rejected inputs")
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("storytrace-demo"), "--out", help="Folder for the demo's store and reports."),
+) -> None:
+    """Trace the shipped example corpus (a fictional story) and write its reports."""
+    from importlib import resources
+
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = resources.files("storytrace") / "demo" / "corpus.jsonl"
+    target = out / "corpus.jsonl"
+    target.write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
+    args = [str(target), "--db", str(out / "demo.db"), "--json", str(out / "trace.json"), "--md", str(out / "trace.md")]
+    try:
+        import storytrace.report.html  # noqa: F401, PLC0415
+
+        args += ["--html", str(out / "trace.html")]
+    except ImportError:
+        pass
+    trace.main(args=args, standalone_mode=False) if False else app(["trace", *args], standalone_mode=False)
+    typer.echo(f"demo outputs in {out}/ (trace.json, trace.md)")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from storytrace.store.sqlite import Store
+
+__all__ = ["Store"]
