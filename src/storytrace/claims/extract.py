@@ -48,19 +48,25 @@ _EXCLUDED_PIPES = ("lemmatizer", "attribute_ruler")
 _NLP_CACHE: dict[str, Any] = {}
 
 
-def get_nlp(model: str = MODEL_NAME):
-    """Load the spaCy pipeline once per process (tagger, parser and NER; no lemmatizer)."""
-    nlp = _NLP_CACHE.get(model)
+def get_nlp(model: str = MODEL_NAME, parse: bool = True):
+    """Load the spaCy pipeline once per process (tagger, parser and NER; no lemmatizer).
+
+    ``parse=False`` leaves the dependency parser out too (about 1.3x faster): speakers and
+    attributions then come from a simpler word-order fallback and are found less often.
+    """
+    key = (model, parse)
+    nlp = _NLP_CACHE.get(key)
     if nlp is None:
         import spacy
 
+        exclude = list(_EXCLUDED_PIPES) + ([] if parse else ["parser"])
         try:
-            nlp = spacy.load(model, exclude=list(_EXCLUDED_PIPES))
+            nlp = spacy.load(model, exclude=exclude)
         except OSError:  # installed as a package but not linked under its name
             import importlib
 
-            nlp = importlib.import_module(model).load(exclude=list(_EXCLUDED_PIPES))
-        _NLP_CACHE[model] = nlp
+            nlp = importlib.import_module(model).load(exclude=exclude)
+        _NLP_CACHE[key] = nlp
     return nlp
 
 

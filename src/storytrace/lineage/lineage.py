@@ -6,9 +6,10 @@ rewrites of one source resemble each other, often more than either resembles the
 
 * earliest on ties: an earlier supporter within TIE_MARGIN of the best wins;
 * walk up: when the best supporter B got that very sentence from an earlier report A
-  (B's sentence is itself aligned to A) and A also supports it (a score of at least
-  PARTIAL, within CHAIN_MARGIN of B's), the credit goes to A, unless the sentence is a
-  verbatim copy of B's wording and not of A's. Content B added of its own stays with B, so
+  (B's sentence is itself aligned to A) and A also relates to it (a score of at least
+  PARTIAL, within CHAIN_MARGIN of B's), the credit goes to A if A supports it, and to
+  nobody if A's support is too thin (what is left is wording the siblings share); unless
+  the sentence is a verbatim copy of B's wording and not of A's. Content B added of its own stays with B, so
   a real chain A -> B -> C is still found when C carries something only B has.
 
 A source becomes an edge when it is credited with at least MIN_SENTENCES sentences and
@@ -126,7 +127,7 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
     return Lineage(edges=edges, alignments=alignments, parents=parents)
 
 
-def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache) -> str:
+def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache) -> str | None:
     """``supporters`` align sentence i; ``related`` (a superset) at least score PARTIAL on it."""
     best = max(supporters, key=lambda s: (matches[s][i].score, -order[s]))
     changed = True
@@ -144,17 +145,12 @@ def _credit(i: int, supporters: list[str], related: list[str], matches: dict, or
             copied_wording = best_match.relation == "verbatim" and older_match.relation != "verbatim"
             if gap <= CHAIN_MARGIN and not copied_wording and _carried(best, best_match, older, cache):
                 if older not in supporters:
-                    # the older report is the origin of this content: align to its best sentence
-                    matches[older][i] = _as_partial(older_match)
+                    # B's support is only content B carried from A, and A does not support
+                    # the sentence: what remains is the wording siblings share. Unsupported.
+                    return None
                 best, changed = older, True
                 break
     return best
-
-
-def _as_partial(match: SentenceMatch) -> SentenceMatch:
-    if match.source_sentences:
-        return match
-    return SentenceMatch(match.derived_sentence, list(match.extra_best), "partial", match.score, match.coverage)
 
 
 def _carried(via: str, match: SentenceMatch, older: str, cache: PairCache) -> bool:
