@@ -333,6 +333,8 @@ class _Mention:
     label: str
     sent: int
     value: str = ""
+    subject: bool = False  # the mention is (or names) the subject of its clause
+    gender: str | None = None  # "f" / "m" from an honorific ("Ms", "Mr")
 
 
 @dataclass
@@ -349,6 +351,7 @@ class _Report:
     qualifies: bool  # an attribution even without a direct quote
     head_plural: bool = False
     linked_quote: bool = False
+    rank: int = 0  # how likely it introduces a quotation next to it: 0 best
 
 
 @dataclass
@@ -362,6 +365,7 @@ class _Ctx:
     starts: list[int] = field(default_factory=list)
     role_eqs: list[tuple[int, str, str, set]] = field(default_factory=list)
     quote_starts: list[int] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)  # speaker -> "f" / "m", from honorifics and pronouns
 
     def sent_at(self, pos: int) -> int:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -392,6 +396,9 @@ _PERSON_TITLES = {
     "chancellor", "secretary", "spokesman", "spokeswoman", "spokesperson", "chief", "ambassador",
     "mayor", "sheikh", "emir", "ayatollah", "rabbi", "imam", "father", "brig", "pvt", "cpl",
     "former", "late", "deputy", "foreign", "defense", "defence", "state", "attorney",
+    "magistrate", "detective", "inspector", "constable", "superintendent", "commissioner",
+    "coach", "crown", "prosecutor", "director", "officer", "sheriff", "corporal", "private",
+    "sgt.", "supt", "insp", "det", "hon", "honourable", "honorable", "rt", "mp", "councillor",
 }
 _ALIASES = {
     "us": "United States", "u.s.": "United States", "u.s": "United States",
@@ -482,6 +489,28 @@ def _entity_key(name: str, label: str) -> str:
     return " ".join(key) if key else name.lower()
 
 
+_FEMALE_TITLES = {"ms", "mrs", "miss", "madam", "madame", "lady", "dame", "queen", "princess", "duchess", "sister", "mother"}
+_MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "duke", "brother", "father"}
+
+
+def _is_subject(tok) -> bool:
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    return tok.dep_ == "appos" and tok.head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _honorific_gender(span) -> str | None:
+    doc = span.doc
+    for i in (span.start - 1, span.start - 2, span.start):
+        if 0 <= i < len(doc):
+            w = doc[i].lower_.rstrip(".")
+            if w in _FEMALE_TITLES:
+                return "f"
+            if w in _MALE_TITLES:
+                return "m"
+    return None
+
+
 def _collect_mentions(ctx: _Ctx) -> None:
     starts = [ctx.text[s.start : s.start + 1] for s in ctx.sents if s.end > s.start]
     cased = bool(starts) and sum(1 for c in starts if c.isupper() or c in "“\"‘'(") >= 0.5 * len(starts)
@@ -495,7 +524,9 @@ def _collect_mentions(ctx: _Ctx) -> None:
             start, end, surface = cleaned
             if cased and not re.search(r"[A-Z]", surface):
                 continue  # lower-case "names" in normally capitalised text are NER noise
-            ctx.mentions.append(_Mention(start, end, _norm_space(surface), ent.label_, sent.index))
+            ctx.mentions.append(
+                _Mention(start, end, _norm_space(surface), ent.label_, sent.index, subject=_is_subject(ent.root), gender=_honorific_gender(ent))
+            )
     # surnames of people named in full, where NER missed the short mention ("Biden later said")
     surnames = {}
     for m in ctx.mentions:
@@ -509,7 +540,9 @@ def _collect_mentions(ctx: _Ctx) -> None:
                 if tok.text in surnames and tok.tag_ in ("NNP", "NNPS"):
                     a, b = sent.s(tok), sent.e(tok)
                     if not any(x < b and a < y for x, y in taken):
-                        ctx.mentions.append(_Mention(a, b, tok.text, "PERSON", sent.index))
+                        ctx.mentions.append(
+                            _Mention(a, b, tok.text, "PERSON", sent.index, subject=_is_subject(tok), gender=_honorific_gender(sent.doc[tok.i : tok.i + 1]))
+                        )
                         taken.append((a, b))
         ctx.mentions.sort(key=lambda m: m.start)
     _canonicalize(ctx.mentions)
@@ -635,11 +668,7 @@ def _find_quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tupl
                 open_at = None
         if open_at is not None:
             spans.append((ps + open_at, pe, False))
-        marks = [m.start() for m in re.finditer(r'"', seg)]
-        for i in range(0, len(marks) - 1, 2):
-            spans.append((ps + marks[i], ps + marks[i + 1] + 1, True))
-        if len(marks) % 2 == 1 and re.match(r'"\S', seg[marks[-1]:]):
-            spans.append((ps + marks[-1], pe, False))
+        spans.extend(_pair_straight_quotes(seg, ps, pe))
         # single curly quotes, British style: ‘ opens after a space, ’ closes before a non-letter
         for m in re.finditer(r"(?:^|(?<=[\s(\[—–-]))‘(?=\S)", seg):
             close = re.compile(r"(?<=\S)’(?=[\s.,;:!?)\]—–]|$)").search(seg, m.end() + 1)
@@ -652,6 +681,33 @@ def _find_quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tupl
         if out and sp[0] < out[-1][1]:
             continue
         out.append(sp)
+    return out
+
+
+def _pair_straight_quotes(seg: str, ps: int, pe: int) -> list[tuple[int, int, bool]]:
+    """Pair straight double quotes by the side they stand on: an opening mark follows a space
+    (or the start) and precedes a word, a closing mark follows a word. A mark that can only
+    open while a quotation is open starts a new one, the old one ending just before it."""
+    out: list[tuple[int, int, bool]] = []
+    open_at = None
+    n = len(seg)
+    for m in re.finditer(r'"', seg):
+        i = m.start()
+        before = seg[i - 1] if i > 0 else " "
+        after = seg[i + 1] if i + 1 < n else " "
+        can_open = (before.isspace() or before in "([{—–-/:") and not after.isspace()
+        can_close = not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-'’" or i + 1 == n)
+        if open_at is None:
+            if can_open or not can_close:
+                open_at = i
+        elif can_close or not can_open:
+            out.append((ps + open_at, ps + i + 1, True))
+            open_at = None
+        else:
+            out.append((ps + open_at, ps + i, False))
+            open_at = i
+    if open_at is not None and open_at + 1 < n and not seg[open_at + 1].isspace():
+        out.append((ps + open_at, pe, False))
     return out
 
 
@@ -742,6 +798,17 @@ _ORG_VOICES = {
     "army", "military", "police", "court", "spokesmen", "spokeswomen", "administration",
     "cabinet", "presidency", "mission",
 }
+_NONHUMAN_HEADS = {
+    "newspaper", "paper", "agency", "network", "channel", "station", "report", "reports",
+    "study", "survey", "statement", "website", "site", "outlet", "magazine", "journal",
+    "team", "club", "company", "firm", "group", "committee", "council", "ministry",
+    "department", "government", "police", "army", "military", "court", "office", "hearing",
+    "document", "documents", "letter", "data", "research", "analysis", "investigation",
+    "inquiry", "examination", "examinations", "figures", "poll", "organization",
+    "organisation", "administration", "embassy", "campaign", "party", "union", "board",
+    "authority", "authorities", "service", "media", "press", "broadcaster", "tv", "radio",
+    "post", "blog", "account", "video", "footage", "book", "article", "story", "memo",
+}
 _PRONOUNS = {"he", "she", "they", "it", "i", "we", "you"}
 
 
@@ -782,6 +849,17 @@ def _phrase_tokens(sent: _Sent, head, ctx: _Ctx) -> tuple[list, list, list]:
     return core, appos, full
 
 
+def _proper_name(toks: list) -> str | None:
+    """A person's name written as capitalised words after optional titles ("Dr Urho Kujala")."""
+    toks = [t for t in toks if not t.is_punct]
+    while len(toks) > 1 and toks[0].lower_.rstrip(".") in _PERSON_TITLES:
+        toks = toks[1:]
+    if 1 <= len(toks) <= 4 and all(t.tag_ == "NNP" and t.text[:1].isupper() and t.text.isalpha() for t in toks):
+        if len(toks) >= 2 or toks[0].i > 0 and toks[0].doc[toks[0].i - 1].lower_.rstrip(".") in _PERSON_TITLES:
+            return " ".join(t.text for t in toks)
+    return None
+
+
 def _lower_det(phrase: str) -> str:
     m = re.match(r"^(The|A|An|This|That|These|Those)\b", phrase)
     if m:
@@ -817,6 +895,12 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
     elif appos_persons:
         p = appos_persons[0]
         info.update(speaker=p.value, speaker_kind="named", named=True, person=p.value, role=_lower_det(phrase))
+    elif appos and _proper_name(appos):
+        name = _proper_name(appos)
+        info.update(speaker=name, speaker_kind="named", named=True, person=name, role=_lower_det(phrase))
+    elif core and core[0].lower_.rstrip(".") in _PERSON_TITLES and _proper_name(core):
+        name = _proper_name(core)
+        info.update(speaker=name, speaker_kind="named", named=True, person=name, role=core[0].text)
     elif head.tag_ in ("PRP",) or head.lower_ in _PRONOUNS:
         info.update(speaker=head.lower_, speaker_kind="pronoun", named=False)
     elif any(m.start <= head_pos < m.end for m in orgs):
@@ -935,7 +1019,7 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
                 core, appos, full = _phrase_tokens(sent, pobj, ctx)
             info = _describe_source(ctx, sent, pobj, core, appos, full)
             reports.append(
-                _Report(sent.index, pos, "according to", sent.s(core[0]), sent.e(core[-1]), info["phrase"], info, True, info["_head_plural"])
+                _Report(sent.index, pos, "according to", sent.s(core[0]), sent.e(core[-1]), info["phrase"], info, True, info["_head_plural"], rank=1)
             )
             continue
         if not tok.tag_.startswith("VB"):
@@ -968,8 +1052,11 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
         else:
             core, appos, full = _fallback_phrase(doc, subj), [], _fallback_phrase(doc, subj)
         info = _describe_source(ctx, sent, subj, core, appos, full)
+        rank = 0 if lemma in _SAY_LIKE or lemma in _QUOTE_ONLY_VERBS else 1
+        if tok.dep_ in ("relcl", "acl"):
+            rank = 2  # "..., who believes ...": rarely the verb that introduces the quote
         reports.append(
-            _Report(sent.index, pos, lemma, sent.s(core[0]), sent.e(core[-1]), info["phrase"], info, qualifies, info["_head_plural"])
+            _Report(sent.index, pos, lemma, sent.s(core[0]), sent.e(core[-1]), info["phrase"], info, qualifies, info["_head_plural"], rank=rank)
         )
     return reports
 
@@ -1059,23 +1146,48 @@ def _resolve_role(ctx: _Ctx, info: dict, pos: int) -> None:
 
 
 def _resolve_pronoun(ctx: _Ctx, info: dict, pos: int, earlier: list[_Report]) -> None:
-    if info.get("speaker_kind") != "pronoun" or info.get("speaker") not in ("he", "she"):
+    """Resolve "he" / "she" to the person it most likely refers to.
+
+    Candidates are the people named before the pronoun and the earlier singular speakers;
+    subjects (and speakers) of the last few sentences are preferred over people named in
+    other positions ("Gupta agrees with Putnam. ... he said" -> Gupta), and a person known to
+    be of the other gender (an honorific, an earlier pronoun) is passed over.
+    """
+    pronoun = info.get("speaker")
+    if info.get("speaker_kind") != "pronoun" or pronoun not in ("he", "she"):
         return
-    best_pos = -1
-    best: dict | None = None
+    want = "f" if pronoun == "she" else "m"
+    here = ctx.sent_at(pos)
+    cands: list[tuple[int, bool, dict, str | None]] = []  # (position, subject, info, key)
     for m in ctx.mentions:
-        if m.label == "PERSON" and m.end <= pos and m.start > best_pos:
-            best_pos, best = m.start, {"speaker": m.value, "speaker_kind": "named", "named": True, "person": m.value}
+        if m.label == "PERSON" and m.end <= pos:
+            cands.append((m.start, m.subject, {"speaker": m.value, "speaker_kind": "named", "named": True, "person": m.value}, m.value))
     for r in earlier:
-        if r.start < pos and r.start > best_pos and r.info.get("speaker_kind") in ("named", "role") and not r.info.get("_head_plural"):
+        if r.start < pos and r.info.get("speaker_kind") in ("named", "role") and not r.info.get("_head_plural"):
             if r.info.get("speaker_kind") == "named" and not r.info.get("person"):
                 continue  # an organisation is not "he" or "she"
-            best_pos = r.start
-            best = {k: r.info[k] for k in ("speaker", "speaker_kind", "named", "anonymous", "vague", "person", "role", "org") if k in r.info}
-    if best is not None:
-        pronoun = info["speaker"]
-        info.update(best)
-        info["resolved_from"] = pronoun
+            if r.info.get("speaker_kind") == "role" and (r.info.get("_head") in _NONHUMAN_HEADS or r.verb == "according to"):
+                continue  # "the newspaper", "a statement"
+            keep = {k: r.info[k] for k in ("speaker", "speaker_kind", "named", "anonymous", "vague", "person", "role", "org") if k in r.info}
+            cands.append((r.start, True, keep, r.info.get("speaker")))
+    if not cands:
+        return
+
+    def compatible(key: str | None) -> bool:
+        g = ctx.genders.get(key) if key else None
+        return g is None or g == want
+
+    cands.sort(key=lambda c: c[0], reverse=True)
+    recent = [c for c in cands if here - ctx.sent_at(c[0]) <= 3]
+    best = next((c for c in recent if c[1] and compatible(c[3])), None)
+    if best is None:
+        best = next((c for c in cands if compatible(c[3])), None)
+    if best is None:
+        return
+    info.update(best[2])
+    info["resolved_from"] = pronoun
+    if best[3]:
+        ctx.genders.setdefault(best[3], want)
 
 
 # ======================================================================================
@@ -1945,6 +2057,9 @@ def _extract_from_docs(article: Article, docs: list[Any]) -> list[Claim]:
     ctx.quotes = _find_quote_spans(text, _paragraph_spans(ctx))
     ctx.quote_starts = [q[0] for q in ctx.quotes]
     _collect_mentions(ctx)
+    for m in ctx.mentions:
+        if m.gender and m.label == "PERSON":
+            ctx.genders.setdefault(m.value, m.gender)
     _collect_role_equations(ctx)
 
     claims: list[Claim] = []
@@ -1992,6 +2107,7 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
                 and "\n" not in between
                 and not re.search(r"[.!?]\s*$", text[prev[0] : prev[1]].rstrip("”\"’ "))
                 and _INTERRUPT_VERB_RE.search(between)
+                and between.strip().endswith(",")
                 and (re.match(r"^\s*,", between) is not None or text[prev[0] : prev[1]].rstrip("”\"’ ").endswith(","))
             ):
                 groups[-1].append(q)
@@ -2016,7 +2132,7 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
         if cands:
             def dist(r: _Report) -> tuple[int, int]:
                 d = 0 if qs <= r.pos <= qe else (qs - r.pos if r.pos < qs else r.pos - qe)
-                return (0 if r.verb != "according to" else 1, d)
+                return (r.rank, d)
 
             chosen = min(cands, key=dist)
         else:

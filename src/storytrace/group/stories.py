@@ -18,9 +18,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storytrace.model import Article
 
-JOIN = 0.3
+JOIN = 0.25
 RECENT = 30  # members of a story that a newcomer is compared with
-VECTOR_WEIGHT = 0.3
+VECTOR_WEIGHT = 0.0  # document vectors merged same-domain stories on the development piles
 
 
 class Similarity:
@@ -45,9 +45,10 @@ def group(
     similarity: Similarity,
     candidates: dict[int, set[int]],
     links: set[tuple[int, int]],
-    join: float = JOIN,
+    join: float | None = None,
 ) -> list[int]:
     """Story label per article (articles in the order given; labels numbered by first member)."""
+    join = JOIN if join is None else join
     order = sorted(range(len(articles)), key=lambda k: articles[k].sort_key())
     label = [-1] * len(articles)
     members: list[list[int]] = []
