@@ -200,6 +200,16 @@ def test_quantity_skips_years_times_dates_and_names(run):
     assert values == [12.0]
 
 
+def test_quantity_ratio_and_glued_scale(run):
+    art = run("More than nine in ten families and 3 out of 4 voters backed it; nearly 1million households gained.")
+    q = kind(art, "quantity")
+    r = one(q, value=90.0)
+    assert (r.attrs["unit"], r.attrs["modifier"], r.attrs["ratio"]) == ("%", "more_than", [9.0, 10.0])
+    assert one(q, value=75.0).attrs["expression"] == "3 out of 4"
+    assert one(q, value=1_000_000.0).attrs["unit"] == "households"
+    assert not [c for c in q if c.value in (9.0, 10.0, 3.0, 4.0)]
+
+
 # --------------------------------------------------------------------------- entities
 
 
@@ -322,6 +332,45 @@ def test_quote_without_attribution_has_no_speaker(run):
     art = run("The talks collapsed.\n\n“Nobody expected the negotiations to end this way.”")
     q = one(kind(art, "quote"))
     assert q.attrs["speaker"] is None and q.attrs["speaker_kind"] == "none"
+
+
+def test_pronoun_prefers_recent_subject_over_object(run):
+    art = run(
+        "Claire Putnam spoke first. CNN's chief medical correspondent, Dr. Sanjay Gupta, agrees with "
+        'Putnam. "Perceptions of weight are a big part of the problem," he said.'
+    )
+    assert one(kind(art, "quote")).attrs["speaker"] == "Sanjay Gupta"
+
+
+def test_pronoun_skips_person_of_other_gender(run):
+    art = run('Mr Brown spoke to Ms Loury in court. "The evidence is overwhelming in this case," she said.')
+    q = one(kind(art, "quote"))
+    assert q.attrs["speaker"] == "Loury" and q.attrs["speaker_resolved_from"] == "she"
+
+
+def test_speaker_from_appositive_name_and_bare_surname(run):
+    art = run(
+        "The changes may have health implications, said the study's author, Dr Urho Kujala, of the "
+        'University of Jyvaskyla. "You want to be sensitive to that patient," Putnam told me. '
+        '"You don\'t want to nag the patient at all."'
+    )
+    att = one(kind(art, "attribution"), verb="say")
+    assert att.value == "Urho Kujala" and att.attrs["role"] == "the study's author"
+    quotes = kind(art, "quote")
+    assert [q.attrs["speaker"] for q in quotes] == ["Putnam", "Putnam"]
+    assert [q.attrs["speaker_source"] for q in quotes] == ["same_sentence", "continuation"]
+    assert quotes[0].value == "You want to be sensitive to that patient"
+
+
+def test_speakers_without_dependency_parse():
+    fast = get_nlp(parse=False)
+    assert "parser" not in fast.pipe_names
+    art = Article(id="f", text='"We will rebuild every single home," Mayor John Smith said on Friday.', published=_pub("2023-10-30"))
+    art.sentences = _split(art.text)
+    extract_claims(art, nlp=fast)
+    q = one(kind(art, "quote"))
+    assert q.attrs["speaker"] == "John Smith"
+    assert one(kind(art, "date")).value == "2023-10-27"
 
 
 # --------------------------------------------------------------------------- attributions
@@ -451,6 +500,14 @@ def test_durations_are_not_dates(run):
     assert [c.text for c in dates] == ["three days ago"]
     assert dates[0].value == "2023-10-27"
     assert sorted(c.value for c in kind(art, "duration")) == ["P2W", "P3D"]
+
+
+def test_seasons_and_frequencies(run):
+    art = run("In the 2010-11 season he scored 20 goals; every year he returns, and he trains daily.", "2015-04-20")
+    d = kind(art, "date")
+    season = one(d)
+    assert season.value == "2010/2011" and season.attrs["granularity"] == "year"
+    assert season.attrs["start"] == "2010-01-01" and season.attrs["end"] == "2011-12-31"
 
 
 def test_dates_without_publication_date(run):

@@ -27,8 +27,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Iterable
 
 from storytrace.model import Article, Claim, Sentence
@@ -819,7 +819,7 @@ def _phrase_tokens(sent: _Sent, head, ctx: _Ctx) -> tuple[list, list, list]:
     removed: set[int] = set()
     appos: list = []
     for tok in head.subtree:
-        if tok is head or tok.i in removed:
+        if tok.i == head.i or tok.i in removed:
             continue
         drop = tok.dep_ in cut_deps or (tok.dep_ == "punct" and tok.text in ",;:()[]—–")
         if tok.dep_ == "acl" and tok.i > 0 and doc[tok.i - 1].text == ",":
@@ -827,7 +827,7 @@ def _phrase_tokens(sent: _Sent, head, ctx: _Ctx) -> tuple[list, list, list]:
         if drop:
             sub = [t.i for t in tok.subtree]
             removed.update(sub)
-            if tok.dep_ == "appos" and tok.head is head:
+            if tok.dep_ == "appos" and tok.head.i == head.i:
                 appos = [doc[i] for i in sorted(sub) if not doc[i].is_punct]
     kept = {t.i for t in head.subtree} - removed
     kept = {i for i in kept if not ctx.in_quote(sent.s(doc[i])) and doc[i].text not in "“”\"‘’"}
@@ -906,6 +906,9 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
     elif any(m.start <= head_pos < m.end for m in orgs):
         m = next(m for m in orgs if m.start <= head_pos < m.end)
         info.update(speaker=m.value, speaker_kind="named", named=True, org=m.value)
+    elif len(core) == 1 and head.tag_ == "NNP" and head.text[:1].isupper() and head.text[1:].islower() and head.text.isalpha() and head.i > 0:
+        # a capitalised single name NER missed ("..., Putnam told me")
+        info.update(speaker=head.text, speaker_kind="named", named=True)
     elif len(core) >= 2 and all(t.tag_ in ("NNP", "NNPS") or (t.lower_ in _NAME_STOP and 0 < k < len(core) - 1) for k, t in enumerate(core)):
         # a capitalised name NER missed ("Human Rights Watch said")
         info.update(speaker=phrase, speaker_kind="named", named=True, org=phrase)
@@ -939,6 +942,10 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
     else:
         info["anonymous"] = False
         info["vague"] = False
+    if info.get("person") and "org" not in info:
+        org = next((m.value for m in orgs_proper if m.value != info["person"]), None)
+        if org:
+            info["org"] = org
     info["_head_plural"] = head_plural
     info["_definite"] = bool(re.match(r"^(the|this|that)\b", phrase, re.I)) or not re.match(r"^(a|an|one|some|several|two|three|many)\b", phrase, re.I)
     info["_head"] = head.lower_
@@ -960,7 +967,7 @@ def _subject_of(verb):
         if c.dep_ in ("nsubj",):
             return c
     # shared subject: "She laughed and said", "..., emphasizing that ..."
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         for c in verb.head.children:
             if c.dep_ == "nsubj":
                 return c
@@ -1236,7 +1243,7 @@ def _hedge_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
 # ======================================================================================
 
 _QUANT_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
-_SCALE_ABBR_RE = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:k|m|mn|mln|bn|b|bln|tn|trn)$", re.I)
+_SCALE_ABBR_RE = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:k|m|mn|mln|bn|b|bln|tn|trn|thousand|million|billion|trillion)$", re.I)
 _ONE_IDIOMS = {"go", "point", "way", "time", "day", "hand", "another", "thing", "side", "stage", "moment", "piece", "voice"}
 _TIME_AFTER = {"a.m.", "p.m.", "am", "pm", "a.m", "p.m", "gmt", "utc", "o'clock", "hrs", "est", "edt", "bst", "cet"}
 
@@ -1321,6 +1328,9 @@ _COLLECTIVE_RE = re.compile(r"\b(?:" + "|".join(sorted(_COLLECTIVE_NOUNS)) + r")
 _ANY_NUMBER_RE = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.I)
 
 
+_RATIO_HINT_RE = re.compile(r"\b\w+\s+(?:in|out of)\s+(?:two|three|four|five|ten|twenty|fifty|a hundred|one hundred|a thousand|\d+)\b", re.I)
+
+
 def _quantity_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
     doc = sent.doc
     out: list[Claim] = []
@@ -1354,11 +1364,42 @@ def _quantity_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
         else:
             i += 1
 
+    # 1b. ratios: "nine in ten", "3 out of 4"
+    if _RATIO_HINT_RE.search(stext):
+        i = 0
+        while i < len(doc):
+            if i not in used and _numberish(doc, i) and ent_tok.get(i) not in ("DATE", "TIME", "ORDINAL", "MONEY", "PERCENT"):
+                j = _num_run_end(doc, i)
+                k = j
+                if k < len(doc) and doc[k].lower_ == "in":
+                    k += 1
+                elif k + 2 < len(doc) and doc[k].lower_ == "out" and doc[k + 1].lower_ == "of":
+                    k += 2
+                else:
+                    i = max(j, i + 1)
+                    continue
+                if k < len(doc) and _numberish(doc, k):
+                    e = _num_run_end(doc, k)
+                    a, _ = _parse_number(doc[i:j].text)
+                    b, _ = _parse_number(doc[k:e].text)
+                    if a is not None and b and 0 < a <= b and b in (2.0, 3.0, 4.0, 5.0, 10.0, 100.0, 1000.0, 20.0, 50.0):
+                        claim = _build_quantity(ctx, sent, list(doc[i:j]), "PERCENT", used, value=round(100.0 * a / b, 4), expr_end=e, num_end=e)
+                        if claim is not None:
+                            claim.attrs["unit"] = "%"
+                            claim.attrs["expression"] = _norm_space(doc[i:e].text)
+                            claim.attrs["ratio"] = [a, b]
+                            out.append(claim)
+                            used.update(range(i, e))
+                        i = e
+                        continue
+                i = max(j, i + 1)
+            else:
+                i += 1
+
     # 2. spaCy's quantity entities
     for ent in doc.ents:
         if ent.label_ not in _QUANT_LABELS or any(t.i in used for t in ent):
             continue
-        toks = list(ent)
         # "$2bn": NER may leave the currency sign or the scale out of the span
         s = ent.start
         while s - 1 >= 0 and (doc[s - 1].text in _CURRENCY_SYMBOLS or doc[s - 1].tag_ == "$") and s - 1 not in used:
@@ -1648,8 +1689,17 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
     t = _norm_space(raw.lower().replace("’", "'").replace("–", "-"))
     t = t.strip(" ,.;:")
     t = re.sub(r"'s$", "", t)
-    if not t or _AGE_RE.search(t) or t in _FREQUENCY:
+    if not t or _AGE_RE.search(t) or t in _FREQUENCY or re.match(r"(?:every|each|per)\b|once a\b|twice a\b", t):
         return None
+    t = re.sub(r"\s+(?:ago )?today$", lambda m: " ago" if "ago" in m.group(0) else "", t) if re.search(r"\bago today$", t) else t
+    # sports seasons, fiscal years, spans of years: "2010-11", "2006/07", "2009-2013"
+    m = re.fullmatch(r"(?:the\s+)?((?:1[5-9]|20)\d\d)\s*[-/–]\s*(\d{2}|(?:1[5-9]|20)\d\d)(?:\s+season)?", t)
+    if m:
+        y0 = int(m.group(1))
+        y1 = int(m.group(2)) if len(m.group(2)) == 4 else (y0 // 100) * 100 + int(m.group(2))
+        if y1 < y0:
+            y1 += 100
+        return _span_result(date(y0, 1, 1), date(y1, 12, 31), "year", f"{y0:04d}/{y1:04d}", False, t)
     t = re.sub(r"^(?:on|in|at|by|since|until|till|from|during|over|as of|before|after|through|throughout|for|of|into)\s+", "", t)
     part = None
     pm = re.match(r"^(early|late|earlier|later|mid|the middle of|the end of|the start of|the beginning of|the first half of|the second half of)[\s-]+(?:on\s+|in\s+)?", t)
@@ -1808,6 +1858,8 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
             n, v = _parse_number(m.group("n"))
             vague = v or n is None
         elif not unit.endswith("s"):
+            if not re.match(r"(?:the\s+)?(?:past|last|previous|next|coming|first|final|following|whole|entire|full|another)\b", t):
+                return _unresolved(t, unit if unit in ("week", "month", "year") else "day", **extra)  # "the week"
             n, vague = 1.0, False
         return _duration(t, n, unit, vague)
 
@@ -1877,7 +1929,7 @@ def _future_context(tok) -> bool:
             finite = t.tag_ in ("VBD", "VBZ", "VBP") or (t.tag_ in ("VBN", "VBG") and auxes)
             if finite:
                 return False
-        if t.head is t:
+        if t.head.i == t.i:
             break
         t = t.head
     return False

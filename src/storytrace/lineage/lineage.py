@@ -12,8 +12,11 @@ rewrites of one source resemble each other, often more than either resembles the
   the sentence is a verbatim copy of B's wording and not of A's. Content B added of its own stays with B, so
   a real chain A -> B -> C is still found when C carries something only B has.
 
-A source becomes an edge when it is credited with at least MIN_SENTENCES sentences and
-MIN_COVERAGE of the derived report. Publication dates order the candidates: a report
+A source becomes an edge when it is credited with at least MIN_SENTENCES sentences (or
+all of a shorter report) and MIN_COVERAGE of the derived report. The walk up is also
+made per report: a parent B whose own parent A supports MIN_COVERAGE of the report, and
+which is credited with fewer than MIN_SENTENCES sentences of content A does not have,
+gives way to A (after the baseline lesson in ../shared/notes/BASELINES.md). Publication dates order the candidates: a report
 never derives from a later one, and undated reports take part in no edge.
 """
 
@@ -74,10 +77,10 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
     alignments: list[Alignment] = []
     parents: dict[str, list[str]] = {}
     for derived in sorted(articles, key=Article.sort_key):
-        sources = sorted(
-            (by_id[s] for s in candidates.get(derived.id, ()) if s in by_id and may_derive(derived, by_id[s])),
-            key=Article.sort_key,
-        )
+        near = {s for s in candidates.get(derived.id, ()) if s in by_id}
+        # the parents of a candidate are candidates too: the walk up needs them
+        near |= {p for s in list(near) for p in parents.get(s, ()) if p in by_id}
+        sources = sorted((by_id[s] for s in near if may_derive(derived, by_id[s])), key=Article.sort_key)
         if not sources or not derived.sentences:
             continue
         matches = {s.id: cache.get(derived.id, s.id) for s in sources}
@@ -90,10 +93,26 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
                 credit.append(_credit(i, supporters, related, matches, order, cache))
             else:
                 credit.append(None)
-        # a source credited with too little is no edge; its sentences go to an edge source or to none
-        counts = {sid: credit.count(sid) for sid in set(credit) if sid}
         n = len(derived.sentences)
-        edge_sources = {sid for sid, c in counts.items() if c >= MIN_SENTENCES and c / n >= MIN_COVERAGE}
+        need = min(MIN_SENTENCES, n)
+        edge_sources = _edge_sources(credit, n, need)
+        # walk up at report level: a parent B whose own parent A explains this report too,
+        # and which adds too little of its own, gives way to A
+        for b in sorted(edge_sources, key=lambda x: -order[x]):
+            for a in parents.get(b, ()):
+                if a not in matches or a in edge_sources:
+                    continue
+                direct = sum(_supported(m) for m in matches[a]) / n
+                back = cache.get(b, a)
+                own = sum(
+                    1
+                    for i, c in enumerate(credit)
+                    if c == b and not any(_supported(back[j]) for j in matches[b][i].source_sentences if j < len(back))
+                )
+                if direct >= MIN_COVERAGE and own < need:
+                    credit = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
+                    break
+        edge_sources = _edge_sources(credit, n, need)
         for i, sid in enumerate(credit):
             if sid is not None and sid not in edge_sources:
                 alternatives = [s for s in edge_sources if _supported(matches[s][i])]
@@ -125,6 +144,14 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
             for j in m.source_sentences:
                 alignments.append(Alignment(derived.id, i, sid, j, m.relation, m.score))
     return Lineage(edges=edges, alignments=alignments, parents=parents)
+
+
+def _edge_sources(credit: list[str | None], n: int, need: int) -> set[str]:
+    counts: dict[str, int] = {}
+    for c in credit:
+        if c is not None:
+            counts[c] = counts.get(c, 0) + 1
+    return {sid for sid, c in counts.items() if c >= need and c / n >= MIN_COVERAGE}
 
 
 def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache) -> str | None:
