@@ -12,6 +12,10 @@ For every sentence of an :class:`~storytrace.model.Article` this module finds
 * ``hedge``     -- "it is believed", "reportedly", "may have", ...;
 * ``date`` / ``duration`` -- date expressions resolved against the report's own
   publication date ("Friday" in a report of Monday 2023-10-30 -> "2023-10-27").
+  A date's value is an ISO 8601 string at its granularity: "2023-10-27" (day, and the
+  Saturday of a weekend), "2023-W43" (week), "2023-10" (month), "2023" (year),
+  "2010/2011" (a span of years); ``attrs.start`` / ``attrs.end`` give the first and last
+  day as ISO dates. A duration's value is an ISO 8601 duration ("P3D", "P2W", "PT24H").
 
 Every claim carries character offsets into ``article.text`` and the index of its sentence.
 
@@ -1977,7 +1981,8 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
         merged.append(sp)
     out: list[Claim] = []
     for a, b in merged:
-        while b < len(doc) and doc[b].lower_ in _PARTS_OF_DAY and b == a + 1 or (b < len(doc) and doc[b].lower_ in _PARTS_OF_DAY and doc[b - 1].lower_ in _WEEKDAYS):
+        # "Friday evening", "yesterday morning"
+        if b < len(doc) and doc[b].lower_ in _PARTS_OF_DAY and doc[b - 1].lower_ in _WEEKDAYS.keys() | {"yesterday", "tomorrow", "today"}:
             b += 1
         # extend left over "on", "early on", "late on"
         if a - 1 >= 0 and doc[a - 1].lower_ == "on":
