@@ -131,7 +131,7 @@ class Article:
             "url": self.url,
             "title": self.title,
             "sentences": [s.to_dict() for s in self.sentences],
-        }
+        } | ({"profile": self.meta["profile"]} if "profile" in self.meta else {})
 
 
 @dataclass

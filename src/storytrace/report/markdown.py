@@ -133,6 +133,7 @@ def _story(story: dict, texts: Texts) -> list[str]:
         rows.append([_date(a), code(member, table=True), escape(a.get("outlet")), escape(a.get("title")), role.get(member, "related")])
     lines.extend(_table(["Date", "Report", "Outlet", "Title", "Role"], rows))
     lines.append("")
+    lines.extend(_profiles(members, texts))
 
     edges = story.get("edges") or []
     lines.append("### Derivation edges")
@@ -184,6 +185,36 @@ def _story(story: dict, texts: Texts) -> list[str]:
             lines.append("")
         lines.extend(_findings([f for f in findings if f.get("derived") == derived], texts))
     return lines
+
+
+def _items(values: Any, key: str = "text") -> list[str]:
+    out = []
+    for v in values or []:
+        out.append(str(v.get(key) or "") if isinstance(v, dict) else str(v))
+    return [v for v in out if v]
+
+
+def _profiles(members: list[str], texts: Texts) -> list[str]:
+    """Who each report quotes and cites: the sourcing profile the audit attaches."""
+    rows = []
+    for member in members:
+        p = (texts.articles.get(member) or {}).get("profile")
+        if not isinstance(p, dict):
+            continue
+        quotes = p.get("direct_quotes") or []
+        speakers = sorted({str(q.get("speaker")) for q in quotes if isinstance(q, dict) and q.get("speaker")})
+        quoted = f"{len(quotes)}" + (f" ({escape(', '.join(speakers), 120)})" if speakers else "")
+        rows.append([
+            code(member, table=True),
+            quoted,
+            escape(", ".join(_items(p.get("named_sources"))), 120) or "—",
+            escape(", ".join(_items(p.get("anonymous_sources"))), 120) or "—",
+            escape(", ".join(_items(p.get("vague_attributions"))), 120) or "—",
+            escape(", ".join(_items(p.get("hedges"))), 120) or "—",
+        ])
+    if not rows:
+        return []
+    return ["### Sourcing", "", *_table(["Report", "Direct quotes", "Named sources", "Anonymous sources", "Vague attributions", "Hedges"], rows), ""]
 
 
 def _int(value: Any) -> int:

@@ -92,6 +92,19 @@ def _story_panel(story: dict, texts: Texts) -> Panel:
             if len(mine) > FINDINGS_SHOWN:
                 node.add(Text(f"… {len(mine) - FINDINGS_SHOWN} more", style="dim"))
 
+    profiled = [(m, (texts.articles.get(m) or {}).get("profile")) for m in members]
+    profiled = [(m, p) for m, p in profiled if isinstance(p, dict)]
+    if profiled:
+        branch = tree.add(Text("sourcing", style="dim"))
+        for member, p in profiled:
+            line = Text(str(member), style="bold")
+            line.append(
+                f"  quotes {len(p.get('direct_quotes') or [])}, named {len(p.get('named_sources') or [])}, "
+                f"anonymous {len(p.get('anonymous_sources') or [])}, vague {len(p.get('vague_attributions') or [])}, "
+                f"hedges {len(p.get('hedges') or [])}"
+            )
+            branch.add(line)
+
     title = Text.assemble(("story ", "dim"), (str(story.get("id")), "bold"), f"  {len(members)} reports")
     return Panel(tree, title=title, title_align="left", expand=False)
 
