@@ -139,6 +139,36 @@ def demo(
     typer.echo(f"demo outputs in {out}/ (trace.json, trace.md)")
 
 
+# Commands that live beside the stage they drive (each module defines ``command``, a plain
+# function typer can register, and keeps its heavy imports inside it). A module not written
+# yet is skipped; an error inside one that exists is not hidden.
+_COMMAND_MODULES = {
+    "add": "storytrace.ingest.commands:add",
+    "watch": "storytrace.ingest.commands:watch",
+    "eval": "storytrace.eval.command:command",
+    "serve": "storytrace.web.command:command",
+    "export": "storytrace.report.export_command:command",
+    "spark": "storytrace.engines.spark_command:command",
+}
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name, target in _COMMAND_MODULES.items():
+        module_name, func_name = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # that command's module is not part of this build
+            raise
+        app.command(name)(getattr(module, func_name))
+
+
+_register_commands()
+
+
 def main() -> None:  # pragma: no cover
     app()
 
