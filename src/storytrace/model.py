@@ -131,7 +131,24 @@ class Article:
             "url": self.url,
             "title": self.title,
             "sentences": [s.to_dict() for s in self.sentences],
-        } | ({"profile": self.meta["profile"]} if "profile" in self.meta else {})
+        } | ({"profile": self.meta["profile"]} if "profile" in self.meta else {}) | self._dates_dict()
+
+    def _dates_dict(self) -> dict:
+        """Event dates the text mentions (absolute or relative, resolved against this report's
+        own date), once claims were extracted: what a timeline shows beside publication dates."""
+        dates = [
+            {
+                "sentence": c.sentence,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "date": c.value if isinstance(c.value, str) else None,
+                "relative": bool(c.attrs.get("relative")),
+            }
+            for c in self.claims
+            if c.kind == "date"
+        ]
+        return {"dates": dates} if self.claims else {}
 
 
 @dataclass
