@@ -27,13 +27,16 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)  # ids of changed versions stored (``versions=True``)
 
     @property
     def ok(self) -> bool:
         return not self.rejected
 
 
-def read_articles(paths: Iterable[str | Path], report: IngestReport | None = None) -> list[Article]:
+def read_articles(
+    paths: Iterable[str | Path], report: IngestReport | None = None, *, max_bytes: int = 50_000_000, mapping: dict | None = None
+) -> list[Article]:
     """Read files and folders without a store; rejected inputs go to ``report``."""
     report = report if report is not None else IngestReport()
     out = []
@@ -41,7 +44,7 @@ def read_articles(paths: Iterable[str | Path], report: IngestReport | None = Non
         if not Path(path).exists():
             report.rejected.append(Rejected(input=str(path), record=None, reason=f"{path}: no such file or folder", kind="format"))
             continue
-        for item in iter_path(path):
+        for item in iter_path(path, max_bytes=max_bytes, mapping=mapping):
             if isinstance(item, Rejected):
                 report.rejected.append(item)
             else:
@@ -49,8 +52,14 @@ def read_articles(paths: Iterable[str | Path], report: IngestReport | None = Non
     return out
 
 
-def ingest_articles(store: Store, articles: Iterable[Article | Rejected], report: IngestReport | None = None) -> IngestReport:
-    """Store each report atomically; duplicates are skipped, conflicting ids are rejected."""
+def ingest_articles(
+    store: Store, articles: Iterable[Article | Rejected], report: IngestReport | None = None, *, versions: bool = False
+) -> IngestReport:
+    """Store each report atomically; duplicates are skipped, conflicting ids are rejected.
+
+    ``versions=True`` (fetched pages and feed items): a stored id with changed text or title
+    is kept as a new version ``<id>@v<n>`` linked to the first (ids in ``report.versions``),
+    dated by :func:`_version_date`; the same content as the latest version is a no-op."""
     report = report if report is not None else IngestReport()
     for item in articles:
         if isinstance(item, Rejected):
@@ -59,7 +68,13 @@ def ingest_articles(store: Store, articles: Iterable[Article | Rejected], report
             continue
         if not item.sentences:
             segment(item)
-        state = store.add_article(item)
+        if versions and store.has_article(item.id):
+            state, stored_id = store.add_version(_version_date(item, store.published_of(item.id)))
+            if state == "version":
+                report.versions.append(stored_id)
+                continue
+        else:
+            state = store.add_article(item)
         if state == "added":
             report.added.append(item.id)
         elif state == "same":
@@ -72,7 +87,41 @@ def ingest_articles(store: Store, articles: Iterable[Article | Rejected], report
     return report
 
 
-def ingest(store: Store, paths: Iterable[str | Path]) -> IngestReport:
+def _version_date(item: Article, first_published) -> Article:
+    """A changed version is dated when it changed: the page's modified date when it is later
+    than the first's date, else the fetch time; never before the first (the lineage orders
+    reports by date, and the version must come after the report it changes)."""
+    from datetime import datetime, timezone
+
+    from storytrace.model import parse_published
+
+    def when(key: str):
+        try:
+            return parse_published(item.meta.get(key))
+        except (ValueError, TypeError):
+            return None
+
+    modified, fetched = when("modified"), when("fetched_at")
+    if modified is not None and (first_published is None or modified > first_published):
+        date, source = modified, "modified"
+    else:
+        date, source = fetched or datetime.now(timezone.utc), "fetch"
+    if first_published is not None and date < first_published:
+        date = first_published  # a clock behind the page's date: same time, the id orders it after
+    meta = {**item.meta, "date_from": source}
+    if item.published is not None:
+        meta["published_page"] = item.published.isoformat()
+    return Article(
+        id=item.id, text=item.text, published=date, outlet=item.outlet, url=item.url, title=item.title,
+        origin_path=item.origin_path, sentences=item.sentences, meta=meta,
+    )
+
+
+def ingest(
+    store: Store, paths: Iterable[str | Path], *, max_bytes: int = 50_000_000, mapping: dict | None = None
+) -> IngestReport:
+    """Ingest files and folders; ``max_bytes`` caps each file (and each decompressed stream),
+    ``mapping`` names the CSV/Parquet columns for our fields ({"text": "body", ...})."""
     report = IngestReport()
     for path in paths:
         if not Path(path).exists():
@@ -80,7 +129,7 @@ def ingest(store: Store, paths: Iterable[str | Path]) -> IngestReport:
             report.rejected.append(rejected)
             store.add_rejected(rejected.input, rejected.record, rejected.kind, rejected.reason)
             continue
-        ingest_articles(store, iter_path(path), report)
+        ingest_articles(store, iter_path(path, max_bytes=max_bytes, mapping=mapping), report)
     return report
 
 

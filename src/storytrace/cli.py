@@ -41,14 +41,27 @@ def trace(
     md_out: Optional[Path] = typer.Option(None, "--md", help="Write the trace as Markdown."),
     html_out: Optional[Path] = typer.Option(None, "--html", help="Write a single-file HTML report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal summary."),
+    column_map: Optional[list[str]] = typer.Option(
+        None, "--map", help="CSV/Parquet columns for our fields (id, published, title, text, url, outlet): FIELD=COLUMN, repeatable or comma-separated, e.g. --map text=body,published=date."
+    ),
+    max_bytes: str = typer.Option("50MB", "--max-bytes", help="Largest input file (and decompressed stream) read; larger ones are rejected. E.g. 500KB, 50MB."),
 ) -> None:
     """Ingest reports into the store and trace every story in it."""
     from storytrace import api
+    from storytrace.ingest.commands import parse_mapping, parse_size
     from storytrace.report import print_summary
     from storytrace.report.terminal import TraceProgress
 
+    try:
+        mapping = parse_mapping(column_map)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--map") from None
+    try:
+        cap = parse_size(max_bytes)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-bytes") from None
     with api.Store(db) as store:
-        report = api.ingest(store, [str(p) for p in paths])
+        report = api.ingest(store, [str(p) for p in paths], max_bytes=cap, mapping=mapping)
         _echo_rejected(report.rejected)
         with TraceProgress(store.count()) as progress:
             result = api.trace_store(store, progress=progress)
@@ -67,6 +80,7 @@ def compare(
     derived: Optional[Path] = typer.Argument(None, help="The later report."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the comparison as JSON (JSON Lines with --pairs)."),
     md_out: Optional[Path] = typer.Option(None, "--md", help="Write the comparison as Markdown."),
+    html_out: Optional[Path] = typer.Option(None, "--html", help="Write the comparison as a single-file HTML report."),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="JSON Lines of pairs {id, source:{id,text,published?}, derived:{...}}."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
@@ -95,7 +109,7 @@ def compare(
         picked[1].id = picked[1].id + " (derived)"
     result = api.compare(picked[0], picked[1])
     doc = result.to_dict()
-    _write_outputs(doc, json_out, md_out)
+    _write_outputs(doc, json_out, md_out, html_out)
     if not quiet:
         print_summary(doc)
 

@@ -20,6 +20,8 @@ FEED_CONTENT_TYPES = (
     "application/rss+xml",
     "application/atom+xml",
     "application/rdf+xml",
+    "application/x-rss+xml",  # older servers (Python's http.server among them) still send the x- forms
+    "application/x-atom+xml",
     "application/feed+json",  # not parsed (JSON Feed), listed so that it is recognised and refused clearly
     "application/xml",
     "text/xml",

@@ -2,12 +2,15 @@
 
 Every report is written in its own transaction, so an interrupted ingest keeps everything
 committed before it and nothing half-written. Re-adding a report with the same id and the
-same content is a no-op; the same id with other content is refused, never overwritten.
+same content is a no-op; the same id with other content is refused, never overwritten
+(``add_version`` keeps it instead as a new version linked to the first: a changed page).
 WAL mode lets readers (the web UI) work while a trace writes.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import sqlite3
 import time
@@ -67,6 +70,28 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 """
 
+# Changed versions of a stored report (a re-fetched URL whose page changed): each version is an
+# article of its own (id "<first id>@v<n>", n >= 2) and a row here linking it to the first.
+# text_hash identifies the content (text and title) so that an unchanged re-fetch is a no-op.
+VERSIONS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS versions (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id),
+    first_id TEXT NOT NULL REFERENCES articles(id),
+    n INTEGER NOT NULL,
+    text_hash TEXT NOT NULL,
+    UNIQUE (first_id, n)
+);
+"""
+
+
+def version_hash(text: str, title: str | None) -> str:
+    """What makes a version differ: the text and the title (not the date, which a page without
+    one gets from the fetch time, nor the fetch metadata)."""
+    h = hashlib.sha256()
+    for part in (text, title or ""):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
 
 class Store:
     def __init__(self, path: str | Path = "storytrace.db"):
@@ -75,6 +100,7 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self.db.executescript(VERSIONS_SCHEMA)  # creating it on open is the migration of older stores
         self.db.commit()
 
     def close(self) -> None:
@@ -147,7 +173,7 @@ class Store:
         return out
 
     def count(self, table: str = "articles") -> int:
-        if table not in {"articles", "vectors", "rejected", "pairs", "stories"}:
+        if table not in {"articles", "vectors", "rejected", "pairs", "stories", "versions"}:
             raise ValueError(table)
         return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
@@ -190,6 +216,10 @@ class Store:
 
     # ---------------------------------------------------------------- rejected inputs
     def add_rejected(self, input: str, record, kind: str, reason: str) -> None:
+        if record is None and self.db.execute(
+            "SELECT 1 FROM rejected WHERE input = ? AND record IS NULL AND reason = ?", (str(input), reason)
+        ).fetchone():
+            return  # UNIQUE treats NULLs as distinct: a whole-file rejection would be listed again on every re-run
         with self.db:
             self.db.execute(
                 "INSERT OR IGNORE INTO rejected (input, record, kind, reason, at) VALUES (?, ?, ?, ?, ?)",
@@ -211,3 +241,66 @@ class Store:
 
     def stories(self) -> list[dict]:
         return [json.loads(p) for (p,) in self.db.execute("SELECT payload FROM stories ORDER BY rowid")]
+
+    # ---------------------------------------------------------------- versions (changed pages)
+    def add_version(self, article: Article) -> tuple[str, str]:
+        """Store a re-fetched report whose id may already be stored. Returns (state, id):
+        (add_article's answer, id) when the id is new; ("same", id of the latest version) when
+        its text and title equal the latest version's (the first counts as version 1); else
+        ("version", "<id>@v<n>"): a new article linked to the first, both rows written in one
+        transaction."""
+        first = article.id
+        row = self.db.execute("SELECT text, title FROM articles WHERE id = ?", (first,)).fetchone()
+        if row is None:
+            return self.add_article(article), first
+        digest = version_hash(article.text, article.title)
+        with self.db:
+            latest = self.db.execute(
+                "SELECT article_id, n, text_hash FROM versions WHERE first_id = ? ORDER BY n DESC LIMIT 1", (first,)
+            ).fetchone()
+            if latest is None:
+                latest = (first, 1, version_hash(row[0], row[1]))
+            if latest[2] == digest:
+                return "same", latest[0]
+            n = latest[1] + 1
+            while self.has_article(f"{first}@v{n}"):  # an id taken by a report read from elsewhere
+                n += 1
+            version = copy.copy(article)
+            version.id = f"{first}@v{n}"
+            version.meta = {**article.meta, "version_of": first, "version": n}
+            self._insert_article(version)
+            self.db.execute(
+                "INSERT INTO versions (article_id, first_id, n, text_hash) VALUES (?, ?, ?, ?)", (version.id, first, n, digest)
+            )
+        return "version", version.id
+
+    def _insert_article(self, article: Article) -> None:
+        # a version's row, inside add_version's transaction; anything add_article does beside its
+        # INSERT (a search index, say) must happen here too, or be a trigger
+        self.db.execute(
+            "INSERT INTO articles (id, content_hash, text, published, outlet, url, title, origin_path, meta, sentences, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.content_hash(),
+                article.text,
+                format_published(article.published) if article.published else None,
+                article.outlet,
+                article.url,
+                article.title,
+                article.origin_path,
+                json.dumps(article.meta, sort_keys=True, default=str),
+                json.dumps([[s.start, s.end, s.paragraph] for s in article.sentences]),
+                time.time(),
+            ),
+        )
+
+    def published_of(self, article_id: str):
+        """The stored publication date of a report (None when undated or not stored)."""
+        row = self.db.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return parse_published(row[0]) if row and row[0] else None
+
+    def versions(self) -> list[dict]:
+        """Every stored version after the first: {"id", "first", "n"}, oldest first."""
+        rows = self.db.execute("SELECT article_id, first_id, n FROM versions ORDER BY first_id, n").fetchall()
+        return [{"id": r[0], "first": r[1], "n": r[2]} for r in rows]
