@@ -1,0 +1,84 @@
+"""``storytrace export``: findings and lineage of a trace for other tools.
+
+Registered by :mod:`storytrace.cli` (``_COMMAND_MODULES``); only typer is imported here, the
+exporters and the pipeline when the command runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def command(
+    trace_json: Optional[Path] = typer.Argument(None, help="A trace written by `storytrace trace --json` (or `compare --json`)."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Trace this store instead of reading TRACE_JSON."),
+    findings_csv: Optional[Path] = typer.Option(None, "--findings-csv", help="Write the findings as CSV, one row per finding."),
+    findings_parquet: Optional[Path] = typer.Option(None, "--findings-parquet", help="Write the findings as Parquet."),
+    graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the lineage graph as GraphML."),
+    gexf: Optional[Path] = typer.Option(None, "--gexf", help="Write the lineage graph as GEXF."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Write the single-file HTML report."),
+    spreadsheet_safe: bool = typer.Option(
+        False, "--spreadsheet-safe", help="In the CSV, prefix cells starting with = + - @ with an apostrophe (for Excel and the like)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success."),
+) -> None:
+    """Export a trace: findings as CSV/Parquet, the lineage graph as GraphML/GEXF, the HTML report."""
+    if (trace_json is None) == (db is None):
+        _fail("give either TRACE_JSON or --db FILE (one of them)")
+    if not any((findings_csv, findings_parquet, graphml, gexf, html)):
+        _fail("nothing to write: give at least one of --findings-csv, --findings-parquet, --graphml, --gexf, --html")
+    doc = _load(trace_json) if trace_json is not None else _trace(db)
+
+    from storytrace.report import export  # noqa: PLC0415
+
+    written = []
+    if findings_csv:
+        rows = export.write_findings_csv(doc, findings_csv, spreadsheet_safe=spreadsheet_safe)
+        written.append(f"{findings_csv} ({rows} findings)")
+    if findings_parquet:
+        rows = export.write_findings_parquet(doc, findings_parquet)
+        written.append(f"{findings_parquet} ({rows} findings)")
+    if graphml:
+        export.write_graphml(doc, graphml)
+        written.append(str(graphml))
+    if gexf:
+        export.write_gexf(doc, gexf)
+        written.append(str(gexf))
+    if html:
+        from storytrace.report.html import write_html  # noqa: PLC0415
+
+        write_html(doc, html)
+        written.append(str(html))
+    if not quiet:
+        typer.echo("wrote " + ", ".join(written))
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    raise typer.Exit(code=2)
+
+
+def _load(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except FileNotFoundError:
+        _fail(f"{path}: no such file")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"{path}: not a trace JSON file ({exc})")
+    if not isinstance(doc, dict) or not isinstance(doc.get("articles"), list) or not isinstance(doc.get("stories"), list):
+        _fail(f"{path}: not a trace (expected an object with 'articles' and 'stories'; write one with `storytrace trace --json`)")
+    return doc
+
+
+def _trace(db: Path) -> dict:
+    if not db.exists():
+        _fail(f"{db}: no such store")
+    from storytrace import api  # noqa: PLC0415
+
+    with api.Store(db) as store:
+        return api.trace_store(store).to_dict()
