@@ -7,7 +7,7 @@ relation and a score:
 * ``paraphrase``: support score ≥ PARAPHRASE (see ``score_matrix``);
 * ``partial``: restates part of it, or part of the sentence is new (≥ PARTIAL);
 * ``unsupported``: nothing in the source says it, or most of the sentence is new
-  (less than MIN_MET of its content words are met in the matched source sentences).
+  (no more than MIN_MET of its content words are met in the matched source sentences).
 
 A derived sentence may merge two or three source sentences; a further source sentence is
 added when it is itself a partial match and meets words of the derived sentence that the
@@ -29,8 +29,8 @@ PARAPHRASE = 0.62
 PARTIAL = 0.53  # chosen on development data; see BENCHMARKS.md ("alignment thresholds")
 VERBATIM = 0.9
 MAX_SOURCES = 3
-MIN_GAIN = 0.06
-MIN_MET = 0.4  # a sentence with less than this share of its content words met is mostly new  # a further source sentence must meet this much more of the derived sentence
+MIN_GAIN = 0.06  # a further source sentence must meet this much more of the derived sentence
+MIN_MET = 0.4  # a sentence with no more than this share of its content words met is mostly new
 UNMET = 0.5
 
 
@@ -133,8 +133,9 @@ def score_matrix(derived: Prepared, source: Prepared) -> np.ndarray:
         if not (fd.numbers or fd.names):
             continue
         for j, fs in enumerate(source.features):
-            if fd.numbers and not fd.numbers.isdisjoint(fs.numbers):
-                score[i, j] += NUMBER_BONUS
+            if fd.numbers and fs.numbers:
+                # each shared value is a kept fact; two are rarely a coincidence
+                score[i, j] += NUMBER_BONUS * min(len(fd.numbers & fs.numbers), 2)
             if fd.names and fs.names:
                 score[i, j] += NAME_BONUS * min(len(fd.names & fs.names), 2)
     return score
@@ -170,7 +171,7 @@ def align(derived: Prepared, source: Prepared, probs: np.ndarray | None = None) 
                 chosen.append(int(j))
                 met = more
         coverage = float((met >= UNMET).mean()) if len(met) else 0.0
-        if coverage < MIN_MET:
+        if coverage <= MIN_MET:
             matches.append(SentenceMatch(i, [], "unsupported", score, coverage, tuple(chosen)))
             continue
         d_words, s_words = derived.features[i].words, source.features[best].words

@@ -80,7 +80,22 @@ def numbers_in(text: str) -> set[float]:
             i = j
         else:
             i += 1
+    # "two sets of two", "three rounds of 50": the total is a number the source may state
+    for m in _GROUPS_OF.finditer(lowered):
+        a, b = _count(m.group(1)), _count(m.group(2))
+        if a and b:
+            values.add(a * b)
     return values
+
+
+_GROUPS_OF = re.compile(r"\b([a-z]+|\d+) (?:sets|groups|batches|rounds|waves|pairs) of ([a-z]+|\d+)\b")
+
+
+def _count(token: str) -> float | None:
+    if token.isdigit():
+        return float(token)
+    value = UNITS.get(token)
+    return float(value) if value is not None and token not in _SCALES else None
 
 
 def names_in(text: str) -> set[str]:

@@ -32,6 +32,8 @@ CHAIN_MARGIN = 0.2
 MIN_SENTENCES = 2
 MIN_COVERAGE = 0.35  # llmfake development piles: see BENCHMARKS.md
 COPY_SHARE = 0.8
+SHORT_REPORT = 2  # sentences: a report this short may derive from one closely restated sentence
+SHORT_SUPPORT = 0.7  # "closely": above the paraphrase bar, so one shared stock phrase is not enough
 
 
 def may_derive(derived: Article, source: Article) -> bool:
@@ -90,18 +92,23 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
             supporters = [s.id for s in sources if _supported(matches[s.id][i])]
             if supporters:
                 related = [s.id for s in sources if matches[s.id][i].score >= PARTIAL]
-                credit.append(_credit(i, supporters, related, matches, order, cache))
+                credit.append(_credit(i, supporters, related, matches, order, cache, parents))
             else:
                 credit.append(None)
         n = len(derived.sentences)
         need = min(MIN_SENTENCES, n)
-        edge_sources = _edge_sources(credit, n, need)
+        edge_sources = _edge_sources(credit, n, need, matches)
         # walk up at report level: a parent B whose own parent A explains this report too,
         # and which adds too little of its own, gives way to A
         for b in sorted(edge_sources, key=lambda x: -order[x]):
             for a in parents.get(b, ()):
-                if a not in matches or a in edge_sources:
+                if a not in matches:
                     continue
+                if a in edge_sources:
+                    # both explain this report: B stays only as the one it copied word for word
+                    via_b = [matches[b][i] for i, c in enumerate(credit) if c == b]
+                    if sum(m.relation == "verbatim" for m in via_b) >= COPY_SHARE * len(via_b):
+                        continue
                 direct = sum(_supported(m) for m in matches[a]) / n
                 back = cache.get(b, a)
                 own = sum(
@@ -112,7 +119,7 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
                 if direct >= MIN_COVERAGE and own < need:
                     credit = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
                     break
-        edge_sources = _edge_sources(credit, n, need)
+        edge_sources = _edge_sources(credit, n, need, matches)
         for i, sid in enumerate(credit):
             if sid is not None and sid not in edge_sources:
                 alternatives = [s for s in edge_sources if _supported(matches[s][i])]
@@ -146,15 +153,36 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
     return Lineage(edges=edges, alignments=alignments, parents=parents)
 
 
-def _edge_sources(credit: list[str | None], n: int, need: int) -> set[str]:
+def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | None = None) -> set[str]:
     counts: dict[str, int] = {}
-    for c in credit:
+    best: dict[str, float] = {}
+    for i, c in enumerate(credit):
         if c is not None:
             counts[c] = counts.get(c, 0) + 1
-    return {sid for sid, c in counts.items() if c >= need and c / n >= MIN_COVERAGE}
+            if matches is not None:
+                best[c] = max(best.get(c, 0.0), matches[c][i].score)
+    out = set()
+    for sid, c in counts.items():
+        if c / n < MIN_COVERAGE:
+            continue
+        # a two-sentence brief that restates one sentence closely derives from it too
+        if c >= need or (n <= SHORT_REPORT and best.get(sid, 0.0) >= SHORT_SUPPORT):
+            out.add(sid)
+    return out
 
 
-def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache) -> str | None:
+def _ancestors(report: str, parents: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(parents.get(report, ()))
+    while todo:
+        p = todo.pop()
+        if p not in seen:
+            seen.add(p)
+            todo.extend(parents.get(p, ()))
+    return seen
+
+
+def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache, parents: dict[str, list[str]] | None = None) -> str | None:
     """``supporters`` align sentence i; ``related`` (a superset) at least score PARTIAL on it."""
     best = max(supporters, key=lambda s: (matches[s][i].score, -order[s]))
     changed = True
@@ -170,6 +198,11 @@ def _credit(i: int, supporters: list[str], related: list[str], matches: dict, or
                 best, changed = older, True
                 break
             copied_wording = best_match.relation == "verbatim" and older_match.relation != "verbatim"
+            if gap <= CHAIN_MARGIN and not copied_wording and older in supporters and older in _ancestors(best, parents or {}):
+                # B derives from A and A supports the sentence well enough itself: the simpler
+                # story is that this report took it from A too, even where B reworded A
+                best, changed = older, True
+                break
             if gap <= CHAIN_MARGIN and not copied_wording and _carried(best, best_match, older, cache):
                 if older not in supporters:
                     # B's support is only content B carried from A, and A does not support
