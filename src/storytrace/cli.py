@@ -149,8 +149,9 @@ def demo(
         args += ["--html", str(out / "trace.html")]
     except ImportError:
         pass
-    trace.main(args=args, standalone_mode=False) if False else app(["trace", *args], standalone_mode=False)
-    typer.echo(f"demo outputs in {out}/ (trace.json, trace.md)")
+    app(["trace", *args], standalone_mode=False)
+    written = [name for name in ("trace.json", "trace.md", "trace.html") if (out / name).exists()]
+    typer.echo(f"demo outputs in {out}/ ({', '.join(written)})")
 
 
 # Commands that live beside the stage they drive (each module defines ``command``, a plain
