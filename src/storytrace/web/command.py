@@ -1,0 +1,81 @@
+"""``storytrace serve``: the web UI and JSON API over a store.
+
+Module-level imports stay light (the CLI imports this module to register the command);
+FastAPI, uvicorn and the pipeline load only when the server starts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+MIN_TOKEN = 16  # characters; shorter tokens are accepted with a warning
+
+
+class BindRefused(ValueError):
+    pass
+
+
+def is_loopback(host: str) -> bool:
+    h = (host or "").strip().strip("[]").lower()
+    if h == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False  # any other name may resolve anywhere: treat it as public
+
+
+def check_bind(host: str, token: Optional[str]) -> None:
+    """Refuse to serve a non-loopback address without a token: anyone who can reach it could
+    write into the store."""
+    if not token and not is_loopback(host):
+        raise BindRefused(
+            f"refusing to listen on {host!r} without a token: anyone who can reach it could add reports. "
+            "Pass --token (or set STORYTRACE_TOKEN), or bind to 127.0.0.1."
+        )
+
+
+def command(
+    db: Path = typer.Option(Path("storytrace.db"), "--db", help="SQLite store (created if missing)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback needs --token."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
+    token: Optional[str] = typer.Option(
+        None, "--token", envvar="STORYTRACE_TOKEN", help="Bearer token that writes (POST /api/reports) must carry."
+    ),
+    trace_worker: str = typer.Option(
+        "process",
+        "--trace-worker",
+        help="Run re-traces in a child 'process' (reads stay fast while tracing) or in a 'thread' of the server.",
+    ),
+) -> None:
+    """Serve the store: HTML UI at /, JSON API under /api, API reference at /docs."""
+    token = token or None
+    if trace_worker not in ("thread", "process"):
+        typer.secho("--trace-worker must be 'thread' or 'process'", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2)
+    try:
+        check_bind(host, token)
+    except BindRefused as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2) from None
+    if token and len(token) < MIN_TOKEN:
+        typer.secho(f"warning: the token is shorter than {MIN_TOKEN} characters", err=True, fg=typer.colors.YELLOW)
+    try:
+        import uvicorn
+
+        from storytrace.web.app import create_app
+    except ImportError as exc:
+        typer.secho(f"serve needs the 'serve' extra (pip install 'storytrace[serve]'): {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2) from None
+    app = create_app(db, token=token, open_writes=is_loopback(host), trace_worker=trace_worker)
+    writes = "need the token" if token else "open to loopback clients only"
+    typer.echo(f"storytrace serving {db} on http://{_netloc(host, port)}/  (writes {writes})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _netloc(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

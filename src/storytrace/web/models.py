@@ -1,0 +1,115 @@
+"""Response and request shapes of the JSON API (they are what /openapi.json documents)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StorySummary(BaseModel):
+    id: str
+    size: int = Field(description="Number of reports in the story.")
+    origin: Optional[str] = Field(None, description="Id of the origin report, null when none was found.")
+    origin_title: Optional[str] = None
+    first_published: Optional[str] = Field(None, description="Earliest publication date of a member (ISO).")
+    last_published: Optional[str] = Field(None, description="Latest publication date of a member (ISO).")
+    edges: int = Field(description="Derivation edges (source -> derived report).")
+    findings: int = Field(description="Audit findings over all derived reports.")
+    altered: int = Field(description="Edges whose verdict says the derived report altered the facts.")
+
+
+class StoryList(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    trace_version: int = Field(description="Increases with every completed re-trace.")
+    tracing: bool = Field(description="A re-trace is running; the list is the previous trace until it ends.")
+    stories: list[StorySummary]
+
+
+class TraceDocument(BaseModel):
+    """A trace document (schema: storytrace/schema/trace.schema.json) holding one story and its reports."""
+
+    model_config = ConfigDict(extra="allow")
+    schema_: str = Field(alias="schema")
+    articles: list[dict[str, Any]]
+    stories: list[dict[str, Any]]
+
+
+class SentenceOut(BaseModel):
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+class ArticleDetail(BaseModel):
+    id: str
+    published: Optional[str] = None
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+    title: Optional[str] = None
+    text: str
+    sentences: list[SentenceOut]
+    story: Optional[str] = Field(None, description="Id of the story holding the report; null until it is traced.")
+    role: Optional[str] = Field(None, description="origin, derived or related within its story.")
+    sources: list[dict[str, Any]] = Field(default_factory=list, description="Edges into this report.")
+    derivatives: list[dict[str, Any]] = Field(default_factory=list, description="Edges out of this report.")
+    findings: list[dict[str, Any]] = Field(default_factory=list, description="Audit findings on this report.")
+
+
+class SearchHit(BaseModel):
+    id: str
+    title: Optional[str] = None
+    published: Optional[str] = None
+    outlet: Optional[str] = None
+    story: Optional[str] = None
+    snippet: str = Field(description="Plain text around the best match.")
+    highlights: list[tuple[int, int]] = Field(description="[start, end) offsets of matched terms in the snippet.")
+
+
+class SearchResults(BaseModel):
+    query: str
+    total: int
+    offset: int
+    limit: int
+    hits: list[SearchHit]
+
+
+class ReportIn(BaseModel):
+    """One report to ingest. POST /api/reports takes one of these or a list of them."""
+
+    id: str = Field(description="Unique id; re-posting the same id with the same content is a no-op.")
+    text: str
+    published: Optional[str] = Field(None, description="ISO date or datetime.")
+    title: Optional[str] = None
+    outlet: Optional[str] = None
+    url: Optional[str] = None
+
+
+class RejectedOut(BaseModel):
+    item: Optional[int] = Field(None, description="1-based position in the posted list.")
+    id: Optional[str] = None
+    kind: str
+    reason: str
+
+
+class IngestResult(BaseModel):
+    added: list[str]
+    unchanged: list[str]
+    rejected: list[RejectedOut]
+    traced: bool = Field(description="The stories below come from a trace that includes the accepted reports.")
+    trace_version: int
+    stories: list[StorySummary] = Field(description="Stories holding the accepted reports.")
+
+
+class Status(BaseModel):
+    articles: int
+    stories: int
+    traced_articles: int
+    trace_version: int
+    tracing: bool
+    last_trace_seconds: Optional[float] = None
+    last_error: Optional[str] = None
+    writes: str = Field(description="token, open (loopback, no token) or closed.")
