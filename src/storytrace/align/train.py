@@ -1,87 +1,118 @@
-"""Fit the sentence-pair model on the MRPC training part and store its weights.
+"""Fit the sentence-pair model on the MRPC training part and store it as JSON.
 
     python -m storytrace.align.train --data ../shared/datasets
 
-Only the training part is used; the test part stays unseen for `storytrace eval paraphrase`.
-Each pair is used in both orders, because the aligner asks the directed question
-"does D restate S" and MRPC's label is symmetric.
+Only the part(s) named by ``--parts`` (default: train) are used; any other part stays
+unseen for ``storytrace eval paraphrase``. The model is the mean of a logistic regression
+(C=0.3, standardised features) and a gradient-boosted tree ensemble (200 trees of at most
+8 leaves, learning rate 0.03, L2 1.0); these settings were picked by cross-validation on
+the training part alone. The 5-fold cross-validated accuracy printed and stored in the
+model's ``meta`` is a development number.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 
-from storytrace.align.pairs import FEATURES, MODEL_FILE, PairModel, pair_features, token_support
-from storytrace.index.embed import get_embedder
-from storytrace.index.features import sentence_features
+from storytrace.align.pairs import FEATURES, MODEL_FILE, THRESHOLD, PairModel, Trees, feature_matrix
+
+LOGISTIC_C = 0.3
+TREE_SETTINGS = {"max_iter": 200, "learning_rate": 0.03, "max_leaf_nodes": 8, "l2_regularization": 1.0, "random_state": 0}
+FOLDS = 5
 
 
-def pair_matrix(pairs: list[tuple[str, str]]) -> np.ndarray:
-    """Feature rows for (derived, source) sentence pairs."""
-    embedder = get_embedder()
-    texts = sorted({t for pair in pairs for t in pair})
-    pooled, token_vectors = embedder.encode_with_tokens(texts)
-    vectors = dict(zip(texts, pooled))
-    tokens = dict(zip(texts, token_vectors))
-    feats = {t: sentence_features(t) for t in texts}
-    rows = []
-    for d, s in pairs:
-        cosine = float(vectors[d] @ vectors[s])
-        rows.append(pair_features(cosine, feats[d], feats[s], token_support(tokens[d], tokens[s])))
-    return np.asarray(rows)
+def fit_pair_model(X: np.ndarray, y: np.ndarray, meta: dict | None = None) -> PairModel:
+    """Fit both halves of the model on feature rows ``X`` and 0/1 labels ``y``."""
+    from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415 - comes with scikit-learn
+
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=int)
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0  # a constant feature carries no weight
+    # one thread: on a busy 2-core machine OpenMP's spinning threads made a fit ~25x slower
+    with threadpool_limits(1):
+        logistic = LogisticRegression(C=LOGISTIC_C, max_iter=5000).fit((X - mean) / scale, y)
+        trees = HistGradientBoostingClassifier(**TREE_SETTINGS).fit(X, y)
+    return PairModel(
+        logistic.coef_[0].tolist(),
+        float(logistic.intercept_[0]),
+        mean.tolist(),
+        scale.tolist(),
+        dict(meta or {}),
+        Trees.from_sklearn(trees),
+        THRESHOLD,
+    )
+
+
+def fold_of(n: int, folds: int = FOLDS) -> np.ndarray:
+    """Fold number of each of ``n`` rows: row i goes to fold i mod ``folds`` (deterministic)."""
+    return np.arange(n) % folds
+
+
+def out_of_fold(X: np.ndarray, y: np.ndarray, folds: int = FOLDS) -> np.ndarray:
+    """Cross-validated probabilities: each row scored by a model fitted without its fold."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=int)
+    fold = fold_of(len(y), folds)
+    prob = np.zeros(len(y))
+    for k in range(folds):
+        test = fold == k
+        if not test.any():
+            continue
+        model = fit_pair_model(X[~test], y[~test])
+        prob[test] = model.probability(X[test])
+    return prob
 
 
 def main() -> None:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_score
-    from sklearn.preprocessing import StandardScaler
+    from storytrace.eval.datasets import load_mrpc  # noqa: PLC0415
+    from storytrace.eval.metrics import accuracy, choose_threshold, precision_recall_f1  # noqa: PLC0415
 
-    from storytrace.eval.datasets import load_mrpc
-
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="../shared/datasets", type=Path)
     parser.add_argument("--out", default=MODEL_FILE, type=Path)
+    parser.add_argument("--parts", default="train", help="comma-separated MRPC parts to fit on (file-name part)")
     args = parser.parse_args()
 
-    records = [r for r in load_mrpc(args.data) if _part(r) == "train"]
-    pairs = [(_get(r, "s2"), _get(r, "s1")) for r in records] + [(_get(r, "s1"), _get(r, "s2")) for r in records]
-    labels = np.asarray([int(_get(r, "label")) for r in records] * 2)
-    X = pair_matrix(pairs)
-    scaler = StandardScaler().fit(X)
-    Xs = scaler.transform(X)
-    model = LogisticRegression(C=1.0, max_iter=2000)
-    # grouped folds would be stricter; both orders of a pair share a fold by construction below
-    n = len(records)
-    folds = np.arange(2 * n) % n % 5
-    scores = cross_val_score(model, Xs, labels, cv=[(np.where(folds != k)[0], np.where(folds == k)[0]) for k in range(5)])
-    model.fit(Xs, labels)
-    fitted = PairModel(
-        model.coef_[0].tolist(),
-        float(model.intercept_[0]),
-        scaler.mean_.tolist(),
-        scaler.scale_.tolist(),
+    parts = sorted({p.strip() for p in args.parts.split(",") if p.strip()})
+    records = [r for r in load_mrpc(args.data) if r.part in parts]
+    if not records:
+        raise SystemExit(f"no MRPC pairs of part(s) {parts} under {args.data}/mrpc")
+    X = feature_matrix([(r.s1, r.s2) for r in records])
+    y = np.asarray([r.label for r in records])
+    prob = out_of_fold(X, y)
+    pred = prob >= THRESHOLD
+    cv_acc = accuracy(y, pred)
+    cv_f1 = precision_recall_f1(y, pred)["f1"]
+    import sklearn  # noqa: PLC0415
+
+    model = fit_pair_model(
+        X,
+        y,
         {
-            "fitted_on": "MRPC training part (msr_paraphrase_train.tsv), both pair orders",
-            "pairs": n,
-            "cv_accuracy": round(float(scores.mean()), 4),
+            "fitted_on": "MRPC " + ", ".join(f"msr_paraphrase_{p}.tsv" for p in parts),
+            "parts": parts,
+            "pairs": len(records),
+            "cv_folds": FOLDS,
+            "cv_accuracy": round(cv_acc, 4),
+            "cv_f1": round(cv_f1, 4),
+            "logistic_c": LOGISTIC_C,
+            "trees": {k: v for k, v in TREE_SETTINGS.items() if k != "random_state"},
+            "sklearn": sklearn.__version__,
+            # for the MiniLM-cosine baseline of `storytrace eval paraphrase` on unseen parts
+            "cosine_threshold": round(choose_threshold(X[:, FEATURES.index("cosine")], y, "accuracy"), 4),
         },
     )
-    args.out.write_text(json.dumps(fitted.to_json(), indent=1) + "\n")
-    print(f"{n} pairs, 5-fold accuracy {scores.mean():.4f}; weights written to {args.out}")
-    for name, c in zip(FEATURES, model.coef_[0]):
-        print(f"  {name:20s} {c:+.3f}")
-
-
-def _get(record, key):
-    return record[key] if isinstance(record, dict) else getattr(record, key)
-
-
-def _part(record) -> str:
-    return str(_get(record, "part"))
+    model.write(args.out)
+    print(f"{len(records)} pairs, {FOLDS}-fold cross-validated accuracy {cv_acc:.4f}, F1 {cv_f1:.4f}; model written to {args.out}")
+    for name, c in sorted(zip(FEATURES, model.coef), key=lambda t: -abs(t[1]))[:12]:
+        print(f"  logistic {name:22s} {c:+.3f}")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ class Embedder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(MAX_TOKENS)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        # STORYTRACE_THREADS: a worker of a process pool takes one core, not all of them
+        options.intra_op_num_threads = threads or int(os.environ.get("STORYTRACE_THREADS") or 0) or min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(_model_path()), options, providers=["CPUExecutionProvider"])

@@ -1,0 +1,35 @@
+"""``storytrace spark INPUT OUTPUT [--master URL]``: the trace on Spark (see engines/spark.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+
+def command(
+    input: Path = typer.Argument(..., help="Reports as JSON Lines or Parquet (a file or a folder): id, text, published?, outlet?, url?, title?"),
+    output: Path = typer.Argument(..., help="Output folder: stories/, edges/, alignments/, findings/, articles/ (Parquet) and trace.json."),
+    master: str = typer.Option("local[*]", "--master", help="Spark master URL (local[*], spark://host:7077, yarn, k8s://...)."),
+    audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the claim audit on derived reports."),
+    conf: list[str] = typer.Option([], "--conf", help="Extra Spark settings, KEY=VALUE (repeatable)."),
+    task_sentences: int = typer.Option(0, "--task-sentences", help="About how many sentences a lineage task holds (0: the default, 1500)."),
+) -> None:
+    """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
+    try:
+        import pyspark  # noqa: F401, PLC0415
+    except ImportError:
+        typer.secho("pyspark is not installed: pip install 'storytrace[spark]'", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2)
+    from storytrace.engines.spark import run  # noqa: PLC0415
+
+    settings = {}
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep:
+            typer.secho(f"--conf {item!r}: expected KEY=VALUE", err=True, fg=typer.colors.RED)
+            raise typer.Exit(code=2)
+        settings[key] = value
+    counts = run(str(input), str(output), master=master, audit=audit, conf=settings, task_sentences=task_sentences or None)
+    typer.echo(json.dumps({k: v for k, v in counts.items() if k != "stats"}))
