@@ -26,6 +26,7 @@ the spot. So the result is the same as one process doing everything.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from storytrace.segment import segment
 # A trace that aligns fewer sentences than this stays in one process: starting workers
 # (each loads the models) costs more than it saves.
 POOL_MIN_SENTENCES = 4000
-TASK_SENTENCES = 1500  # sentences embedded per task: big enough to batch the encoder well
+TASK_SENTENCES = 1000  # sentences embedded per task: enough to batch the encoder, little memory
 PAIR_TASK = 800  # pairs aligned per task across blocks
 AUDIT_TASK_ARTICLES = 60
 GROUP_MIN_COSINE = 0.1  # a candidate this far apart cannot bring a story near JOIN
@@ -386,8 +387,12 @@ class LineageWork:
         return lineage
 
 
+_ENDS = re.compile(r"[.!?][\"”’)]?\s")
+
+
 def _sentence_estimate(a: Article) -> int:
-    return len(a.sentences) or a.text.count(". ") + 1
+    # before segmentation: sentence ends are a good guess, and cost nothing
+    return len(a.sentences) or len(_ENDS.findall(a.text)) + 1
 
 
 class _Vectors:

@@ -21,6 +21,9 @@ _ONE_THREAD = {
 }
 
 
+MAX_TASKS = 20
+
+
 def default_workers() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -34,7 +37,9 @@ class Pool:
         saved = {k: os.environ.get(k) for k in _ONE_THREAD}
         os.environ.update(_ONE_THREAD)  # inherited by the spawned workers only
         try:
-            self._pool = multiprocessing.get_context("spawn").Pool(workers)
+            # a fresh worker now and then: spaCy's string store and the allocator keep what
+            # a long-lived process once needed
+            self._pool = multiprocessing.get_context("spawn").Pool(workers, maxtasksperchild=MAX_TASKS)
         finally:
             for k, v in saved.items():
                 if v is None:

@@ -14,7 +14,7 @@ def command(
     master: str = typer.Option("local[*]", "--master", help="Spark master URL (local[*], spark://host:7077, yarn, k8s://...)."),
     audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the claim audit on derived reports."),
     conf: list[str] = typer.Option([], "--conf", help="Extra Spark settings, KEY=VALUE (repeatable)."),
-    task_sentences: int = typer.Option(0, "--task-sentences", help="About how many sentences a lineage task holds (0: the default, 1500)."),
+    task_sentences: int = typer.Option(0, "--task-sentences", help="About how many sentences one embedding task holds (0: the default, 1000)."),
 ) -> None:
     """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
     try:

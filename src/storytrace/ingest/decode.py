@@ -160,6 +160,12 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
     The returned text has no BOM; it is not yet normalised (see :func:`normalise_text`).
     """
     body, bom = strip_bom(data)
+    if bom == "utf-32-le" and data.startswith(codecs.BOM_UTF16_LE):
+        # FF FE 00 00 is also UTF-16 LE text that begins with a NUL: take whichever decodes
+        try:
+            return _strict(body, bom), bom
+        except UnicodeDecodeError:
+            body, bom = data[len(codecs.BOM_UTF16_LE):], "utf-16-le"
     if bom:
         try:
             return _strict(body, bom), bom
