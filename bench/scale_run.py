@@ -162,8 +162,17 @@ def run_one(pile: Path, audit: bool, workers: int | None, baseline: bool) -> dic
     order = sorted(truth["reports"])
     label = {a: s.id for s in result.stories for a in s.articles}
     grouping = pairwise_prf([truth["reports"][i]["story"] for i in order], [label[i] for i in order])
+    # wikiref topics and the timeline events are labelled by topic, not by story: left out here
+    story_level = [i for i in order if truth["reports"][i]["dataset"] not in ("wikiref", "tls")]
+    grouping_stories = pairwise_prf([truth["reports"][i]["story"] for i in story_level], [label[i] for i in story_level])
+    by_dataset: dict[str, list[int]] = {}
+    for s_, d_ in gold:
+        by_dataset.setdefault(truth["reports"][d_]["dataset"], [0, 0])
+        by_dataset[truth["reports"][d_]["dataset"]][0] += 1
+        by_dataset[truth["reports"][d_]["dataset"]][1] += (s_, d_) in edges
     out.update({
         "reports": n,
+        "synthetic": sum(1 for t in truth["reports"].values() if t.get("synthetic")),
         "total_s": total,
         "group_lineage_s": total - audit_s,
         "reports_per_s_group_lineage": n / max(total - audit_s, 1e-9),
@@ -178,6 +187,8 @@ def run_one(pile: Path, audit: bool, workers: int | None, baseline: bool) -> dic
         "edge_precision": tp / max(len(edges), 1),
         "edge_recall": tp / max(len(gold), 1),
         "grouping_pairwise_f1": grouping["f1"],
+        "grouping_pairwise_f1_story_level": grouping_stories["f1"],
+        "edge_recall_by_dataset": {k: v[1] / v[0] for k, v in sorted(by_dataset.items())},
         "peak_rss_mb": rss.peak_kb / 1024,
         "cpu_user_s": (cpu1.user - cpu0.user) + (cpu1.children_user - cpu0.children_user),
         "cpu_system_s": (cpu1.system - cpu0.system) + (cpu1.children_system - cpu0.children_system),
@@ -234,6 +245,38 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(), "load_avg_at_start": os.getloadavg()}
 
 
+def markdown(results: dict) -> str:
+    """The BENCHMARKS.md tables for a results file."""
+    rows = results["sizes"]
+    out = ["| reports | synthetic | compared (embedded) | sentences embedded | aligned pairs | edges | edge P / R | grouping + lineage | reports/s | audit | derived pairs/s (audit) | total | budget N/200 + derived/20 | peak RSS |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        st = r["stats"]
+        out.append(
+            f"| {r['reports']:,} | {r.get('synthetic', 0):,} | {st['compared_reports']:,} | {st['embedded_sentences']:,} | {st['aligned_pairs']:,} | {r['edges']:,} "
+            f"| {r['edge_precision']:.3f} / {r['edge_recall']:.3f} | {r['group_lineage_s']:.0f} s | {r['reports_per_s_group_lineage']:.1f} "
+            f"| {r['audit_s']:.0f} s | {r['derived_pairs_per_s_audit'] or 0:.1f} | {r['total_s']:.0f} s | {r['budget_s']:.0f} s | {r['peak_rss_mb'] / 1024:.2f} GB |")
+    out += ["", "| reports | candidates + MinHash (s) | embed + align blocks (s) | lineage pass (s) | grouping (s) | audit (s) | CPU user (s) | load avg after |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        st = r["stats"]
+        cand = st["tfidf_s"] + st["minhash_lsh_s"] + st["candidates_s"]
+        out.append(f"| {r['reports']:,} | {cand:.1f} | {st['align_s']:.0f} | {st['lineage_s']:.0f} | {st['group_s']:.1f} | {st.get('audit_s', 0):.0f} | {r['cpu_user_s']:.0f} | {r.get('load_avg_after', ['?'])[0]:.1f} |")
+    if any("candidates" in r for r in rows):
+        out += ["", "| reports | our candidate stage (s) | of which tf-idf (s) | recall of true pairs | datasketch MinHash-LSH (s) | its recall | ratio | ratio, tf-idf counted as grouping's | rensa MinHash-LSH alone (s), recall, ratio |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for r in rows:
+            c = r.get("candidates")
+            if not c:
+                continue
+            out.append(f"| {r['reports']:,} | {c['ours_s']:.2f} | {c['ours_tfidf_s']:.2f} | {c['ours_recall_lineage_pairs']:.3f} | {c['datasketch_s']:.2f} | {c['datasketch_recall']:.3f} "
+                       f"| {c['speedup']:.1f}x | {c['speedup_tfidf_shared']:.1f}x | {c.get('rensa_lsh_s', float('nan')):.2f}, {c.get('rensa_lsh_recall', float('nan')):.3f}, {c.get('rensa_lsh_speedup', float('nan')):.1f}x |")
+    if results.get("growth"):
+        out += ["", "| from | to | time | growth exponent |", "|---|---|---|---|"]
+        for g in results["growth"]:
+            out.append(f"| {g['from']:,} | {g['to']:,} | {g['time']} | {g['exponent']:.2f} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--piles", type=Path, default=Path(__file__).resolve().parents[2] / "scale-piles")
@@ -243,7 +286,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: run one pile in this process
+    parser.add_argument("--report", type=Path, help="print the Markdown tables of a results file and exit")
     args = parser.parse_args()
+    if args.report:
+        print(markdown(json.loads(args.report.read_text(encoding="utf-8"))))
+        return
     if args.one:
         print("RESULT " + json.dumps(run_one(args.one, not args.no_audit, args.workers, not args.no_baseline), default=float))
         return
@@ -275,6 +322,7 @@ def main() -> None:
     results["growth"] = growth
     for g in growth:
         print(json.dumps(g))
+    print(markdown(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=float) + "\n")
 

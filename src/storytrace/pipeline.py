@@ -16,11 +16,12 @@ Lineage runs in two steps. The costly one, sentence vectors and the alignment of
 candidate pair, is a pure function of the two texts: it runs as tasks (``engines.tasks``)
 in a process pool here, on executors with Spark. Blocks of neighbouring reports are embedded
 once each, with the pairs inside the block; pairs across blocks read the token vectors back
-from a spill folder; then the pairs among a report's related sources that the walk up will
-ask about. The decisions (which sentence is credited to which source, the walk up, the
-edges) then run in one pass in date order over the aligned pairs, exactly as
-``lineage.trace_lineage`` always did; a pair it asks for that no task aligned is aligned on
-the spot. So the result is the same as one process doing everything.
+from a spill folder. The decisions (which sentence is credited to which source, the walk
+up, the edges) then run in one pass in date order over the aligned pairs, exactly as
+``lineage.trace_lineage`` always did; a pair it asks for that no task aligned (the walk up
+compares a report's sources with each other) is aligned on the spot from the spilled
+vectors: precomputing all such pairs in tasks aligned 2.6 times more pairs than the pass
+asked for. So the result is the same as one process doing everything.
 """
 
 from __future__ import annotations
@@ -311,8 +312,6 @@ class LineageWork:
         return blocks
 
     def run(self, mapper: Mapper, cache, spill: str | None, progress: Progress = _quiet) -> None:
-        from storytrace.align.aligner import PARTIAL  # noqa: PLC0415
-
         by_id = {a.id: a for a in self.plan.articles}
         block_of = {a.id: k for k, b in enumerate(self.blocks) for a in b}
         inside = [[] for _ in self.blocks]
@@ -329,24 +328,8 @@ class LineageWork:
             self._keep(cache, out.pairs)
             progress("embed", k + 1, len(tasks))
         self._align(mapper, cache, across, progress, "align")
-        # the walk up compares a report's related sources with each other: align those pairs
-        # now, in tasks, rather than one by one in the decision pass
-        from storytrace.lineage.lineage import may_derive  # noqa: PLC0415
-
-        related: dict[str, list[str]] = {}
-        for d, s in self.direct:
-            matches = cache.pairs.get((d, s))
-            if matches and any(m.score >= PARTIAL for m in matches):
-                related.setdefault(d, []).append(s)
-        extra = set()
-        for d, sources in related.items():
-            for x in sources:
-                for y in sources:
-                    if x != y and (x, y) not in cache.pairs and may_derive(by_id[x], by_id[y]):
-                        extra.add((x, y))
-        self._align(mapper, cache, sorted(extra, key=lambda p: (block_of.get(p[0], -1), p)), progress, "align related")
         self.stats.update({"embed_tasks": len(tasks), "pairs_inside_blocks": sum(map(len, inside)),
-                           "pairs_across_blocks": len(across), "pairs_related": len(extra), "aligned_pairs": len(cache.new)})
+                           "pairs_across_blocks": len(across), "aligned_pairs": len(cache.new)})
 
     def _keep(self, cache, pairs: dict) -> None:
         cache.pairs.update(pairs)

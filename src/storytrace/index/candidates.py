@@ -1,16 +1,21 @@
 """Which pairs of reports are worth comparing at all, without comparing all pairs.
 
-Two cheap signatures per report: a MinHash of word shingles (rensa LSH finds copies and
-close rewrites) and a document vector, the mean of its sentence vectors (faiss finds the
-nearest reports by meaning, which catches paraphrase that shares few shingles). Both cost
-about the same per report, so the candidate stage grows near-linearly with the corpus.
+What ``pipeline.trace`` uses (the scale design, issue 7): signatures that cost microseconds a
+report and need no model. A MinHash of word shingles (rensa LSH finds copies and close
+rewrites); the tf-idf rows the grouping computes anyway, from which each report proposes the
+reports sharing most of its rare terms (names, numbers, places: what a paraphrase keeps)
+and the reports that contain most of its rare terms (a summary inside its article). Only
+terms in few reports take part, so the work follows short posting lists, not n².
+
+``candidate_pairs`` is the earlier design, kept as the reference that bench/scale_equality.py
+compares against: faiss nearest neighbours over document vectors (the mean of a report's
+sentence vectors), which needs every sentence of every report embedded first.
 """
 
 from __future__ import annotations
 
 import re
 
-import faiss
 import numpy as np
 from rensa import RMinHash, RMinHashLSH
 
@@ -53,6 +58,8 @@ def candidate_pairs(
     min_similarity: float = MIN_VECTOR_SIMILARITY,
 ) -> dict[tuple[int, int], float]:
     """Unordered candidate pairs (i < j) with their document-vector cosine."""
+    import faiss  # noqa: PLC0415 - only this reference path needs it
+
     n = len(texts)
     pairs: dict[tuple[int, int], float] = {}
     if n < 2:
@@ -83,12 +90,11 @@ def candidate_pairs(
 
 
 # ---------------------------------------------------------------------------------------
-# Cheap candidates for every report, no sentence vectors needed (the scale path).
+# Cheap candidates for every report, no sentence vectors needed (what the trace uses).
 #
-# Embedding every sentence of every report costs ~85 % of a trace, and most reports of a
-# news stream derive from nothing. So candidates come from signatures that cost microseconds
-# a report: the tf-idf rows the grouping computes anyway and the MinHash above. Sentence
-# vectors are then computed only for reports in a pair that lineage must align.
+# Embedding every sentence of every report cost ~85 % of a trace, and most reports of a
+# news stream derive from nothing. Sentence vectors are computed only for reports in a pair
+# that lineage must align.
 
 DF_CAP_SHARE = 0.005  # terms in more than this share of reports do not propose pairs...
 DF_CAP_MIN = 50  # ...unless the pile is small; common words cost quadratic work and find topics, not copies
