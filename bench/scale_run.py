@@ -270,10 +270,14 @@ def markdown(results: dict) -> str:
                 continue
             out.append(f"| {r['reports']:,} | {c['ours_s']:.2f} | {c['ours_tfidf_s']:.2f} | {c['ours_recall_lineage_pairs']:.3f} | {c['datasketch_s']:.2f} | {c['datasketch_recall']:.3f} "
                        f"| {c['speedup']:.1f}x | {c['speedup_tfidf_shared']:.1f}x | {c.get('rensa_lsh_s', float('nan')):.2f}, {c.get('rensa_lsh_recall', float('nan')):.3f}, {c.get('rensa_lsh_speedup', float('nan')):.1f}x |")
-    if results.get("growth"):
-        out += ["", "| from | to | time | growth exponent |", "|---|---|---|---|"]
-        for g in results["growth"]:
-            out.append(f"| {g['from']:,} | {g['to']:,} | {g['time']} | {g['exponent']:.2f} |")
+    if len(rows) > 1:
+        out += ["", "| from | to | exponent, total wall time | grouping + lineage wall time | total CPU time (all processes) |", "|---|---|---|---|---|"]
+        spans = list(zip(rows, rows[1:])) + ([(rows[0], rows[-1])] if len(rows) > 2 else [])
+        for a, b in spans:
+            def exp(key):
+                return math.log(key(b) / key(a)) / math.log(b["reports"] / a["reports"])
+            cpu = lambda r: r["cpu_user_s"] + r["cpu_system_s"]  # noqa: E731
+            out.append(f"| {a['reports']:,} | {b['reports']:,} | {exp(lambda r: r['total_s']):.2f} | {exp(lambda r: r['group_lineage_s']):.2f} | {exp(cpu):.2f} |")
     return "\n".join(out)
 
 
