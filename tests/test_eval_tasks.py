@@ -338,3 +338,10 @@ def test_grouping_sets_with_extra_files_and_grouping_task(tmp_path):
         assert in_unit(m["ari"], -1.0, 1.0)
         assert 1 <= m["stories"] <= m["n"]
     assert wm["bcubed_f1"] > 0.3 and wm["stories"] < wm["n"]  # something was grouped
+
+
+def test_cap_words_cuts_long_documents_at_a_word_boundary():
+    text = "one two\n\nthree  four five"
+    assert tasks.cap_words(text, 3) == ("one two\n\nthree", True)
+    assert tasks.cap_words(text, 5) == (text, False)
+    assert tasks.cap_words("", 2) == ("", False)

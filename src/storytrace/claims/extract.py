@@ -1753,20 +1753,23 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
             gran = "day" if unit in ("day", "night", "second", "minute", "hour") else unit if unit in ("week", "month", "year") else "year"
             return _unresolved(t, gran, **extra)
         n_int = int(n)
-        if unit in ("day", "night"):
-            return _day_result(pub - timedelta(days=n_int), True, t, **extra)
-        if unit == "week":
-            d = pub - timedelta(days=7 * n_int)
-            monday = d - timedelta(days=d.weekday())
-            return _span_result(monday, monday + timedelta(days=6), "week", _week_value(d), True, t, **extra)
-        if unit == "month":
-            y, mo = _add_months(pub.year, pub.month, -n_int)
-            return _span_result(date(y, mo, 1), _month_end(y, mo), "month", f"{y:04d}-{mo:02d}", True, t, **extra)
-        if unit == "year":
-            y = pub.year - n_int
+        try:
+            if unit in ("day", "night"):
+                return _day_result(pub - timedelta(days=n_int), True, t, **extra)
+            if unit == "week":
+                d = pub - timedelta(days=7 * n_int)
+                monday = d - timedelta(days=d.weekday())
+                return _span_result(monday, monday + timedelta(days=6), "week", _week_value(d), True, t, **extra)
+            if unit == "month":
+                y, mo = _add_months(pub.year, pub.month, -n_int)
+                return _span_result(date(y, mo, 1), _month_end(y, mo), "month", f"{y:04d}-{mo:02d}", True, t, **extra)
+            if unit == "year":
+                y = pub.year - n_int
+                return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", True, t, **extra)
+            y = pub.year - 10 * n_int
             return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", True, t, **extra)
-        y = pub.year - 10 * n_int
-        return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", True, t, **extra)
+        except (ValueError, OverflowError):  # "20,001 years ago" has no calendar date
+            return _unresolved(t, "day" if unit in ("day", "night") else unit if unit in ("week", "month", "year") else "year", **extra)
 
     # today / yesterday / tomorrow (with a part of the day)
     pod = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon))?"
