@@ -98,16 +98,14 @@ def _shingles(text: str) -> list[bytes]:
     return [s.encode("utf-8") for s in shingles(text)] or [b""]
 
 
-def datasketch_baseline(articles, gold: set[tuple[str, str]]) -> dict:
-    """MinHash-LSH with datasketch: same shingles, permutations and threshold as ours."""
+def datasketch_pairs(sets: list[list[bytes]], threshold: float, params: tuple[int, int] | None = None) -> set[tuple[int, int]]:
+    """Unordered pairs (i < j) that datasketch's MinHash-LSH returns for these shingle sets."""
     from datasketch import MinHash, MinHashLSH
 
-    from storytrace.index.candidates import LSH_BANDS, NUM_PERM
+    from storytrace.index.candidates import NUM_PERM
 
-    t0 = time.perf_counter()
-    sets = [_shingles(a.text) for a in articles]
     hashes = MinHash.bulk(sets, num_perm=NUM_PERM, seed=1)
-    lsh = MinHashLSH(threshold=0.3, num_perm=NUM_PERM, params=(LSH_BANDS, NUM_PERM // LSH_BANDS))
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=params)
     with lsh.insertion_session() as session:
         for i, m in enumerate(hashes):
             session.insert(i, m)
@@ -116,6 +114,15 @@ def datasketch_baseline(articles, gold: set[tuple[str, str]]) -> dict:
         for j in lsh.query(m):
             if j != i:
                 pairs.add((min(i, j), max(i, j)))
+    return pairs
+
+
+def datasketch_baseline(articles, gold: set[tuple[str, str]]) -> dict:
+    """MinHash-LSH with datasketch: same shingles, permutations and bands as ours."""
+    from storytrace.index.candidates import LSH_BANDS, NUM_PERM
+
+    t0 = time.perf_counter()
+    pairs = datasketch_pairs([_shingles(a.text) for a in articles], 0.3, (LSH_BANDS, NUM_PERM // LSH_BANDS))
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "pairs": len(pairs), "recall": _recall(articles, pairs, gold)}
 
