@@ -110,6 +110,52 @@ def test_format_table_aligns_columns():
     assert "0.500" in text and "n/a" in text
 
 
+def _audit_row(rid, label, strength, keys, sentences=5):
+    from collections import Counter
+
+    return {"id": rid, "info": {"label": label, "strength": strength}, "keys": Counter(keys), "sentences": sentences}
+
+
+def test_split_dev_test_is_seeded_stratified_and_disjoint():
+    rows = [_audit_row(f"p{k}", k % 3 == 0, ("minor", "major")[k % 2], {}) for k in range(40)]
+    stratum = lambda r: (r["info"]["label"], r["info"]["strength"])  # noqa: E731
+    dev, test = tasks.split_dev_test(rows, stratum)
+    assert len(dev) == 20 and len(test) == 20
+    assert {r["id"] for r in dev}.isdisjoint({r["id"] for r in test})
+    assert sum(r["info"]["label"] for r in dev) in (6, 7)  # the class balance is kept
+    dev2, _ = tasks.split_dev_test(list(reversed(rows)), stratum)
+    assert {r["id"] for r in dev2} == {r["id"] for r in dev}  # not file order
+
+
+def test_heldout_weights_are_chosen_on_the_dev_half_only():
+    from storytrace.claims import audit
+
+    # altered pairs carry "entity_added" findings (two each); kept pairs carry one
+    rows = [_audit_row(f"a{k}", True, "major", {"entity_added": 2}) for k in range(20)]
+    rows += [_audit_row(f"k{k}", False, "major", {"entity_added": 1}) for k in range(20)]
+    # the stored-weight evidence is what the verdict computes from the same keys
+    ev = tasks.evidence_of(rows[:1], dict(audit.WEIGHTS), audit.SHARE_WEIGHT)
+    assert ev[0] == pytest.approx(2 * audit.WEIGHTS["entity_added"])
+    result = tasks.heldout_weights(rows)
+    assert result["dev_pairs"] == 20 and result["test_pairs"] == 20
+    w = result["refit"]["weights"]["entity_added"]
+    assert 2 * w >= audit.THRESHOLD > w  # the grid point that separates the two
+    assert result["refit"]["balanced_accuracy"] == 1.0
+    # the weights come from the development half alone: the same as chosen on it directly, and
+    # unchanged when the test half's labels are flipped (the split is kept: strength strata)
+    dev, test = tasks.split_dev_test(rows, lambda r: (bool(r["info"]["label"]), r["info"].get("strength")))
+    weights, share = tasks.choose_weights(dev)
+    assert result["refit"]["weights"] == {k: weights[k] for k in tasks.WEIGHT_GRID if k != "share"} | {"share": share}
+    for r in test:
+        r["info"]["label"] = not r["info"]["label"]
+    assert tasks.choose_weights(dev) == (weights, share)
+    assert tasks.binary_metrics(
+        [r["info"]["label"] for r in test], tasks.evidence_of(test, weights, share) >= audit.THRESHOLD
+    )["balanced_accuracy"] == 0.0
+    # a development half with one class gives no held-out number
+    assert tasks.heldout_weights([_audit_row("x", True, "major", {}), _audit_row("y", True, "major", {})]) is None
+
+
 # ============================================================================ the pair model
 
 
@@ -250,6 +296,10 @@ def test_f3_every_jsonl_and_facts_task(tmp_path):
     assert m["balanced_accuracy"] >= 0.66  # the audit tells most of these apart
     assert set(m["by_strength"]) <= {"minor", "major", "critical"} and m["by_strength"]
     assert doc["settings"]["threshold"] > 0
+    held = m.get("heldout")  # 3 + 3 pairs: a dev half of 3, with both classes
+    if held is not None:
+        assert held["dev_pairs"] + held["test_pairs"] == 6
+        assert in_unit(held["refit"]["balanced_accuracy"]) and set(held["refit"]["weights"]) == set(tasks.WEIGHT_GRID)
 
 
 def test_frank_every_jsonl_and_support_task(tmp_path):

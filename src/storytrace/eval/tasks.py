@@ -15,11 +15,15 @@ wall time.
   ``frank``.
 * ``paraphrase`` — the sentence-pair model (:mod:`storytrace.align.pairs`) on ``mrpc``.
 
-No threshold is tuned on what a task reports. The audit's threshold and weights, the
-grouping and lineage thresholds were chosen by their stages on development data (see
-BENCHMARKS.md); the paraphrase model was fitted on the MRPC training part, and on that
-part this module reports cross-validated numbers instead of scoring the model on its own
-training data.
+No threshold is tuned on what a task reports as a test. The grouping and lineage thresholds
+were chosen by their stages on development data (see BENCHMARKS.md). The audit's weights
+were chosen on f3 itself, so ``facts`` labels its all-pairs rows development numbers and adds
+a held-out row: the free weights re-chosen on a seeded half of the pairs
+(:func:`split_dev_test`) and scored on the other half. ``support`` (FRANK, which the audit
+never saw) reports the verdict as it is, plus a threshold chosen on the validation split and
+scored on the test split. The paraphrase model was fitted on the MRPC training part, and on
+that part this module reports cross-validated numbers instead of scoring the model on its
+own training data.
 
 ``limit`` takes a small deterministic sample (for CI): pairs for facts/support/paraphrase
 (stratified by label), documents per set or language for grouping (stratified by topic),
@@ -29,6 +33,7 @@ sources of one pile for lineage.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import time
 from collections import Counter, defaultdict
@@ -277,7 +282,9 @@ def _binary_rows(name: str, m: dict) -> list:
 
 
 def run_facts(data: Path, limit: int | None = None, progress: Progress = _silent) -> TaskResult:
-    """``facts_altered`` on every f3 pair: balanced accuracy, ROC AUC, also per strength."""
+    """``facts_altered`` on every f3 pair: balanced accuracy, ROC AUC, also per strength
+    (development numbers: the stored weights were chosen on f3), and the held-out check of
+    :func:`heldout_weights`."""
     from storytrace.eval.datasets import load_f3  # noqa: PLC0415
 
     start = time.perf_counter()
@@ -287,17 +294,125 @@ def run_facts(data: Path, limit: int | None = None, progress: Progress = _silent
     )
     overall = _verdict_metrics(rows)
     overall["by_strength"] = _by(rows, "strength")
-    table = format_table(
-        ("f3 pairs", *_BINARY_COLUMNS),
-        [_binary_rows("all", overall)] + [_binary_rows(f"strength {g}", m) for g, m in overall["by_strength"].items()],
-    )
+    table_rows = [_binary_rows("all (stored weights)", overall)]
+    table_rows += [_binary_rows(f"strength {g}", m) for g, m in overall["by_strength"].items()]
     notes = [
         "positive = the rewrite was asked to alter key details (ai_generated_label 'fake')",
-        "the audit's weights and threshold were chosen on these f3 pairs (5-fold cross-validated search, "
-        "bench/audit_eval.py --fit): on this folder the numbers are development numbers",
+        "the audit's stored weights (claims.audit.WEIGHTS, SHARE_WEIGHT) were chosen on these f3 pairs (grid search, "
+        "bench/audit_eval.py --fit): the 'stored weights' rows are development numbers, not test numbers",
     ]
+    heldout = heldout_weights(rows)
+    if heldout is None:
+        notes.append("held-out check skipped: the development half needs both classes")
+    else:
+        overall["heldout"] = heldout
+        table_rows.append(_binary_rows("test half, weights re-chosen on dev half", heldout["refit"]))
+        table_rows.append(_binary_rows("test half, stored weights", heldout["stored"]))
+        notes.append(
+            "held-out check: the free weights are re-chosen (same grid as bench/audit_eval.py --fit, threshold fixed at "
+            f"audit.THRESHOLD) on a seeded, stratified half of these pairs ({heldout['dev_pairs']} pairs) and scored on the "
+            f"other half ({heldout['test_pairs']} pairs): the 'weights re-chosen on dev half' row is the number that saw none of its pairs"
+        )
+    table = format_table(("f3 pairs", *_BINARY_COLUMNS), table_rows)
     settings = _verdict_settings() | {"limit": limit, "speed": _speed(timing)}
     return TaskResult("facts", str(data), {"f3": overall}, settings, notes, time.perf_counter() - start, table)
+
+
+# The verdict weights the grid search may set (the others are fixed by what the finding
+# means); the same grid as bench/audit_eval.py --fit. "share" is SHARE_WEIGHT.
+WEIGHT_GRID: dict[str, tuple[float, ...]] = {
+    "unsupported_claim:event": (0.25, 0.34, 0.5, 0.75),
+    "unsupported_claim:detail": (0.34, 0.5, 1.0),
+    "unsupported_claim:source": (0.5, 1.0),
+    "unsupported_claim:echo": (0.0, 0.25, 0.34, 0.5),
+    "entity_added": (0.25, 0.34, 0.5),
+    "entity_added:norp": (0.25, 0.5),
+    "attribution_dropped": (0.5, 1.0),
+    "share": (0.0, 0.5, 1.0, 1.5),
+}
+
+
+def split_dev_test(rows: Sequence[dict], stratum: Callable[[dict], Any]) -> tuple[list[dict], list[dict]]:
+    """A seeded, stratified half of ``rows`` for development and the other half for test.
+
+    The development half is :func:`sample` of half the rows (taken in the order of a hash of
+    the row id within each stratum, so the split does not depend on file order or on the
+    labels of other rows); the test half is every other row.
+    """
+    dev = sample(rows, len(rows) // 2, key=lambda r: "dev-half:" + str(r["id"]), stratum=stratum)
+    chosen = {id(r) for r in dev}
+    return dev, [r for r in rows if id(r) not in chosen]
+
+
+def _weight_matrix(rows: Sequence[dict]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Weight keys, their counts per row and each row's share of unsupported sentences."""
+    from storytrace.claims import audit  # noqa: PLC0415
+
+    keys = sorted({k for r in rows for k in r["keys"]} | set(audit.WEIGHTS))
+    X = np.array([[r["keys"].get(k, 0) for k in keys] for r in rows], dtype=float).reshape(len(rows), len(keys))
+    share = np.array([sum(r["keys"].get(k, 0) for k in audit._SENTENCE_CLAIMS) / max(1, r["sentences"]) for r in rows], dtype=float)
+    return keys, X, share
+
+
+def _key_weight(weights: dict[str, float], key: str) -> float:
+    # as the audit looks a weight up: the key, else its finding type (the part before ':')
+    return weights.get(key, weights.get(key.split(":")[0], 0.0))
+
+
+def evidence_of(rows: Sequence[dict], weights: dict[str, float], share_weight: float) -> np.ndarray:
+    """The verdict evidence of each compared pair under other ``weights`` (what
+    ``audit.verdict`` computes from the pair's weight keys)."""
+    keys, X, share = _weight_matrix(rows)
+    return X @ np.array([_key_weight(weights, k) for k in keys]) + share_weight * share
+
+
+def choose_weights(rows: Sequence[dict]) -> tuple[dict[str, float], float]:
+    """The grid point of :data:`WEIGHT_GRID` with the best balanced accuracy of
+    ``evidence >= audit.THRESHOLD`` on ``rows`` (the first one on a tie), as
+    (weights, share weight)."""
+    from storytrace.claims import audit  # noqa: PLC0415
+
+    keys, X, share = _weight_matrix(rows)
+    y = np.array([bool(r["info"]["label"]) for r in rows])
+    names = list(WEIGHT_GRID)
+    combos = list(itertools.product(*WEIGHT_GRID.values()))
+    W = np.array([[_key_weight(dict(audit.WEIGHTS) | dict(zip(names, c)), k) for k in keys] for c in combos]).reshape(len(combos), len(keys))
+    shares = np.array([dict(zip(names, c))["share"] for c in combos])
+    pred = (W @ X.T + shares[:, None] * share[None, :]) >= audit.THRESHOLD  # combos x rows
+    positives, negatives = int(y.sum()), int((~y).sum())
+    recall = (pred & y).sum(axis=1) / positives if positives else np.zeros(len(combos))
+    specificity = (~pred & ~y).sum(axis=1) / negatives if negatives else np.zeros(len(combos))
+    balanced = (recall + specificity) / 2 if positives and negatives else recall + specificity
+    best = (float(balanced.max()), int(np.argmax(balanced)))  # the first best grid point
+    chosen = dict(zip(names, combos[best[1]]))
+    return dict(audit.WEIGHTS) | {k: v for k, v in chosen.items() if k != "share"}, chosen["share"]
+
+
+def heldout_weights(rows: Sequence[dict]) -> dict | None:
+    """Score the audit's verdict with weights that never saw the scored pairs: choose the
+    free weights on a seeded development half of ``rows`` (:func:`split_dev_test`, stratified
+    by label and strength) and score the other half; beside it, the stored weights on the
+    same test half. None when the development half lacks a class or the test half is empty."""
+    from storytrace.claims import audit  # noqa: PLC0415
+
+    dev, test = split_dev_test(rows, stratum=lambda r: (bool(r["info"]["label"]), r["info"].get("strength")))
+    if not test or len({bool(r["info"]["label"]) for r in dev}) < 2:
+        return None
+    weights, share_weight = choose_weights(dev)
+    y = [bool(r["info"]["label"]) for r in test]
+
+    def scored(w: dict[str, float], sw: float) -> dict:
+        evidence = evidence_of(test, w, sw)
+        return binary_metrics(y, evidence >= audit.THRESHOLD, 1.0 - 2.0 ** (-evidence / audit.THRESHOLD))
+
+    refit = scored(weights, share_weight)
+    refit["weights"] = {k: weights[k] for k in WEIGHT_GRID if k != "share"} | {"share": share_weight}
+    return {
+        "dev_pairs": len(dev),
+        "test_pairs": len(test),
+        "refit": refit,
+        "stored": scored(dict(audit.WEIGHTS), audit.SHARE_WEIGHT),
+    }
 
 
 def _speed(timing: dict) -> dict:
