@@ -29,7 +29,6 @@ import argparse
 import importlib.util
 import itertools
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -38,13 +37,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storytrace import api  # noqa: E402
 from storytrace.claims import audit  # noqa: E402
 from storytrace.eval.metrics import balanced_accuracy, roc_auc  # noqa: E402
+from storytrace.eval.tasks import compare_and_audit  # noqa: E402
 from storytrace.model import Article  # noqa: E402
-from storytrace.segment import segment  # noqa: E402
-
-CHUNK = 32
 
 
 def _fmt(x) -> str:
@@ -53,53 +49,7 @@ def _fmt(x) -> str:
 
 def run_pairs(pairs: list[tuple[str, str, str, dict]], label: str) -> tuple[list[dict], dict]:
     """Compare and audit (id, source text, derived text, info) pairs; time the parts."""
-    rows: list[dict] = []
-    t_claims = t_align = t_audit = 0.0
-    start = time.perf_counter()
-    for k in range(0, len(pairs), CHUNK):
-        chunk = pairs[k : k + CHUNK]
-        arts = []
-        for pid, s, d, _ in chunk:
-            src, der = Article(f"{pid}/source", s), Article(f"{pid}/derived", d)
-            segment(src)
-            segment(der)
-            arts.append((src, der))
-        t = time.perf_counter()
-        audit.prepare_articles([a for pair in arts for a in pair])  # claims + parses, one spaCy pass
-        t_claims += time.perf_counter() - t
-        for (pid, _, _, info), (src, der) in zip(chunk, arts):
-            t = time.perf_counter()
-            result = api.compare(src, der, audit=False)
-            t_align += time.perf_counter() - t
-            t = time.perf_counter()
-            weighted = audit.weigh_pair(src, der, result.stories[0].alignments)
-            verdict = audit.verdict(weighted, len(der.sentences))
-            t_audit += time.perf_counter() - t
-            rows.append(
-                {
-                    "id": pid,
-                    "info": info,
-                    "verdict": verdict,
-                    "keys": Counter(key for _, _, key in weighted),
-                    "types": Counter(f.type for f, _, _ in weighted),
-                    "sentences": len(der.sentences),
-                }
-            )
-        done = min(k + CHUNK, len(pairs))
-        if done % (CHUNK * 8) == 0 or done == len(pairs):
-            print(f"  {label}: {done}/{len(pairs)} pairs, {time.perf_counter() - start:.0f}s", file=sys.stderr, flush=True)
-    total = time.perf_counter() - start
-    n = len(pairs)
-    timing = {
-        "pairs": n,
-        "audit_pairs_per_s": n / (t_claims + t_audit) if t_claims + t_audit else None,
-        "claims_s": t_claims,
-        "audit_s": t_audit,
-        "align_s": t_align,
-        "end_to_end_pairs_per_s": n / total if total else None,
-        "total_s": total,
-    }
-    return rows, timing
+    return compare_and_audit(pairs, label, progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True))
 
 
 def report_binary(rows: list[dict], title: str, groups: str | None = None) -> None:

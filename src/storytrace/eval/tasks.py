@@ -593,17 +593,9 @@ def lineage_metrics(pile, result) -> dict:
     for s, d in predicted:
         parents[d].add(s)
 
-    def ancestors(rid: str) -> set[str]:
-        seen: set[str] = set()
-        todo = list(parents.get(rid, ()))
-        while todo:
-            p = todo.pop()
-            if p not in seen:
-                seen.add(p)
-                todo.extend(parents.get(p, ()))
-        return seen
+    from storytrace.lineage.lineage import _ancestors  # noqa: PLC0415
 
-    found = sum(1 for s, d in pile.edges if s in ancestors(d))
+    found = sum(1 for s, d in pile.edges if s in _ancestors(d, parents))
     sources = sorted({s for s, _ in pile.edges})
     story_of = {a: st for st in result.stories for a in st.articles}
     derived_of: dict[str, set[str]] = defaultdict(set)
