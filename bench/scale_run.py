@@ -295,6 +295,7 @@ def main() -> None:
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--workers", type=int)
+    parser.add_argument("--encoder", choices=("minilm", "static"), default="minilm", help="sentence encoder (inherited by each size's process)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: run one pile in this process
     parser.add_argument("--report", type=Path, help="print the Markdown tables of a results file and exit")
@@ -305,7 +306,8 @@ def main() -> None:
     if args.one:
         print("RESULT " + json.dumps(run_one(args.one, not args.no_audit, args.workers, not args.no_baseline), default=float))
         return
-    results = {"machine": machine(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), "sizes": []}
+    os.environ["STORYTRACE_ENCODER"] = args.encoder
+    results = {"machine": machine(), "encoder": args.encoder, "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), "sizes": []}
     for size in args.sizes:
         pile = args.piles / f"pile-{size}.jsonl"
         cmd = [sys.executable, __file__, "--one", str(pile)] + (["--no-audit"] if args.no_audit else []) + (["--no-baseline"] if args.no_baseline else [])

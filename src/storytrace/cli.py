@@ -33,6 +33,21 @@ def _write_outputs(doc: dict, json_path: Optional[Path], md_path: Optional[Path]
         write_html(doc, html_path)
 
 
+ENCODER_HELP = (
+    "Sentence encoder: minilm (the transformer, default) or static (a table distilled from the same "
+    "weights on first use: ~10x faster traces, slightly lower lineage quality; see BENCHMARKS.md, Encoders)."
+)
+
+
+def choose_encoder(name: str) -> None:
+    from storytrace.index.embed import use_encoder  # noqa: PLC0415
+
+    try:
+        use_encoder(name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--encoder") from None
+
+
 @app.command()
 def trace(
     paths: list[Path] = typer.Argument(..., help="Files or folders of reports (read recursively)."),
@@ -45,12 +60,15 @@ def trace(
         None, "--map", help="CSV/Parquet columns for our fields (id, published, title, text, url, outlet): FIELD=COLUMN, repeatable or comma-separated, e.g. --map text=body,published=date."
     ),
     max_bytes: str = typer.Option("50MB", "--max-bytes", help="Largest input file (and decompressed stream) read; larger ones are rejected. E.g. 500KB, 50MB."),
+    encoder: str = typer.Option("minilm", "--encoder", help=ENCODER_HELP),
 ) -> None:
     """Ingest reports into the store and trace every story in it."""
     from storytrace import api
     from storytrace.ingest.commands import parse_mapping, parse_size
     from storytrace.report import print_summary
     from storytrace.report.terminal import TraceProgress
+
+    choose_encoder(encoder)
 
     try:
         mapping = parse_mapping(column_map)
@@ -83,10 +101,13 @@ def compare(
     html_out: Optional[Path] = typer.Option(None, "--html", help="Write the comparison as a single-file HTML report."),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="JSON Lines of pairs {id, source:{id,text,published?}, derived:{...}}."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
+    encoder: str = typer.Option("minilm", "--encoder", help=ENCODER_HELP),
 ) -> None:
     """Align DERIVED to SOURCE sentence by sentence: coverage, alignment, findings, verdict."""
     from storytrace import api
     from storytrace.report import print_summary
+
+    choose_encoder(encoder)
 
     if pairs is not None:
         from storytrace.batch import compare_pairs  # noqa: PLC0415

@@ -497,8 +497,10 @@ def _audit(result: TraceResult) -> None:
 
 def _maybe_pool(workers: int | None, sentences: int):
     from storytrace.engines.local import Pool, default_workers  # noqa: PLC0415
+    from storytrace.index import static  # noqa: PLC0415
 
     n = default_workers() if workers is None else workers
     if n <= 1 or (workers is None and sentences < POOL_MIN_SENTENCES):
         return None
+    static.ensure_table()  # distilled once here, not by every worker at the same time
     return Pool(n)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from storytrace.index.embed import DIM, get_embedder
+from storytrace.index.embed import dim, encoder_name, get_embedder
 from storytrace.index.features import SentenceFeatures, sentence_features
 from storytrace.model import Article
 
@@ -32,6 +32,30 @@ MAX_SOURCES = 3
 MIN_GAIN = 0.06  # a further source sentence must meet this much more of the derived sentence
 MIN_MET = 0.4  # a sentence with no more than this share of its content words met is mostly new
 UNMET = 0.5
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The score levels of one encoder: its scores sit on their own scale."""
+
+    partial: float
+    paraphrase: float
+    min_met: float
+    unmet: float
+    min_coverage: float  # lineage: share of a report credited to a source for an edge
+
+
+# minilm: the constants above (seed reports, f3, llmfake seeds 1-2); static: swept on the
+# llmfake development piles, seeds 1-2 (BENCHMARKS.md, "Encoders"); its paraphrase bar keeps
+# the minilm gap above partial
+THRESHOLDS = {
+    "minilm": Thresholds(partial=PARTIAL, paraphrase=PARAPHRASE, min_met=MIN_MET, unmet=UNMET, min_coverage=0.35),
+    "static": Thresholds(partial=0.6, paraphrase=0.69, min_met=0.3, unmet=0.5, min_coverage=0.4),
+}
+
+
+def thresholds() -> Thresholds:
+    return THRESHOLDS[encoder_name()]
 
 
 class Prepared:
@@ -65,7 +89,7 @@ class Prepared:
 def embed_article(article: Article) -> tuple[np.ndarray, list[np.ndarray]]:
     texts = [s.text for s in article.sentences]
     if not texts:
-        return np.zeros((0, DIM), np.float32), []
+        return np.zeros((0, dim()), np.float32), []
     pooled, tokens = get_embedder().encode_with_tokens(texts)
     # rounded to what the store keeps, so a fresh trace and a stored one compute alike
     pooled = pooled.astype(np.float16).astype(np.float32)
@@ -149,6 +173,8 @@ def align(derived: Prepared, source: Prepared, probs: np.ndarray | None = None) 
     """Align each sentence of ``derived`` to the sentence(s) of ``source`` it restates."""
     if probs is None:
         probs = score_matrix(derived, source)
+    levels = thresholds()
+    partial, unmet, min_met = levels.partial, levels.unmet, levels.min_met
     matches = []
     for i in range(len(derived.features)):
         if probs.shape[1] == 0:
@@ -157,28 +183,28 @@ def align(derived: Prepared, source: Prepared, probs: np.ndarray | None = None) 
         order = np.argsort(-probs[i], kind="stable")
         best = int(order[0])
         score = float(probs[i, best])
-        if score < PARTIAL:
+        if score < partial:
             matches.append(SentenceMatch(i, [], "unsupported", score, 0.0, (best,)))
             continue
         chosen = [best]
         d_tok = derived.tokens[i]
         met = _token_coverage(d_tok, [source.tokens[best]])
         for j in order[1:MAX_SOURCES * 3]:
-            if len(chosen) >= MAX_SOURCES or probs[i, j] < PARTIAL:
+            if len(chosen) >= MAX_SOURCES or probs[i, j] < partial:
                 break
             more = np.maximum(met, _token_coverage(d_tok, [source.tokens[j]]))
-            if len(met) and (more >= UNMET).mean() - (met >= UNMET).mean() >= MIN_GAIN:
+            if len(met) and (more >= unmet).mean() - (met >= unmet).mean() >= MIN_GAIN:
                 chosen.append(int(j))
                 met = more
-        coverage = float((met >= UNMET).mean()) if len(met) else 0.0
-        if coverage <= MIN_MET:
+        coverage = float((met >= unmet).mean()) if len(met) else 0.0
+        if coverage <= min_met:
             matches.append(SentenceMatch(i, [], "unsupported", score, coverage, tuple(chosen)))
             continue
         d_words, s_words = derived.features[i].words, source.features[best].words
         sequence = difflib.SequenceMatcher(None, d_words, s_words, autojunk=False).ratio() if d_words else 0.0
         if sequence >= VERBATIM:
             relation = "verbatim"
-        elif score >= PARAPHRASE:
+        elif score >= levels.paraphrase:
             relation = "paraphrase"
         else:
             relation = "partial"

@@ -39,7 +39,10 @@ def session(master: str | None = "local[*]", app_name: str = "storytrace", conf:
         builder = builder.master(master)
     builder = builder.config("spark.python.worker.reuse", "true")  # models load once per worker
     builder = builder.config("spark.ui.showConsoleProgress", "false")
-    for key, value in _EXECUTOR_ENV.items():
+    from storytrace.index.embed import ENV, encoder_name  # noqa: PLC0415
+
+    # executors use the driver's encoder: vectors of two encoders must never meet
+    for key, value in {**_EXECUTOR_ENV, ENV: encoder_name()}.items():
         builder = builder.config(f"spark.executorEnv.{key}", value)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
@@ -134,6 +137,9 @@ def _json_or_none(value) -> str | None:
 
 def run(input_path: str | Path, output: str | Path, master: str | None = "local[*]", audit: bool = True, conf: dict | None = None,
         task_sentences: int | None = None) -> dict:
+    from storytrace.index import static  # noqa: PLC0415
+
+    static.ensure_table()  # local executors find it made; remote ones make their own once
     spark = session(master, conf=conf)
     try:
         articles = read_articles(spark, input_path)
@@ -157,7 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("output")
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--task-sentences", type=int, default=0)
+    parser.add_argument("--encoder", choices=("minilm", "static"), default="minilm")
     args = parser.parse_args(argv)
+    from storytrace.index.embed import use_encoder  # noqa: PLC0415
+
+    use_encoder(args.encoder)
     counts = run(args.input, args.output, master=None, audit=not args.no_audit, task_sentences=args.task_sentences or None)
     print(json.dumps({k: v for k, v in counts.items() if k != "stats"}))
 

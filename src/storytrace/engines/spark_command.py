@@ -15,6 +15,7 @@ def command(
     audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the claim audit on derived reports."),
     conf: list[str] = typer.Option([], "--conf", help="Extra Spark settings, KEY=VALUE (repeatable)."),
     task_sentences: int = typer.Option(0, "--task-sentences", help="About how many sentences one embedding task holds (0: the default, 1000)."),
+    encoder: str = typer.Option("minilm", "--encoder", help="Sentence encoder: minilm (default) or static (see `storytrace trace --help`)."),
 ) -> None:
     """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
     try:
@@ -22,7 +23,10 @@ def command(
     except ImportError:
         typer.secho("pyspark is not installed: pip install 'storytrace[spark]'", err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2)
+    from storytrace.cli import choose_encoder  # noqa: PLC0415
     from storytrace.engines.spark import run  # noqa: PLC0415
+
+    choose_encoder(encoder)
 
     settings = {}
     for item in conf:

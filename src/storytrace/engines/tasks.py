@@ -31,7 +31,7 @@ def prepare_many(articles: list[Article], stored_vectors: dict[str, np.ndarray] 
     sentences (less padding, fewer calls, the same numbers). Returns (prepared by id, ids
     embedded now)."""
     from storytrace.align.aligner import Prepared  # noqa: PLC0415
-    from storytrace.index.embed import DIM, get_embedder  # noqa: PLC0415
+    from storytrace.index.embed import dim, get_embedder  # noqa: PLC0415
 
     stored_vectors = stored_vectors or {}
     out: dict = {}
@@ -46,12 +46,12 @@ def prepare_many(articles: list[Article], stored_vectors: dict[str, np.ndarray] 
     if texts:
         pooled, tokens = get_embedder().encode_with_tokens(texts)
     else:
-        pooled, tokens = np.zeros((0, DIM), np.float32), []
+        pooled, tokens = np.zeros((0, dim()), np.float32), []
     at = 0
     for a in todo:
         n = len(a.sentences)
         # rounded to what the store keeps, as aligner.embed_article does
-        vecs = pooled[at : at + n].astype(np.float16).astype(np.float32) if n else np.zeros((0, DIM), np.float32)
+        vecs = pooled[at : at + n].astype(np.float16).astype(np.float32) if n else np.zeros((0, dim()), np.float32)
         toks = [t.astype(np.float16).astype(np.float32) for t in tokens[at : at + n]]
         out[a.id] = Prepared(a, vecs, toks)
         at += n

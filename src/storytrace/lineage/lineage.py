@@ -7,14 +7,14 @@ rewrites of one source resemble each other, often more than either resembles the
 * earliest on ties: an earlier supporter within TIE_MARGIN of the best wins;
 * walk up: when the best supporter B got that very sentence from an earlier report A
   (B's sentence is itself aligned to A) and A also relates to it (a score of at least
-  PARTIAL, within CHAIN_MARGIN of B's), the credit goes to A if A supports it, and to
+  the partial level, within CHAIN_MARGIN of B's), the credit goes to A if A supports it, and to
   nobody if A's support is too thin (what is left is wording the siblings share); unless
   the sentence is a verbatim copy of B's wording and not of A's. Content B added of its own stays with B, so
   a real chain A -> B -> C is still found when C carries something only B has.
 
 A source becomes an edge when it is credited with at least MIN_SENTENCES sentences (or
-all of a shorter report) and MIN_COVERAGE of the derived report. The walk up is also
-made per report: a parent B whose own parent A supports MIN_COVERAGE of the report, and
+all of a shorter report) and ``min_coverage`` of the derived report. The walk up is also
+made per report: a parent B whose own parent A supports ``min_coverage`` of the report, and
 which is credited with fewer than MIN_SENTENCES sentences of content A does not have,
 gives way to A (after the baseline lesson in ../shared/notes/BASELINES.md). Publication dates order the candidates: a report
 never derives from a later one, and undated reports take part in no edge.
@@ -24,13 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storytrace.align.aligner import PARTIAL, Prepared, SentenceMatch, align
+from storytrace.align.aligner import Prepared, SentenceMatch, align, thresholds
 from storytrace.model import Alignment, Article, Edge
 
 TIE_MARGIN = 0.02
 CHAIN_MARGIN = 0.2
 MIN_SENTENCES = 2
-MIN_COVERAGE = 0.35  # llmfake development piles: see BENCHMARKS.md
 COPY_SHARE = 0.8
 SHORT_REPORT = 2  # sentences: a report this short may derive from one closely restated sentence
 SHORT_SUPPORT = 0.7  # "closely": above the paraphrase bar, so one shared stock phrase is not enough
@@ -75,6 +74,8 @@ def _supported(match: SentenceMatch) -> bool:
 def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cache: PairCache) -> Lineage:
     """``candidates[d]``: ids of reports worth comparing with d (any date order)."""
     by_id = {a.id: a for a in articles}
+    levels = thresholds()
+    partial, min_coverage = levels.partial, levels.min_coverage
     edges: list[Edge] = []
     alignments: list[Alignment] = []
     parents: dict[str, list[str]] = {}
@@ -91,7 +92,7 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
         for i in range(len(derived.sentences)):
             supporters = [s.id for s in sources if _supported(matches[s.id][i])]
             if supporters:
-                related = [s.id for s in sources if matches[s.id][i].score >= PARTIAL]
+                related = [s.id for s in sources if matches[s.id][i].score >= partial]
                 credit.append(_credit(i, supporters, related, matches, order, cache, parents))
             else:
                 credit.append(None)
@@ -116,7 +117,7 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
                     for i, c in enumerate(credit)
                     if c == b and not any(_supported(back[j]) for j in matches[b][i].source_sentences if j < len(back))
                 )
-                if direct >= MIN_COVERAGE and own < need:
+                if direct >= min_coverage and own < need:
                     credit = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
                     break
         edge_sources = _edge_sources(credit, n, need, matches)
@@ -154,6 +155,7 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
 
 
 def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | None = None) -> set[str]:
+    min_coverage = thresholds().min_coverage
     counts: dict[str, int] = {}
     best: dict[str, float] = {}
     for i, c in enumerate(credit):
@@ -163,7 +165,7 @@ def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | N
                 best[c] = max(best.get(c, 0.0), matches[c][i].score)
     out = set()
     for sid, c in counts.items():
-        if c / n < MIN_COVERAGE:
+        if c / n < min_coverage:
             continue
         # a two-sentence brief that restates one sentence closely derives from it too
         if c >= need or (n <= SHORT_REPORT and best.get(sid, 0.0) >= SHORT_SUPPORT):
@@ -183,7 +185,7 @@ def _ancestors(report: str, parents: dict[str, list[str]]) -> set[str]:
 
 
 def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache, parents: dict[str, list[str]] | None = None) -> str | None:
-    """``supporters`` align sentence i; ``related`` (a superset) at least score PARTIAL on it."""
+    """``supporters`` align sentence i; ``related`` (a superset) at least score the partial level on it."""
     best = max(supporters, key=lambda s: (matches[s][i].score, -order[s]))
     changed = True
     while changed:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from storytrace.align.aligner import SentenceMatch
-from storytrace.index.embed import MODEL_ID
+from storytrace.index.embed import model_id
 from storytrace.model import Article, Sentence, format_published, parse_published
 
 SCHEMA = """
@@ -180,7 +180,7 @@ class Store:
     # ---------------------------------------------------------------- vectors
     def vectors(self) -> dict[str, np.ndarray]:
         out = {}
-        for aid, rows, dim, data in self.db.execute("SELECT article_id, rows, dim, data FROM vectors WHERE model = ?", (MODEL_ID,)):
+        for aid, rows, dim, data in self.db.execute("SELECT article_id, rows, dim, data FROM vectors WHERE model = ?", (model_id(),)):
             out[aid] = np.frombuffer(data, dtype=np.float16).reshape(rows, dim).astype(np.float32)
         return out
 
@@ -191,13 +191,13 @@ class Store:
                 dim = arr16.shape[1] if arr16.ndim == 2 else 0
                 self.db.execute(
                     "INSERT OR REPLACE INTO vectors (article_id, model, rows, dim, data) VALUES (?, ?, ?, ?, ?)",
-                    (aid, MODEL_ID, arr16.shape[0], dim, arr16.tobytes()),
+                    (aid, model_id(), arr16.shape[0], dim, arr16.tobytes()),
                 )
 
     # ---------------------------------------------------------------- alignment cache
     def pairs(self) -> dict[tuple[str, str], list[SentenceMatch]]:
         out = {}
-        for derived, source, payload in self.db.execute("SELECT derived, source, payload FROM pairs WHERE model = ?", (MODEL_ID,)):
+        for derived, source, payload in self.db.execute("SELECT derived, source, payload FROM pairs WHERE model = ?", (model_id(),)):
             out[(derived, source)] = [
                 SentenceMatch(m[0], list(m[1]), m[2], m[3], m[4], tuple(m[5])) for m in json.loads(payload)
             ]
@@ -211,7 +211,7 @@ class Store:
                 )
                 self.db.execute(
                     "INSERT OR REPLACE INTO pairs (derived, source, model, payload) VALUES (?, ?, ?, ?)",
-                    (derived, source, MODEL_ID, payload),
+                    (derived, source, model_id(), payload),
                 )
 
     # ---------------------------------------------------------------- rejected inputs

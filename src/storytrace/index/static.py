@@ -1,0 +1,122 @@
+"""A static (context-free) sentence encoder distilled from the same all-MiniLM-L6-v2 weights.
+
+The ``static`` encoder trades a little alignment quality for about a hundred times the
+speed of the transformer (see BENCHMARKS.md, "Encoders"). It follows Model2Vec's recipe
+(Tulkens and van Dongen, 2024): every vocabulary token is passed alone through the
+transformer and its output mean-pooled; the table is reduced to 256 dimensions by PCA and
+each row weighted by SIF (Arora et al., ICLR 2017) with token frequencies estimated by
+Zipf's law from the vocabulary order. Model2Vec's own distiller needs torch, so the table
+is made here from the int8 ONNX graph the default encoder already runs, once per machine,
+and cached (``STORYTRACE_CACHE`` or ``~/.cache/storytrace``); inference is Model2Vec's
+``StaticModel``. No weights are downloaded: the table is derived from the installed model.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+DIM = 256
+SIF = 1e-4
+RECIPE = "minilm-int8-mean-pca256-sif1e-4-v1"  # bump when the recipe changes: it names the cache file
+BATCH = 1024
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("STORYTRACE_CACHE") or Path.home() / ".cache" / "storytrace")
+
+
+def distill(embedder) -> np.ndarray:
+    """The static table (vocabulary × DIM, float32) from a transformer ``Embedder``."""
+    tokenizer = embedder.tokenizer
+    vocab = tokenizer.get_vocab_size()
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    table = np.zeros((vocab, 384), np.float32)
+    # fixed batches in id order: the int8 graph quantises activations per batch, so the
+    # same batches give the same table on every run
+    for start in range(0, vocab, BATCH):
+        ids = np.arange(start, min(vocab, start + BATCH))
+        x = np.stack([np.full(len(ids), cls), ids, np.full(len(ids), sep)], axis=1).astype(np.int64)
+        feeds = {"input_ids": x, "attention_mask": np.ones_like(x)}
+        if "token_type_ids" in embedder.input_names:
+            feeds["token_type_ids"] = np.zeros_like(x)
+        table[ids] = embedder.session.run(None, feeds)[0].mean(axis=1)
+    centred = table - table.mean(axis=0)
+    _, vectors = np.linalg.eigh(centred.T @ centred / (vocab - 1))
+    reduced = centred @ vectors[:, ::-1][:, :DIM]
+    inv_rank = 1.0 / np.arange(2, vocab + 2)
+    frequency = inv_rank / inv_rank.sum()
+    return (reduced * (SIF / (SIF + frequency))[:, None]).astype(np.float32)
+
+
+def table_path() -> Path:
+    return cache_dir() / f"static-{RECIPE}.npy"
+
+
+def load_table(embedder_factory) -> np.ndarray:
+    """The cached table, distilled on first use (a few tens of seconds, once)."""
+    path = table_path()
+    if path.exists():
+        try:
+            table = np.load(path)
+            if table.ndim == 2 and table.shape[1] == DIM:
+                return table
+        except (OSError, ValueError):
+            pass  # a damaged cache file is made again
+    table = distill(embedder_factory())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # written under another name and renamed: two processes distilling at once cannot
+    # leave half a file behind
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
+    with os.fdopen(fd, "wb") as f:
+        np.save(f, table)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return table
+
+
+def ensure_table() -> None:
+    """Make the cached table now if the static encoder is chosen and it is missing."""
+    from storytrace.index.embed import encoder_name  # noqa: PLC0415
+
+    if encoder_name() == "static" and not table_path().exists():
+        from storytrace.index.embed import get_embedder  # noqa: PLC0415
+
+        get_embedder()
+
+
+class StaticEncoder:
+    """Same interface as ``embed.Embedder``: sentence vectors and content-token vectors."""
+
+    dim = DIM
+
+    def __init__(self, table: np.ndarray, tokenizer):
+        from model2vec import StaticModel  # noqa: PLC0415
+
+        self.model = StaticModel(table, tokenizer, normalize=True, max_length=128)
+        norms = np.linalg.norm(table, axis=1, keepdims=True)
+        self.unit = (table / np.maximum(norms, 1e-12)).astype(np.float32)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.encode_with_tokens(texts, tokens=False)[0]
+
+    def encode_with_tokens(self, texts: list[str], tokens: bool = True) -> tuple[np.ndarray, list[np.ndarray]]:
+        from storytrace.index.embed import _content_positions  # noqa: PLC0415
+
+        if not texts:
+            return np.zeros((0, DIM), np.float32), []
+        texts = [t if t.strip() else "." for t in texts]
+        with self._lock:
+            pooled = self.model.encode(texts, use_multiprocessing=False).astype(np.float32)
+        token_vectors: list[np.ndarray] = []
+        if tokens:
+            for enc in self.model.tokenizer.encode_batch(texts, add_special_tokens=False):
+                keep = _content_positions(enc.tokens)
+                ids = np.asarray(enc.ids, dtype=np.int64)[keep] if keep else np.zeros(0, np.int64)
+                token_vectors.append(self.unit[ids])
+        return pooled, token_vectors
