@@ -35,7 +35,7 @@ def _write_outputs(doc: dict, json_path: Optional[Path], md_path: Optional[Path]
 
 ENCODER_HELP = (
     "Sentence encoder: minilm (the transformer, default) or static (a table distilled from the same "
-    "weights on first use: ~10x faster traces, slightly lower lineage quality; see BENCHMARKS.md, Encoders)."
+    "weights on first use: 2-4x faster traces of large piles, lower lineage precision; see BENCHMARKS.md, Encoders)."
 )
 
 

@@ -2,7 +2,7 @@
 
 * ``minilm`` (the default): the transformer itself, contextual sentence and token vectors;
 * ``static``: a table of token vectors distilled from the same weights (``index.static``),
-  about a hundred times faster, a little less accurate (BENCHMARKS.md, "Encoders").
+  about forty times faster, a little less accurate (BENCHMARKS.md, "Encoders").
 
 The encoder is chosen per run with ``use_encoder`` (CLI ``--encoder``); the choice is kept
 in the environment variable ``STORYTRACE_ENCODER`` so that worker processes and Spark

@@ -1,6 +1,6 @@
 """A static (context-free) sentence encoder distilled from the same all-MiniLM-L6-v2 weights.
 
-The ``static`` encoder trades a little alignment quality for about a hundred times the
+The ``static`` encoder trades a little alignment quality for about forty times the
 speed of the transformer (see BENCHMARKS.md, "Encoders"). It follows Model2Vec's recipe
 (Tulkens and van Dongen, 2024): every vocabulary token is passed alone through the
 transformer and its output mean-pooled; the table is reduced to 256 dimensions by PCA and
