@@ -289,13 +289,15 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
+    from storytrace.index.embed import DEFAULT_ENCODER, ENCODERS, use_encoder  # noqa: PLC0415
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--piles", type=Path, default=Path(__file__).resolve().parents[2] / "scale-piles")
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000, 40000])
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--workers", type=int)
-    parser.add_argument("--encoder", choices=("minilm", "static"), default="minilm", help="sentence encoder (inherited by each size's process)")
+    parser.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER, help="sentence encoder (inherited by each size's process)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: run one pile in this process
     parser.add_argument("--report", type=Path, help="print the Markdown tables of a results file and exit")
@@ -306,7 +308,7 @@ def main() -> None:
     if args.one:
         print("RESULT " + json.dumps(run_one(args.one, not args.no_audit, args.workers, not args.no_baseline), default=float))
         return
-    os.environ["STORYTRACE_ENCODER"] = args.encoder
+    use_encoder(args.encoder)  # each size's process inherits it
     results = {"machine": machine(), "encoder": args.encoder, "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), "sizes": []}
     for size in args.sizes:
         pile = args.piles / f"pile-{size}.jsonl"

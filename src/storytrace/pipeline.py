@@ -218,12 +218,10 @@ def trace(
     if mapper is None:
         own_pool = _maybe_pool(workers, work.sentences)
         mapper = own_pool.map if own_pool is not None else _serial
-    from storytrace.index.embed import encoder_name  # noqa: PLC0415
+    from storytrace.index.embed import tokens_worth_spilling  # noqa: PLC0415
 
     folder = None
-    # static token vectors are a table lookup: making them again is faster than writing
-    # them to disk and reading them back
-    if spill and encoder_name() != "static":
+    if spill and tokens_worth_spilling():
         folder = spill if isinstance(spill, str) else tempfile.mkdtemp(prefix="storytrace-spill-")
     try:
         t0 = time.perf_counter()

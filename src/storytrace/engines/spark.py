@@ -163,9 +163,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("output")
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--task-sentences", type=int, default=0)
-    parser.add_argument("--encoder", choices=("minilm", "static"), default="minilm")
+    from storytrace.index.embed import DEFAULT_ENCODER, ENCODERS, use_encoder  # noqa: PLC0415
+
+    parser.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER)
     args = parser.parse_args(argv)
-    from storytrace.index.embed import use_encoder  # noqa: PLC0415
 
     use_encoder(args.encoder)
     counts = run(args.input, args.output, master=None, audit=not args.no_audit, task_sentences=args.task_sentences or None)

@@ -137,21 +137,29 @@ def _content_positions(wordpieces: list[str]) -> list[int]:
     return keep
 
 
-def encoder_name() -> str:
-    name = os.environ.get(ENV) or DEFAULT_ENCODER
+def _checked(name: str, where: str = "") -> str:
     if name not in ENCODERS:
-        raise ValueError(f"unknown encoder {name!r} (from {ENV}): choose one of {', '.join(ENCODERS)}")
+        raise ValueError(f"unknown encoder {name!r}{where}: choose one of {', '.join(ENCODERS)}")
     return name
+
+
+def encoder_name() -> str:
+    return _checked(os.environ.get(ENV) or DEFAULT_ENCODER, f" (from {ENV})")
 
 
 def use_encoder(name: str | None) -> None:
     """Choose the encoder for this process and the workers it starts (None: the default)."""
     if name is None:
         os.environ.pop(ENV, None)
-        return
-    if name not in ENCODERS:
-        raise ValueError(f"unknown encoder {name!r}: choose one of {', '.join(ENCODERS)}")
-    os.environ[ENV] = name
+    else:
+        os.environ[ENV] = _checked(name)
+
+
+def tokens_worth_spilling() -> bool:
+    """Whether token vectors are worth writing to disk for other tasks to read back: the
+    transformer's are costly to make again; static ones are a table lookup, cheaper than the
+    disk."""
+    return encoder_name() == "minilm"
 
 
 def model_id() -> str:

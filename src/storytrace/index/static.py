@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -100,7 +99,6 @@ class StaticEncoder:
         self.model = StaticModel(table, tokenizer, normalize=True, max_length=128)
         norms = np.linalg.norm(table, axis=1, keepdims=True)
         self.unit = (table / np.maximum(norms, 1e-12)).astype(np.float32)
-        self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.encode_with_tokens(texts, tokens=False)[0]
@@ -111,12 +109,18 @@ class StaticEncoder:
         if not texts:
             return np.zeros((0, DIM), np.float32), []
         texts = [t if t.strip() else "." for t in texts]
-        with self._lock:
-            pooled = self.model.encode(texts, use_multiprocessing=False).astype(np.float32)
+        # one tokenisation serves both: the sentence vector is the mean of the token rows
+        # (as StaticModel.encode makes it, truncated to its max_length), the content tokens
+        # are looked up in the unit table
+        pooled = np.zeros((len(texts), DIM), np.float32)
         token_vectors: list[np.ndarray] = []
-        if tokens:
-            for enc in self.model.tokenizer.encode_batch(texts, add_special_tokens=False):
+        unknown = self.model.unk_token_id
+        for i, enc in enumerate(self.model.tokenizer.encode_batch(texts, add_special_tokens=False)):
+            known = [t for t in enc.ids if t != unknown]  # StaticModel drops unknown tokens
+            if known:
+                pooled[i] = self.model.embedding[known[: self.model.max_length]].mean(axis=0)
+            if tokens:
                 keep = _content_positions(enc.tokens)
-                ids = np.asarray(enc.ids, dtype=np.int64)[keep] if keep else np.zeros(0, np.int64)
-                token_vectors.append(self.unit[ids])
+                token_vectors.append(self.unit[np.asarray(enc.ids, dtype=np.int64)[keep]] if keep else np.zeros((0, DIM), np.float32))
+        pooled /= np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-32
         return pooled, token_vectors
