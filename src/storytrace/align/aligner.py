@@ -171,10 +171,10 @@ NUMBER_BONUS = 0.05
 NAME_BONUS = 0.02
 # Word matching is the costly half (every token against every token, 40 % of a trace's
 # time on long reports). Against a long source it is made only with the sentences nearest
-# in meaning to each derived sentence; the others score half their cosine plus the bonuses,
-# which cannot beat those nearest unless their words matched far better than their
-# meaning, and a restatement does not do that.
+# in meaning to each derived sentence and those sharing content words with it; the others
+# score half their cosine plus the bonuses: they share too little to be restated.
 WORD_CANDIDATES = 6
+SHARED_WORDS = 2
 
 
 def _words_near(derived: Prepared, source: Prepared, cos: np.ndarray, d_len, s_len, s_cols, words: np.ndarray) -> None:
@@ -182,9 +182,14 @@ def _words_near(derived: Prepared, source: Prepared, cos: np.ndarray, d_len, s_l
     starts = np.concatenate([[0], np.cumsum(s_len[s_cols])[:-1]])
     rows_of = {int(j): np.arange(starts[k], starts[k] + s_len[j]) for k, j in enumerate(s_cols)}
     cos_cols = cos[:, s_cols]
+    source_content = [source.features[j].content for j in s_cols]
     for i in np.flatnonzero(d_len):
-        # the nearest sentences by cosine; ties by position, so the result is deterministic
-        near = np.sort(s_cols[np.argsort(-cos_cols[i], kind="stable")[:WORD_CANDIDATES]])
+        # the nearest sentences by cosine (ties by position, so the result is deterministic),
+        # and any that shares SHARED_WORDS content words: a merged restatement's second
+        # sentence can be far in meaning and near in wording
+        content = derived.features[i].content
+        wordy = [k for k, c in enumerate(source_content) if len(content & c) >= SHARED_WORDS]
+        near = np.union1d(s_cols[np.argsort(-cos_cols[i], kind="stable")[:WORD_CANDIDATES]], s_cols[wordy]).astype(np.int64)
         sims = derived.tokens[i] @ stacked[np.concatenate([rows_of[int(j)] for j in near])].T
         seg = np.concatenate([[0], np.cumsum(s_len[near])[:-1]])
         words[i, near] = np.maximum.reduceat(sims, seg, axis=1).mean(axis=0)
