@@ -16,14 +16,14 @@ from pathlib import Path
 
 from scale_run import read_pile
 
-from storytrace.index.embed import DEFAULT_ENCODER, ENCODERS, use_encoder
+from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder
 from storytrace.pipeline import trace
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pile", type=Path, required=True)
-    parser.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER)
+    parser.add_argument("--encoder", choices=CHOICES, default=DEFAULT_ENCODER)
     args = parser.parse_args()
     use_encoder(args.encoder)
     truth = json.loads(args.pile.with_suffix("").with_suffix(".truth.json").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from storytrace.eval.datasets import build_llmfake_pile
 from storytrace.eval.metrics import adjusted_rand_index, bcubed, edge_prf, pairwise_prf
-from storytrace.index.embed import DEFAULT_ENCODER, ENCODERS, use_encoder
+from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder
 from storytrace.model import Article, parse_published
 from storytrace.pipeline import trace
 
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--unrelated", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER)
+    parser.add_argument("--encoder", choices=CHOICES, default=DEFAULT_ENCODER)
     args = parser.parse_args()
     use_encoder(args.encoder)
 

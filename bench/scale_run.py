@@ -179,6 +179,7 @@ def run_one(pile: Path, audit: bool, workers: int | None, baseline: bool) -> dic
         by_dataset[truth["reports"][d_]["dataset"]][1] += (s_, d_) in edges
     out.update({
         "reports": n,
+        "encoder": stats.get("encoder"),
         "synthetic": sum(1 for t in truth["reports"].values() if t.get("synthetic")),
         "total_s": total,
         "group_lineage_s": total - audit_s,
@@ -289,7 +290,7 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
-    from storytrace.index.embed import DEFAULT_ENCODER, ENCODERS, use_encoder  # noqa: PLC0415
+    from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder  # noqa: PLC0415
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--piles", type=Path, default=Path(__file__).resolve().parents[2] / "scale-piles")
@@ -297,7 +298,7 @@ def main() -> None:
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--workers", type=int)
-    parser.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER, help="sentence encoder (inherited by each size's process)")
+    parser.add_argument("--encoder", choices=CHOICES, default=DEFAULT_ENCODER, help="sentence encoder (inherited by each size's process)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: run one pile in this process
     parser.add_argument("--report", type=Path, help="print the Markdown tables of a results file and exit")

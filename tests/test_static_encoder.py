@@ -54,9 +54,12 @@ def test_vectors_keep_meaning_apart(static_encoder):
     assert np.array_equal(vectors, again)
 
 
-def test_the_transformer_stays_the_default(monkeypatch):
+def test_auto_is_the_default_and_means_the_transformer_for_small_work(monkeypatch):
     monkeypatch.delenv(embed.ENV, raising=False)
+    assert embed.is_auto()
     assert embed.encoder_name() == "minilm" and embed.dim() == 384
+    assert embed.resolve(embed.AUTO_SENTENCES) == "minilm"
+    assert embed.resolve(embed.AUTO_SENTENCES + 1) == "static"
     monkeypatch.setenv(embed.ENV, "static")
     assert embed.encoder_name() == "static" and embed.dim() == static.DIM
     assert embed.model_id() != embed.MODEL_ID  # stored vectors of the two never mix
@@ -144,3 +147,52 @@ def test_table_is_cached_and_a_damaged_cache_is_made_again(monkeypatch, tmp_path
     static.table_path().write_bytes(b"not a numpy file")
     assert np.array_equal(static.load_table(factory), table) and len(calls) == 2
     assert not list(tmp_path.glob("*.tmp"))  # no half-written file left behind
+
+
+def test_auto_is_resolved_per_trace_and_restored(monkeypatch):
+    """``auto`` picks the static table only for a trace that embeds more than AUTO_SENTENCES
+    sentences; an explicit choice is never overridden; after the trace, ``auto`` again."""
+    monkeypatch.delenv(embed.ENV, raising=False)
+    small = trace(_demo())
+    assert small.stats["encoder"] == "minilm"
+    assert embed.is_auto()
+    monkeypatch.setattr(embed, "AUTO_SENTENCES", 5)  # the demo counts as bulk work now
+    bulk = trace(_demo())
+    assert bulk.stats["encoder"] == "static"
+    assert embed.is_auto() and embed.encoder_name() == "minilm"
+    assert _edges(bulk) == _edges(small) == {("origin", "copy"), ("origin", "rewrite")}
+    monkeypatch.setenv(embed.ENV, "minilm")
+    assert trace(_demo()).stats["encoder"] == "minilm"
+    monkeypatch.setenv(embed.ENV, "static")
+    monkeypatch.setattr(embed, "AUTO_SENTENCES", 10**9)
+    assert trace(_demo()).stats["encoder"] == "static"
+
+
+def test_a_store_traced_in_bulk_keeps_the_static_vectors(monkeypatch, tmp_path):
+    """The store reads and writes vectors under the encoder auto chose for the whole trace."""
+    monkeypatch.delenv(embed.ENV, raising=False)
+    monkeypatch.setattr(embed, "AUTO_SENTENCES", 5)
+    with api.Store(tmp_path / "store.db") as store:
+        api.ingest_articles(store, _demo())
+        first = api.trace_store(store)
+        assert first.stats["encoder"] == "static"
+        assert set(store.vectors()) == set()  # outside the trace, auto means minilm: none stored
+        again = api.trace_store(store)
+        assert again.prepared == {}  # every vector read back from the store, none made again
+        assert again.to_dict() == first.to_dict()
+
+
+def test_tasks_carry_the_encoder_to_a_worker_whose_environment_says_otherwise(monkeypatch):
+    from storytrace.engines.tasks import PairTask, run_pairs
+    from storytrace.segment import segment
+
+    arts = {a.id: segment(a) or a for a in _demo()}
+    monkeypatch.setenv(embed.ENV, "minilm")
+    task = PairTask(pairs=[("rewrite", "origin")], articles=[arts["rewrite"], arts["origin"]], encoder="static")
+    out = run_pairs(task)
+    assert embed.encoder_name() == "static"  # the task switched this worker
+    matches = out[("rewrite", "origin")]
+    # scores on the static scale: the same pair under the transformer scores otherwise
+    monkeypatch.setenv(embed.ENV, "minilm")
+    other = run_pairs(PairTask(pairs=[("rewrite", "origin")], articles=[arts["rewrite"], arts["origin"]], encoder="minilm"))
+    assert [m.score for m in matches] != [m.score for m in other[("rewrite", "origin")]]

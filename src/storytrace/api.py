@@ -135,10 +135,19 @@ def ingest(
 
 def trace_store(store: Store, progress: Progress = _quiet, audit: bool = True) -> TraceResult:
     """Trace everything stored; keep the new sentence vectors, alignments and the stories."""
-    articles = store.articles()
-    vectors = store.vectors()
-    pairs = store.pairs()
-    result = trace(articles, stored_vectors=vectors, stored_pairs=pairs, progress=progress, audit=audit)
+    from storytrace.index.embed import encoder_for  # noqa: PLC0415
+    from storytrace.pipeline import plan_trace, sentences_to_embed  # noqa: PLC0415
+
+    plan = plan_trace(store.articles())
+    # the encoder first: stored vectors and alignments are read under its model id
+    with encoder_for(sentences_to_embed(plan)):
+        vectors = store.vectors()
+        pairs = store.pairs()
+        result = trace(plan.articles, stored_vectors=vectors, stored_pairs=pairs, progress=progress, audit=audit, plan=plan)
+        return _keep(store, result, vectors)
+
+
+def _keep(store: Store, result: TraceResult, vectors: dict) -> TraceResult:
     new_vectors = {aid: p.vectors for aid, p in result.prepared.items() if aid not in vectors}
     if new_vectors:
         store.put_vectors(new_vectors)

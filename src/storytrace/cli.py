@@ -34,8 +34,9 @@ def _write_outputs(doc: dict, json_path: Optional[Path], md_path: Optional[Path]
 
 
 ENCODER_HELP = (
-    "Sentence encoder: minilm (the transformer, default) or static (a table distilled from the same "
-    "weights on first use: 2-4x faster traces of large piles, lower lineage precision; see BENCHMARKS.md, Encoders)."
+    "Sentence encoder: auto (default: minilm while the trace embeds at most 20,000 sentences, static beyond), "
+    "minilm (the transformer: best precision, ~25 reports/s on two cores) or static (a table distilled from the "
+    "same weights on first use: 3-4x faster traces of large piles, lower lineage precision; see BENCHMARKS.md, Encoders)."
 )
 
 
@@ -60,7 +61,7 @@ def trace(
         None, "--map", help="CSV/Parquet columns for our fields (id, published, title, text, url, outlet): FIELD=COLUMN, repeatable or comma-separated, e.g. --map text=body,published=date."
     ),
     max_bytes: str = typer.Option("50MB", "--max-bytes", help="Largest input file (and decompressed stream) read; larger ones are rejected. E.g. 500KB, 50MB."),
-    encoder: str = typer.Option("minilm", "--encoder", help=ENCODER_HELP),
+    encoder: str = typer.Option("auto", "--encoder", help=ENCODER_HELP),
 ) -> None:
     """Ingest reports into the store and trace every story in it."""
     from storytrace import api
@@ -88,8 +89,19 @@ def trace(
     if not quiet:
         print_summary(doc)
         typer.echo(f"{len(report.added)} new, {len(report.unchanged)} already stored, {len(report.rejected)} rejected; store: {db}")
+        typer.echo(_encoder_line(encoder, result.stats.get("encoder")))
     if report.rejected:
         raise typer.Exit(code=1)
+
+
+def _encoder_line(asked: str, used: str | None) -> str:
+    if asked != "auto" or used is None:
+        return f"encoder: {used or asked}"
+    from storytrace.index.embed import AUTO_SENTENCES  # noqa: PLC0415
+
+    if used == "static":
+        return f"encoder: static (auto: more than {AUTO_SENTENCES:,} sentences to embed; --encoder minilm for the transformer's precision)"
+    return "encoder: minilm (auto)"
 
 
 @app.command()
@@ -101,7 +113,7 @@ def compare(
     html_out: Optional[Path] = typer.Option(None, "--html", help="Write the comparison as a single-file HTML report."),
     pairs: Optional[Path] = typer.Option(None, "--pairs", help="JSON Lines of pairs {id, source:{id,text,published?}, derived:{...}}."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
-    encoder: str = typer.Option("minilm", "--encoder", help=ENCODER_HELP),
+    encoder: str = typer.Option("auto", "--encoder", help=ENCODER_HELP),
 ) -> None:
     """Align DERIVED to SOURCE sentence by sentence: coverage, alignment, findings, verdict."""
     from storytrace import api

@@ -36,6 +36,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from storytrace.engines.tasks import AuditOutput, EmbedTask, LazyPrepared, PairTask, prepare_many, run_audit, run_embed, run_pairs
+from storytrace.index.embed import encoder_for, encoder_name
 from storytrace.model import Alignment, Article, Edge, Story
 from storytrace.segment import segment
 
@@ -191,6 +192,7 @@ def trace(
     mapper: Mapper | None = None,
     task_sentences: int | None = None,
     spill: bool | str = True,
+    plan: Plan | None = None,
 ) -> TraceResult:
     """Trace a pile of reports. ``stored_vectors`` / ``stored_pairs`` are what a store kept
     from earlier runs (sentence vectors per article, alignments per pair), so that only new
@@ -199,17 +201,48 @@ def trace(
     elsewhere (an engine); results must come back in the order of ``items``.
     ``task_sentences``: about how many sentences one embedding task holds (TASK_SENTENCES).
     ``spill``: token vectors go to a temporary folder (or this folder) that every task can
-    read, so that no report is embedded twice; False where tasks share no disk."""
+    read, so that no report is embedded twice; False where tasks share no disk.
+    ``plan``: ``plan_trace(articles)`` when the caller made it already (to choose the encoder
+    before reading stored vectors).
+
+    The encoder ``auto`` is resolved here, from the number of sentences the trace embeds."""
+    if plan is None:
+        plan = plan_trace(articles)
+    with encoder_for(sentences_to_embed(plan)) as encoder:
+        result = _trace(plan, stored_vectors, stored_pairs, progress, audit, workers, mapper, task_sentences, spill)
+        result.stats["encoder"] = encoder
+        return result
+
+
+def plan_trace(articles: list[Article]) -> Plan:
+    """The plan of a trace of ``articles`` (cheap: no models)."""
+    from storytrace.group.stories import VECTOR_WEIGHT  # noqa: PLC0415
+
     import time  # noqa: PLC0415
 
-    from storytrace.group.stories import VECTOR_WEIGHT, group  # noqa: PLC0415
+    t0 = time.perf_counter()
+    articles = sorted(_unique(articles), key=Article.sort_key)
+    # document vectors (only if the grouping blends them) are made with the default encoder
+    doc_vectors = _all_document_vectors(articles, None) if VECTOR_WEIGHT else None
+    plan = make_plan(articles, doc_vectors)
+    plan.stats["plan_s"] = time.perf_counter() - t0
+    return plan
+
+
+def sentences_to_embed(plan: Plan) -> int:
+    """About how many sentences the trace of ``plan`` embeds, if nothing is stored."""
+    return LineageWork(plan).sentences
+
+
+def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: bool, workers, mapper, task_sentences, spill) -> TraceResult:
+    import time  # noqa: PLC0415
+
+    from storytrace.group.stories import group  # noqa: PLC0415
     from storytrace.lineage.lineage import PairCache  # noqa: PLC0415
 
     stats: dict = {}
     start = time.perf_counter()
-    articles = sorted(_unique(articles), key=Article.sort_key)
-    doc_vectors = _all_document_vectors(articles, stored_vectors) if VECTOR_WEIGHT else None
-    plan = make_plan(articles, doc_vectors)
+    articles = plan.articles
     stats.update(plan.stats)
     progress("candidates", len(articles), len(articles))
 
@@ -257,7 +290,7 @@ def trace(
             own_pool.close()
         if folder is not None and not isinstance(spill, str):
             shutil.rmtree(folder, ignore_errors=True)
-    stats["total_s"] = time.perf_counter() - start
+    stats["total_s"] = time.perf_counter() - start + plan.stats.get("plan_s", 0.0)
     return result
 
 
@@ -320,7 +353,8 @@ class LineageWork:
         across = []
         for d, s in self.direct:
             (inside[block_of[d]] if block_of[d] == block_of[s] else across).append((d, s))
-        tasks = [EmbedTask(block=k, articles=b, pairs=inside[k], spill=spill) for k, b in enumerate(self.blocks)]
+        encoder = encoder_name()
+        tasks = [EmbedTask(block=k, articles=b, pairs=inside[k], spill=spill, encoder=encoder) for k, b in enumerate(self.blocks)]
         for k, out in enumerate(mapper(run_embed, tasks)):
             for aid, sents in out.sentences.items():
                 if not by_id[aid].sentences:
@@ -348,6 +382,7 @@ class LineageWork:
                 articles=[by_id[i] for i in ids],
                 vectors={i: self.vectors[i] for i in ids if i in self.vectors and i in self.locations},
                 locations={i: self.locations[i] for i in ids if i in self.locations},
+                encoder=encoder_name(),
             ))
         for k, out in enumerate(mapper(run_pairs, tasks)):
             self._keep(cache, out)

@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("output")
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--task-sentences", type=int, default=0)
-    from storytrace.index.embed import DEFAULT_ENCODER, ENCODERS, use_encoder  # noqa: PLC0415
+    from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder  # noqa: PLC0415
 
-    parser.add_argument("--encoder", choices=ENCODERS, default=DEFAULT_ENCODER)
+    parser.add_argument("--encoder", choices=CHOICES, default=DEFAULT_ENCODER)
     args = parser.parse_args(argv)
 
     use_encoder(args.encoder)

