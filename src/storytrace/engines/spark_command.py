@@ -15,7 +15,7 @@ def command(
     audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the claim audit on derived reports."),
     conf: list[str] = typer.Option([], "--conf", help="Extra Spark settings, KEY=VALUE (repeatable)."),
     task_sentences: int = typer.Option(0, "--task-sentences", help="About how many sentences one embedding task holds (0: the default, 1000)."),
-    encoder: str = typer.Option("minilm", "--encoder", help="Sentence encoder: minilm (default) or static (see `storytrace trace --help`)."),
+    encoder: str = typer.Option("auto", "--encoder", help="Sentence encoder: auto (default), minilm or static (see `storytrace trace --help`)."),
 ) -> None:
     """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
     try:
