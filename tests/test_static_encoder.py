@@ -154,11 +154,11 @@ def test_auto_is_resolved_per_trace_and_restored(monkeypatch):
     sentences; an explicit choice is never overridden; after the trace, ``auto`` again."""
     monkeypatch.delenv(embed.ENV, raising=False)
     small = trace(_demo())
-    assert small.stats["encoder"] == "minilm"
+    assert small.stats["encoder"] == "minilm" and small.to_dict()["encoder"] == "minilm"
     assert embed.is_auto()
     monkeypatch.setattr(embed, "AUTO_SENTENCES", 5)  # the demo counts as bulk work now
     bulk = trace(_demo())
-    assert bulk.stats["encoder"] == "static"
+    assert bulk.stats["encoder"] == "static" and bulk.to_dict()["encoder"] == "static"
     assert embed.is_auto() and embed.encoder_name() == "minilm"
     assert _edges(bulk) == _edges(small) == {("origin", "copy"), ("origin", "rewrite")}
     monkeypatch.setenv(embed.ENV, "minilm")

@@ -176,7 +176,9 @@ def compare(source: Article, derived: Article, audit: bool = True) -> TraceResul
     story = Story(id=story_id([source.id]), articles=[source.id, derived.id], origin=source.id)
     story.edges = [edge]
     story.alignments = alignments
-    result = TraceResult(articles=[source, derived], stories=[story], cache=cache, prepared=prepared)
+    from storytrace.index.embed import encoder_name  # noqa: PLC0415
+
+    result = TraceResult(articles=[source, derived], stories=[story], cache=cache, prepared=prepared, stats={"encoder": encoder_name()})
     if audit:
         _audit(result)
     return result

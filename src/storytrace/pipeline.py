@@ -58,8 +58,10 @@ class TraceResult:
     stats: dict = field(default_factory=dict)  # counts and seconds per stage
 
     def to_dict(self) -> dict:
+        encoder = {"encoder": self.stats["encoder"]} if "encoder" in self.stats else {}
         return {
             "schema": "https://storytrace.dev/schema/trace-1.json",
+            **encoder,
             "articles": [_with_sentences(a).to_dict() for a in self.articles],
             "stories": [s.to_dict() for s in self.stories],
         }
@@ -416,12 +418,13 @@ def _sentence_estimate(a: Article) -> int:
 
 
 class _Vectors:
-    """What the store keeps of an embedded article."""
+    """What the store keeps of an embedded article: float16, as the store writes them (they
+    were rounded so when made; a float32 copy would double the largest thing a big trace holds)."""
 
     __slots__ = ("vectors",)
 
     def __init__(self, vectors: np.ndarray):
-        self.vectors = vectors.astype(np.float32)
+        self.vectors = vectors.astype(np.float16, copy=False)
 
 
 def _all_document_vectors(articles: list[Article], stored_vectors) -> np.ndarray:
