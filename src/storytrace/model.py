@@ -51,7 +51,7 @@ def format_published(dt: datetime | None) -> str | None:
     return utc.isoformat()
 
 
-@dataclass
+@dataclass(slots=True)  # many of these in a large trace: no per-instance dict
 class Sentence:
     index: int
     start: int  # character offsets into Article.text
@@ -63,7 +63,7 @@ class Sentence:
         return {"index": self.index, "start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass
+@dataclass(slots=True)  # many of these in a large trace: no per-instance dict
 class Claim:
     """A checkable unit inside a sentence: a quantity, an entity, a quote, a date, ..."""
 
@@ -151,7 +151,7 @@ class Article:
         return {"dates": dates} if self.claims else {}
 
 
-@dataclass
+@dataclass(slots=True)  # many of these in a large trace: no per-instance dict
 class Alignment:
     """A sentence of a derived report restates a sentence of an earlier one (or nothing)."""
 

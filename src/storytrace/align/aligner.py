@@ -109,7 +109,7 @@ def prepare(articles: list[Article], stored_vectors: dict[str, np.ndarray] | Non
     return out
 
 
-@dataclass
+@dataclass(slots=True)  # a large trace holds a million of these
 class SentenceMatch:
     derived_sentence: int
     source_sentences: list[int]  # best first; empty when unsupported
