@@ -94,6 +94,11 @@ class Plan:
     components: list[list[int]]  # connected components of ``lineage`` (positions, sorted)
     stats: dict = field(default_factory=dict)
 
+    def release(self) -> None:
+        """Once the trace has grouped: only ``articles`` and ``stats`` are kept."""
+        self.similarity = None
+        self.neighbours, self.lineage, self.components = {}, {}, []
+
 
 def make_plan(articles: list[Article], doc_vectors: np.ndarray | None = None) -> Plan:
     """Signatures and candidate pairs for sorted, unique ``articles`` (no models needed)."""
@@ -283,6 +288,10 @@ def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: 
         stats["stories"] = len(stories)
         stats["edges"] = len(lineage.edges)
         result = TraceResult(articles=articles, stories=stories, cache=cache, prepared=prepared, stats=stats)
+        # the plan and the lineage work are spent: their candidate graphs and tf-idf rows are
+        # let go before the audit, the stage whose results grow the driver the most
+        plan.release()
+        del work, lineage
         if audit:
             t0 = time.perf_counter()
             audit_result(result, mapper, progress)
