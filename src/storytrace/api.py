@@ -163,6 +163,7 @@ def compare(source: Article, derived: Article, audit: bool = True) -> TraceResul
     The two are compared whatever their dates say; the caller has named the direction.
     """
     from storytrace.align.aligner import prepare
+    from storytrace.index.embed import encoder_name
     from storytrace.lineage.lineage import PairCache, trace_pair
     from storytrace.model import Story
     from storytrace.pipeline import _audit, story_id
@@ -176,8 +177,6 @@ def compare(source: Article, derived: Article, audit: bool = True) -> TraceResul
     story = Story(id=story_id([source.id]), articles=[source.id, derived.id], origin=source.id)
     story.edges = [edge]
     story.alignments = alignments
-    from storytrace.index.embed import encoder_name  # noqa: PLC0415
-
     result = TraceResult(articles=[source, derived], stories=[story], cache=cache, prepared=prepared, stats={"encoder": encoder_name()})
     if audit:
         _audit(result)

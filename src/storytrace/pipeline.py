@@ -36,7 +36,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from storytrace.engines.tasks import AuditOutput, EmbedTask, LazyPrepared, PairTask, prepare_many, run_audit, run_embed, run_pairs
-from storytrace.index.embed import encoder_for, encoder_name
+from storytrace.index.embed import encoder_for, encoder_name, tokens_worth_spilling
 from storytrace.model import Alignment, Article, Edge, Story
 from storytrace.segment import segment
 
@@ -237,8 +237,13 @@ def plan_trace(articles: list[Article]) -> Plan:
 
 
 def sentences_to_embed(plan: Plan) -> int:
-    """About how many sentences the trace of ``plan`` embeds, if nothing is stored."""
-    return LineageWork(plan).sentences
+    """About how many sentences the trace of ``plan`` embeds, if nothing is stored (counted
+    once per plan: the store and the trace both ask)."""
+    if "sentences_to_embed" not in plan.stats:
+        by_id = {a.id: a for a in plan.articles}
+        needed = {x for p in _direct_pairs(plan, _compared(plan)) for x in p}
+        plan.stats["sentences_to_embed"] = sum(_sentence_estimate(by_id[i]) for i in needed)
+    return plan.stats["sentences_to_embed"]
 
 
 def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: bool, workers, mapper, task_sentences, spill) -> TraceResult:
@@ -258,8 +263,6 @@ def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: 
     if mapper is None:
         own_pool = _maybe_pool(workers, work.sentences)
         mapper = own_pool.map if own_pool is not None else _serial
-    from storytrace.index.embed import tokens_worth_spilling  # noqa: PLC0415
-
     folder = None
     if spill and tokens_worth_spilling():
         folder = spill if isinstance(spill, str) else tempfile.mkdtemp(prefix="storytrace-spill-")
@@ -305,20 +308,28 @@ def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: 
     return result
 
 
+def _compared(plan: Plan) -> list[int]:
+    return sorted({k for comp in plan.components for k in comp})
+
+
+def _direct_pairs(plan: Plan, compared: list[int]) -> list[tuple[str, str]]:
+    """The pairs lineage asks for first: each report against its earlier candidates."""
+    from storytrace.lineage.lineage import may_derive  # noqa: PLC0415
+
+    arts = plan.articles
+    return [(arts[k].id, arts[j].id) for k in compared for j in sorted(plan.lineage[k]) if j < k and may_derive(arts[k], arts[j])]
+
+
 class LineageWork:
     """The lineage of a plan: which pairs to align, in which tasks, then the decision pass."""
 
     def __init__(self, plan: Plan, stored_pairs: dict | None = None, task_sentences: int | None = None):
-        from storytrace.lineage.lineage import may_derive  # noqa: PLC0415
-
         self.plan = plan
         self.stored = stored_pairs or {}
         self.limit = task_sentences or TASK_SENTENCES
         arts = plan.articles
-        self.compared = sorted({k for comp in plan.components for k in comp})
-        # the pairs lineage asks for first: each report against its earlier candidates
-        self.direct = [(arts[k].id, arts[j].id) for k in self.compared for j in sorted(plan.lineage[k])
-                       if j < k and may_derive(arts[k], arts[j]) and (arts[k].id, arts[j].id) not in self.stored]
+        self.compared = _compared(plan)
+        self.direct = [p for p in _direct_pairs(plan, self.compared) if p not in self.stored]
         needed = {x for p in self.direct for x in p}
         self.blocks = self._blocks(needed)
         self.sentences = sum(_sentence_estimate(a) for b in self.blocks for a in b)

@@ -39,10 +39,8 @@ def session(master: str | None = "local[*]", app_name: str = "storytrace", conf:
         builder = builder.master(master)
     builder = builder.config("spark.python.worker.reuse", "true")  # models load once per worker
     builder = builder.config("spark.ui.showConsoleProgress", "false")
-    from storytrace.index.embed import ENV, encoder_name  # noqa: PLC0415
-
-    # executors use the driver's encoder (tasks also carry the one a trace resolved): vectors of two encoders must never meet
-    for key, value in {**_EXECUTOR_ENV, ENV: encoder_name()}.items():
+    # the encoder is not set here: each task carries the one its trace resolved
+    for key, value in _EXECUTOR_ENV.items():
         builder = builder.config(f"spark.executorEnv.{key}", value)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
