@@ -250,7 +250,7 @@ def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: 
     import time  # noqa: PLC0415
 
     from storytrace.group.stories import group  # noqa: PLC0415
-    from storytrace.lineage.lineage import PairCache  # noqa: PLC0415
+    from storytrace.lineage.lineage import PairCache, attach_by_lede  # noqa: PLC0415
 
     stats: dict = {}
     start = time.perf_counter()
@@ -285,6 +285,7 @@ def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: 
         index = {a.id: k for k, a in enumerate(articles)}
         links = {(index[e.source], index[e.derived]) for e in lineage.edges}
         labels = group(articles, plan.similarity, plan.neighbours, links)
+        attach_by_lede(lineage, articles, labels, cache)
         progress("group", len(articles), len(articles))
         stories = make_stories(articles, labels, lineage)
         stats["group_s"] = time.perf_counter() - t0

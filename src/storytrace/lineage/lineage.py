@@ -32,7 +32,6 @@ CHAIN_MARGIN = 0.2
 MIN_SENTENCES = 2
 COPY_SHARE = 0.8
 SHORT_REPORT = 2  # sentences: a report this short may derive from one closely restated sentence
-SHORT_SUPPORT = 0.7  # "closely": above the paraphrase bar, so one shared stock phrase is not enough
 
 
 def may_derive(derived: Article, source: Article) -> bool:
@@ -117,9 +116,12 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
                     for i, c in enumerate(credit)
                     if c == b and not any(_supported(back[j]) for j in matches[b][i].source_sentences if j < len(back))
                 )
-                if direct >= min_coverage and own < need:
-                    credit = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
-                    break
+                if direct >= min_coverage and (own < need or (a in edge_sources and own / n < min_coverage)):
+                    moved = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
+                    # only when A then explains the report: else the report would lose B and gain nothing
+                    if a in _edge_sources(moved, n, need, matches):
+                        credit = moved
+                        break
         edge_sources = _edge_sources(credit, n, need, matches)
         for i, sid in enumerate(credit):
             if sid is not None and sid not in edge_sources:
@@ -155,7 +157,8 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
 
 
 def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | None = None) -> set[str]:
-    min_coverage = thresholds().min_coverage
+    levels = thresholds()
+    min_coverage, close = levels.min_coverage, levels.close
     counts: dict[str, int] = {}
     best: dict[str, float] = {}
     for i, c in enumerate(credit):
@@ -167,8 +170,12 @@ def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | N
     for sid, c in counts.items():
         if c / n < min_coverage:
             continue
+        # one sentence at least must be restated closely: many loose matches between two
+        # reports on one topic (the same celebrity, the same virus) are not a derivation
+        if matches is not None and best.get(sid, 0.0) < close:
+            continue
         # a two-sentence brief that restates one sentence closely derives from it too
-        if c >= need or (n <= SHORT_REPORT and best.get(sid, 0.0) >= SHORT_SUPPORT):
+        if c >= need or (n <= SHORT_REPORT and best.get(sid, 0.0) >= close):
             out.add(sid)
     return out
 
@@ -225,6 +232,59 @@ def _carried(via: str, match: SentenceMatch, older: str, cache: PairCache) -> bo
     return any(_supported(back[j]) for j in match.source_sentences if j < len(back))
 
 
+def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int], cache: PairCache) -> None:
+    """A report of a story that derives from nothing in it, but whose first sentence closely
+    restates the first sentence of an earlier member, derives from the earliest such member.
+
+    A rewrite that keeps the lede and invents the rest (a heavy language-model rewrite) has
+    too few restated sentences for an edge by coverage; the story grouping (whole-text
+    similarity) and a close restatement of the opening sentence together are the evidence.
+    Only pairs already aligned are looked at: nothing new is computed.
+    """
+    close = thresholds().close
+    by_story: dict[int, list[Article]] = {}
+    for a, label in zip(articles, labels):
+        by_story.setdefault(label, []).append(a)
+    for members in by_story.values():
+        if len(members) < 2:
+            continue
+        members = sorted(members, key=Article.sort_key)
+        ids = {a.id for a in members}
+        for k, derived in enumerate(members):
+            if set(lineage.parents.get(derived.id, ())) & ids or not derived.sentences:
+                continue
+            for source in members[:k]:
+                matches = cache.pairs.get((derived.id, source.id))
+                if not matches or not may_derive(derived, source):
+                    continue
+                lede = matches[0]
+                if lede.relation in ("verbatim", "paraphrase") and lede.score >= close and lede.source_sentences[0] == 0:
+                    edge, alignments = _edge_of(derived, source.id, matches)
+                    lineage.edges.append(edge)
+                    lineage.alignments.extend(alignments)
+                    lineage.parents[derived.id] = [source.id]
+                    break
+
+
+def _edge_of(derived: Article, source: str, matches: list[SentenceMatch]) -> tuple[Edge, list[Alignment]]:
+    """Every sentence the source supports is credited to it."""
+    alignments: list[Alignment] = []
+    credited = [m for m in matches if _supported(m)]
+    for m in matches:
+        if not _supported(m):
+            alignments.append(Alignment(derived.id, m.derived_sentence, None, None, "unsupported", m.score))
+            continue
+        for j in m.source_sentences:
+            alignments.append(Alignment(derived.id, m.derived_sentence, source, j, m.relation, m.score))
+    n = max(len(matches), 1)
+    verbatim = sum(m.relation == "verbatim" for m in credited)
+    coverage = len(credited) / n
+    relation = "copy" if credited and verbatim >= COPY_SHARE * len(credited) else ("paraphrase" if coverage >= 0.5 else "partial")
+    score = sum(m.score for m in credited) / len(credited) if credited else 0.0
+    edge = Edge(source=source, derived=derived.id, coverage=coverage, relation=relation, sentences=len(credited), score=score)
+    return edge, alignments
+
+
 def origin_of(members: list[Article], parents: dict[str, list[str]]) -> str | None:
     """The earliest report of the story that derives from nothing in it."""
     ids = {a.id for a in members}
@@ -234,19 +294,4 @@ def origin_of(members: list[Article], parents: dict[str, list[str]]) -> str | No
 
 def trace_pair(derived: Article, source: Article, cache: PairCache) -> tuple[Edge, list[Alignment]]:
     """One named pair (``compare``): every supported sentence is credited to the source."""
-    matches = cache.get(derived.id, source.id)
-    alignments: list[Alignment] = []
-    credited = [m for m in matches if _supported(m)]
-    for m in matches:
-        if not _supported(m):
-            alignments.append(Alignment(derived.id, m.derived_sentence, None, None, "unsupported", m.score))
-            continue
-        for j in m.source_sentences:
-            alignments.append(Alignment(derived.id, m.derived_sentence, source.id, j, m.relation, m.score))
-    n = max(len(matches), 1)
-    verbatim = sum(m.relation == "verbatim" for m in credited)
-    coverage = len(credited) / n
-    relation = "copy" if credited and verbatim >= COPY_SHARE * len(credited) else ("paraphrase" if coverage >= 0.5 else "partial")
-    score = sum(m.score for m in credited) / len(credited) if credited else 0.0
-    edge = Edge(source=source.id, derived=derived.id, coverage=coverage, relation=relation, sentences=len(credited), score=score)
-    return edge, alignments
+    return _edge_of(derived, source.id, cache.get(derived.id, source.id))
