@@ -1,0 +1,117 @@
+"""The lineage rules on hand-made alignments: each test sets the sentence matches of every
+pair, so that one rule decides the outcome (no encoder involved)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from storytrace.align.aligner import SentenceMatch, thresholds
+from storytrace.lineage.lineage import Lineage, PairCache, attach_by_lede, trace_lineage
+from storytrace.model import Article, Sentence
+
+DAY0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
+
+
+def _article(aid: str, day: int, n: int) -> Article:
+    a = Article(id=aid, text=" ".join(f"{aid} sentence {i}." for i in range(n)), published=DAY0 + timedelta(days=day))
+    a.sentences = [Sentence(index=i, start=0, end=0, text=f"{aid} sentence {i}.") for i in range(n)]
+    return a
+
+
+def _match(i: int, score: float, source: int | None = None) -> SentenceMatch:
+    """A match at ``score``, its relation as the aligner would name it."""
+    levels = thresholds()
+    if source is None or score < levels.partial:
+        return SentenceMatch(i, [], "unsupported", score, 0.0)
+    relation = "paraphrase" if score >= levels.paraphrase else "partial"
+    return SentenceMatch(i, [source], relation, score, 0.8)
+
+
+def _pairs(spec: dict[tuple[str, str], list[tuple[float, int | None]]]) -> dict:
+    return {key: [_match(i, s, j) for i, (s, j) in enumerate(rows)] for key, rows in spec.items()}
+
+
+def _edges(lineage: Lineage) -> set[tuple[str, str]]:
+    return {(e.source, e.derived) for e in lineage.edges}
+
+
+def test_an_edge_needs_one_closely_restated_sentence():
+    close = thresholds().close
+    loose = close - 0.05  # above the paraphrase bar, below "closely"
+    assert loose >= thresholds().paraphrase
+    source, derived = _article("s", 0, 4), _article("d", 2, 4)
+    rows = [(loose, 0), (loose, 1), (loose, 2), (0.3, None)]
+    cache = PairCache({}, _pairs({("d", "s"): rows}))
+    assert _edges(trace_lineage([source, derived], {"d": ["s"]}, cache)) == set()
+
+    rows[1] = (close + 0.05, 1)
+    cache = PairCache({}, _pairs({("d", "s"): rows}))
+    assert _edges(trace_lineage([source, derived], {"d": ["s"]}, cache)) == {("s", "d")}
+
+
+def _lede_case(lede_score: float, lede_source: int, labels: list[int]):
+    """s (day 0) and a sibling b (day 1, itself from s); d (day 3) keeps only a lede."""
+    s, b, d = _article("s", 0, 5), _article("b", 1, 5), _article("d", 3, 5)
+    pairs = _pairs({
+        ("b", "s"): [(0.9, i) for i in range(5)],
+        ("d", "s"): [(lede_score, lede_source)] + [(0.4, None)] * 4,
+        ("d", "b"): [(lede_score + 0.05, lede_source)] + [(0.45, None)] * 4,
+    })
+    cache = PairCache({}, pairs)
+    lineage = trace_lineage([s, b, d], {"b": ["s"], "d": ["s", "b"]}, cache)
+    assert _edges(lineage) == {("s", "b")}  # one restated sentence of five: too little coverage
+    attach_by_lede(lineage, [s, b, d], labels, cache)
+    return lineage
+
+
+def test_a_kept_lede_links_an_orphan_to_the_earliest_member_it_restates():
+    close = thresholds().close
+    lineage = _lede_case(close + 0.1, 0, [0, 0, 0])
+    # the earliest member wins, not the sibling that scores higher
+    assert _edges(lineage) == {("s", "b"), ("s", "d")}
+    edge = next(e for e in lineage.edges if e.derived == "d")
+    assert edge.coverage == 0.2 and edge.sentences == 1 and edge.relation == "partial"
+    assert lineage.parents["d"] == ["s"]
+    evidence = [(a.derived_sentence, a.source, a.source_sentence) for a in lineage.alignments if a.derived == "d"]
+    assert (0, "s", 0) in evidence and sum(a.source is None for a in lineage.alignments if a.derived == "d") == 4
+
+
+def test_the_lede_rule_needs_a_close_restatement_of_the_opening_within_the_story():
+    close = thresholds().close
+    assert _edges(_lede_case(close - 0.06, 0, [0, 0, 0])) == {("s", "b")}  # not close enough
+    assert _edges(_lede_case(close + 0.1, 3, [0, 0, 0])) == {("s", "b")}  # restates a later sentence
+    assert _edges(_lede_case(close + 0.1, 0, [0, 0, 1])) == {("s", "b")}  # another story
+
+
+def test_a_parent_gives_way_to_its_own_parent_only_when_that_one_explains_the_report():
+    """u -> a -> d: u supports half of d loosely, a supports all of d closely. Handing d to u
+    would leave d with no parent (u restates nothing closely), so a stays."""
+    close = thresholds().close
+    u, a, d = _article("u", 0, 3), _article("a", 1, 3), _article("d", 2, 4)
+    pairs = _pairs({
+        ("a", "u"): [(0.85, 0), (0.85, 1), (0.85, 2)],
+        ("d", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 2)],
+        ("d", "u"): [(close - 0.04, 0), (close - 0.04, 1), (0.4, None), (0.4, None)],
+    })
+    lineage = trace_lineage([u, a, d], {"a": ["u"], "d": ["u", "a"]}, PairCache({}, pairs))
+    assert _edges(lineage) == {("u", "a"), ("a", "d")}
+    assert next(e for e in lineage.edges if e.derived == "d").coverage == 1.0
+
+
+def test_a_second_parent_must_add_an_edges_worth_of_its_own():
+    """a -> b; d restates a closely in four sentences and b in four more, of which only two
+    are b's own (b's other two restate a): b's own content is under the coverage bar."""
+    a, b, d = _article("a", 0, 4), _article("b", 1, 6), _article("d", 2, 8)
+    spec = {
+        ("b", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 3), (0.3, None), (0.3, None)],
+        ("d", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 3)] + [(0.3, None)] * 4,
+        ("d", "b"): [(0.3, None)] * 4 + [(0.9, 0), (0.9, 1), (0.9, 4), (0.9, 5)],
+    }
+    lineage = trace_lineage([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
+    assert _edges(lineage) == {("a", "b"), ("a", "d")}
+
+    # with three sentences of its own (over the coverage bar), b is a parent of d too
+    spec[("b", "a")] = [(0.85, 0), (0.85, 1), (0.85, 2), (0.3, None), (0.3, None), (0.3, None)]
+    spec[("d", "b")] = [(0.3, None)] * 4 + [(0.9, 2), (0.9, 3), (0.9, 4), (0.9, 5)]
+    lineage = trace_lineage([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
+    assert _edges(lineage) == {("a", "b"), ("a", "d"), ("b", "d")}
