@@ -48,6 +48,11 @@ def test_an_edge_needs_one_closely_restated_sentence():
     cache = PairCache({}, _pairs({("d", "s"): rows}))
     assert _edges(trace_lineage([source, derived], {"d": ["s"]}, cache)) == {("s", "d")}
 
+    # a one-sentence summary has no more evidence to give than its one loose match
+    brief = _article("b", 2, 1)
+    cache = PairCache({}, _pairs({("b", "s"): [(loose, 0)]}))
+    assert _edges(trace_lineage([source, brief], {"b": ["s"]}, cache)) == {("s", "b")}
+
 
 def _lede_case(lede_score: float, lede_source: int, labels: list[int]):
     """s (day 0) and a sibling b (day 1, itself from s); d (day 3) keeps only a lede."""

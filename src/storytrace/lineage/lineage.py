@@ -171,8 +171,10 @@ def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | N
         if c / n < min_coverage:
             continue
         # one sentence at least must be restated closely: many loose matches between two
-        # reports on one topic (the same celebrity, the same virus) are not a derivation
-        if matches is not None and best.get(sid, 0.0) < close:
+        # reports on one topic (the same celebrity, the same virus) are not a derivation.
+        # Not asked of a one- or two-sentence report (an abstractive one-line summary), whose
+        # few matches are all the evidence there is
+        if matches is not None and n > SHORT_REPORT and best.get(sid, 0.0) < close:
             continue
         # a two-sentence brief that restates one sentence closely derives from it too
         if c >= need or (n <= SHORT_REPORT and best.get(sid, 0.0) >= close):
