@@ -1,12 +1,12 @@
 """Which lineage edges join stories (``pipeline.story_links``) and where a lone derivative goes
-(``pipeline.join_derived_stories``), on hand-made lineages."""
+(``pipeline.join_lone_derivatives``), on hand-made lineages."""
 
 from __future__ import annotations
 
 from storytrace.align.aligner import thresholds
 from storytrace.lineage.lineage import Lineage
 from storytrace.model import Alignment, Article, Edge, Sentence
-from storytrace.pipeline import join_derived_stories, story_links
+from storytrace.pipeline import join_lone_derivatives, story_links
 
 
 def _article(aid: str, texts: list[str]) -> Article:
@@ -63,12 +63,10 @@ def test_a_source_sentence_restated_by_many_reports_is_stock():
     assert _links([src, *derived[:2]], *edges[:2]) == {("src", "d0"), ("src", "d1")}
 
 
-def test_a_story_whose_members_all_derive_from_another_story_joins_it():
-    src, r1, r2, other, mate = (_article(x, ["x."]) for x in ("src", "r1", "r2", "other", "mate"))
-    articles = [src, r1, r2, other, mate]
-    index = {a.id: k for k, a in enumerate(articles)}
-    edge = lambda s, d: Edge(s, d, 0.2, "partial", 1, 0.9)  # noqa: E731
-    lineage = Lineage(edges=[edge("src", "r1"), edge("src", "r2"), edge("src", "other")], alignments=[], parents={})
-    labels = [0, 1, 1, 2, 2]  # r1 and r2 (both from src) form a story; so do other and mate
-    join_derived_stories(lineage, articles, labels, index)
-    assert labels == [0, 0, 0, 2, 2]  # mate derives from nothing in src's story: no merge
+def test_a_lone_derivative_joins_its_source_story_but_stories_are_not_merged():
+    src, lone, other, mate = (_article(x, ["x."]) for x in ("src", "lone", "other", "mate"))
+    index = {"src": 0, "lone": 1, "other": 2, "mate": 3}
+    edges = [Edge("src", "lone", 0.2, "partial", 1, 0.9), Edge("src", "other", 0.2, "partial", 1, 0.9)]
+    labels = [0, 1, 2, 2]  # "lone" is alone; "other" shares its story with "mate"
+    join_lone_derivatives(Lineage(edges=edges, alignments=[], parents={}), labels, index)
+    assert labels == [0, 0, 2, 2]

@@ -286,7 +286,7 @@ def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: 
         index = {a.id: k for k, a in enumerate(articles)}
         links = story_links(lineage, articles, index)
         labels = group(articles, plan.similarity, plan.neighbours, links)
-        join_derived_stories(lineage, articles, labels, index, cache.pairs)
+        join_lone_derivatives(lineage, labels, index)
         attach_by_lede(lineage, articles, labels, cache)
         progress("group", len(articles), len(articles))
         stories = make_stories(articles, labels, lineage)
@@ -513,47 +513,21 @@ def story_links(lineage, articles: list[Article], index: dict[str, int]) -> set[
     return links
 
 
-def join_derived_stories(lineage, articles: list[Article], labels: list[int], index: dict[str, int], pairs: dict | None = None) -> None:
-    """A story every member of which derives from one other, earlier story joins it. "Derives"
-    here is a lineage edge too weak to join stories on its own (one restated sentence), or a
-    kept lede (its opening sentence closely restates the opening of a report of that story, as
-    in ``lineage.attach_by_lede``): a heavy rewrite, or two heavy rewrites of one source that
-    the text similarity grouped together but not with their source. Independent reports of one
-    event rarely all restate one earlier story, so such stories stay apart."""
-    from storytrace.lineage.lineage import may_derive  # noqa: PLC0415
-
-    close = thresholds().close
-    by_id = {a.id: a for a in articles}
-    sources: dict[int, set[int]] = {}  # report -> reports it derives from (weakly)
-    for e in lineage.edges:
-        if e.source in index and e.derived in index:
-            sources.setdefault(index[e.derived], set()).add(index[e.source])
-    for (d, s), matches in (pairs or {}).items():
-        if d in index and s in index and matches and d in by_id and s in by_id:
-            lede = matches[0]
-            if lede.relation in ("verbatim", "paraphrase") and lede.score >= close and lede.source_sentences[0] == 0 and may_derive(by_id[d], by_id[s]):
-                sources.setdefault(index[d], set()).add(index[s])
-    members: dict[int, list[int]] = {}
-    for k, label in enumerate(labels):
-        members.setdefault(label, []).append(k)
-    first = {label: min(articles[k].sort_key() for k in ks) for label, ks in members.items()}
-    for label in sorted(members, key=lambda x: first[x]):
-        ks = members.get(label)
-        if not ks:
+def join_lone_derivatives(lineage, labels: list[int], index: dict[str, int]) -> None:
+    """A report that the text similarity left alone in its story, and that derives from a
+    report of another story by a lineage edge too weak to join stories (one restated sentence:
+    a heavy rewrite), joins its source's story. It only ever adds a lone report to a story:
+    two stories are never merged by such an edge."""
+    size: dict[int, int] = {}
+    for label in labels:
+        size[label] = size.get(label, 0) + 1
+    for e in sorted(lineage.edges, key=lambda e: (-e.score, e.source, e.derived)):
+        d, src = index.get(e.derived), index.get(e.source)
+        if d is None or src is None or labels[d] == labels[src] or size[labels[d]] != 1:
             continue
-        common: set[int] | None = None
-        for k in ks:
-            stories = {labels[s] for s in sources.get(k, ()) if labels[s] != label}
-            common = stories if common is None else common & stories
-            if not common:
-                break
-        if not common:
-            continue
-        target = min(common, key=lambda x: first[x])
-        for k in ks:
-            labels[k] = target
-        members[target].extend(ks)
-        del members[label]
+        size[labels[d]] -= 1
+        labels[d] = labels[src]
+        size[labels[src]] += 1
 
 
 def _stock_key(text: str) -> str:
