@@ -104,6 +104,22 @@ def test_seeds_lineage():
     assert not {("001", "002"), ("002", "001")} & edges
 
 
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="no ../shared/seeds")
+def test_seeds_folder_as_a_user_traces_it(tmp_path):
+    """The whole folder through the CLI, EXPECTED.md (undated) included: the three dated
+    reports stay one story with both edges."""
+    out = tmp_path / "seeds.json"
+    result = CliRunner().invoke(app, ["trace", str(SEEDS), "--db", str(tmp_path / "s.db"), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    story = next(s for s in doc["stories"] if any(a.startswith("000") for a in s["articles"]))
+    dated = {a[:3] for a in story["articles"] if a[:3] in {"000", "001", "002"}}
+    assert dated == {"000", "001", "002"}
+    assert story["origin"].startswith("000")
+    edges = {(e["source"][:3], e["derived"][:3]) for e in story["edges"]}
+    assert {("000", "001"), ("000", "002")} <= edges and not {("001", "002"), ("002", "001")} & edges
+
+
 def test_store_is_idempotent_and_incremental(tmp_path):
     lines = DEMO.read_text(encoding="utf-8").splitlines()
     first = tmp_path / "first.jsonl"

@@ -470,7 +470,7 @@ def _unique(articles: list[Article]) -> list[Article]:
 
 def story_links(lineage, articles: list[Article], index: dict[str, int]) -> set[tuple[int, int]]:
     """The lineage edges that join two reports into one story whatever their words: at least
-    two sentences restated, closely on average, that are not stock text. A loose edge, or one
+    two sentences restated closely (each at ``close``) that are not stock text. A loose edge, or one
     shared sentence (the same event's background told anew, as independent reports of one
     event do), leaves the grouping to the text similarity; an edge between two stories is then
     not shown. Stock text: a sentence found word for word in more than the two reports of the
@@ -479,7 +479,7 @@ def story_links(lineage, articles: list[Article], index: dict[str, int]) -> set[
     from storytrace.lineage.lineage import MIN_SENTENCES  # noqa: PLC0415
 
     close = thresholds().close
-    strong = [e for e in lineage.edges if e.score >= close and e.sentences >= MIN_SENTENCES]
+    strong = [e for e in lineage.edges if e.sentences >= MIN_SENTENCES]
     if not strong:
         return set()
     by_id = {a.id: a for a in articles}
@@ -487,11 +487,12 @@ def story_links(lineage, articles: list[Article], index: dict[str, int]) -> set[
     for a in articles:
         for sent in a.sentences:
             seen.setdefault(_stock_key(sent.text), set()).add(a.id)
-    credited: dict[tuple[str, str], set[int]] = {}
+    credited: dict[tuple[str, str], set[int]] = {}  # the derived sentences restated closely
     restated_by: dict[tuple[str, int], set[str]] = {}  # a source sentence: the reports restating it
     for al in lineage.alignments:
         if al.source is not None:
-            credited.setdefault((al.source, al.derived), set()).add(al.derived_sentence)
+            if al.score >= close:
+                credited.setdefault((al.source, al.derived), set()).add(al.derived_sentence)
             restated_by.setdefault((al.source, al.source_sentence), set()).add(al.derived)
     stock_sources = {key for key, derived in restated_by.items() if len(derived) > 2}
     used: dict[tuple[str, str, int], set[int]] = {}
