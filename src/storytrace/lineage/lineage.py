@@ -13,11 +13,16 @@ rewrites of one source resemble each other, often more than either resembles the
   a real chain A -> B -> C is still found when C carries something only B has.
 
 A source becomes an edge when it is credited with at least MIN_SENTENCES sentences (or
-all of a shorter report) and ``min_coverage`` of the derived report. The walk up is also
+all of a shorter report) and ``min_coverage`` of the derived report, one of them restated
+closely (``close``; not asked of a report of one or two sentences). The walk up is also
 made per report: a parent B whose own parent A supports ``min_coverage`` of the report, and
 which is credited with fewer than MIN_SENTENCES sentences of content A does not have,
-gives way to A (after the baseline lesson in ../shared/notes/BASELINES.md). Publication dates order the candidates: a report
-never derives from a later one, and undated reports take part in no edge.
+gives way to A (after the baseline lesson in ../shared/notes/BASELINES.md), if A then
+explains the report. Publication dates order the candidates: a report never derives from a
+later one, and undated reports take part in no edge.
+
+After grouping, ``attach_by_lede`` gives a parent to a story member that has none but keeps
+an earlier member's lede (its opening sentence restated closely).
 """
 
 from __future__ import annotations
