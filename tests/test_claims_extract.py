@@ -244,6 +244,13 @@ def test_entity_cleanup_and_common_aliases(run):
         assert not re.fullmatch(r"[\d.,\s]+", c.text)
 
 
+def test_a_name_after_an_occupation_is_a_person(run):
+    art = run("Port engineer Lucas Almeida told reporters that the crane was old. The carmaker Toyota said sales fell.")
+    ents = kind(art, "entity")
+    assert one(ents, value="Lucas Almeida").attrs["label"] == "PERSON"
+    assert one(ents, value="Toyota").attrs["label"] != "PERSON"
+
+
 def test_entity_surname_found_when_ner_misses_it(run):
     art = run("President Joe Biden met Prime Minister Benjamin Netanyahu. Biden later spoke to Netanyahu's aides.")
     persons = [c for c in kind(art, "entity") if c.attrs["label"] == "PERSON"]

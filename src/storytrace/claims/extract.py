@@ -404,6 +404,16 @@ _PERSON_TITLES = {
     "coach", "crown", "prosecutor", "director", "officer", "sheriff", "corporal", "private",
     "sgt.", "supt", "insp", "det", "hon", "honourable", "honorable", "rt", "mp", "councillor",
 }
+# occupations that, written just before a name ("port engineer Lucas Almeida"), make it a
+# person whatever the small NER model says (it often calls unfamiliar two-word names ORG)
+_PERSON_ROLES = {
+    "engineer", "analyst", "economist", "researcher", "scientist", "doctor", "nurse", "surgeon",
+    "physician", "lawyer", "teacher", "worker", "official", "witness", "resident", "manager",
+    "executive", "founder", "chairman", "chairwoman", "expert", "activist", "author",
+    "journalist", "reporter", "editor", "photographer", "student", "pilot", "driver", "farmer",
+    "technician", "firefighter", "paramedic", "epidemiologist", "virologist", "architect",
+    "consultant", "investigator", "volunteer", "survivor", "owner", "operator", "foreman",
+}
 _ALIASES = {
     "us": "United States", "u.s.": "United States", "u.s": "United States",
     "usa": "United States", "u.s.a.": "United States", "america": "United States",
@@ -515,6 +525,17 @@ def _honorific_gender(span) -> str | None:
     return None
 
 
+def _after_person_role(ent) -> bool:
+    """A two- or three-word proper name right after an occupation noun ("engineer Lucas Almeida")."""
+    toks = [t for t in ent if not t.is_punct]
+    if not 2 <= len(toks) <= 3 or not all(t.tag_ == "NNP" and t.text[:1].isupper() for t in toks):
+        return False
+    if ent.start == 0:
+        return False
+    before = ent.doc[ent.start - 1]
+    return before.tag_ == "NN" and before.lower_ in _PERSON_ROLES
+
+
 def _collect_mentions(ctx: _Ctx) -> None:
     starts = [ctx.text[s.start : s.start + 1] for s in ctx.sents if s.end > s.start]
     cased = bool(starts) and sum(1 for c in starts if c.isupper() or c in "“\"‘'(") >= 0.5 * len(starts)
@@ -528,8 +549,11 @@ def _collect_mentions(ctx: _Ctx) -> None:
             start, end, surface = cleaned
             if cased and not re.search(r"[A-Z]", surface):
                 continue  # lower-case "names" in normally capitalised text are NER noise
+            label = ent.label_
+            if label == "ORG" and _after_person_role(ent):
+                label = "PERSON"
             ctx.mentions.append(
-                _Mention(start, end, _norm_space(surface), ent.label_, sent.index, subject=_is_subject(ent.root), gender=_honorific_gender(ent))
+                _Mention(start, end, _norm_space(surface), label, sent.index, subject=_is_subject(ent.root), gender=_honorific_gender(ent))
             )
     # surnames of people named in full, where NER missed the short mention ("Biden later said")
     surnames = {}
