@@ -1,12 +1,12 @@
-"""Which lineage edges join stories (``pipeline.story_links``) and where a lone derivative goes
-(``pipeline.join_lone_derivatives``), on hand-made lineages."""
+"""Which lineage edges join stories (``group.stories.story_links``) and where a lone derivative goes
+(``group.stories.join_lone_derivatives``), on hand-made lineages."""
 
 from __future__ import annotations
 
 from storytrace.align.aligner import thresholds
 from storytrace.lineage.lineage import Lineage
 from storytrace.model import Alignment, Article, Edge, Sentence
-from storytrace.pipeline import join_lone_derivatives, story_links
+from storytrace.group.stories import join_lone_derivatives, story_links
 
 
 def _article(aid: str, texts: list[str]) -> Article:

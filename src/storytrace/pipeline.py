@@ -35,7 +35,6 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from storytrace.align.aligner import thresholds
 from storytrace.engines.tasks import AuditOutput, EmbedTask, LazyPrepared, PairTask, prepare_many, run_audit, run_embed, run_pairs
 from storytrace.index.embed import encoder_for, encoder_name, tokens_worth_spilling
 from storytrace.model import Alignment, Article, Edge, Story
@@ -250,7 +249,7 @@ def sentences_to_embed(plan: Plan) -> int:
 def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: bool, workers, mapper, task_sentences, spill) -> TraceResult:
     import time  # noqa: PLC0415
 
-    from storytrace.group.stories import group  # noqa: PLC0415
+    from storytrace.group.stories import group, join_lone_derivatives, story_links  # noqa: PLC0415
     from storytrace.lineage.lineage import PairCache, attach_by_lede  # noqa: PLC0415
 
     stats: dict = {}
@@ -466,73 +465,6 @@ def _unique(articles: list[Article]) -> list[Article]:
     for a in articles:
         seen.setdefault(a.id, a)
     return list(seen.values())
-
-
-def story_links(lineage, articles: list[Article], index: dict[str, int]) -> set[tuple[int, int]]:
-    """The lineage edges that join two reports into one story whatever their words: at least
-    two sentences restated closely (each at ``close``) that are not stock text. A loose edge, or one
-    shared sentence (the same event's background told anew, as independent reports of one
-    event do), leaves the grouping to the text similarity; an edge between two stories is then
-    not shown. Stock text: a sentence found word for word in more than the two reports of the
-    pair (an outlet's trailer, "Reporting by ...; Editing by ..."); copies of one story that
-    share it are joined by their text similarity anyway."""
-    from storytrace.lineage.lineage import MIN_SENTENCES  # noqa: PLC0415
-
-    close = thresholds().close
-    strong = [e for e in lineage.edges if e.sentences >= MIN_SENTENCES]
-    if not strong:
-        return set()
-    by_id = {a.id: a for a in articles}
-    seen: dict[str, set[str]] = {}
-    for a in articles:
-        for sent in a.sentences:
-            seen.setdefault(_stock_key(sent.text), set()).add(a.id)
-    credited: dict[tuple[str, str], set[int]] = {}  # the derived sentences restated closely
-    restated_by: dict[tuple[str, int], set[str]] = {}  # a source sentence: the reports restating it
-    for al in lineage.alignments:
-        if al.source is not None:
-            if al.score >= close:
-                credited.setdefault((al.source, al.derived), set()).add(al.derived_sentence)
-            restated_by.setdefault((al.source, al.source_sentence), set()).add(al.derived)
-    stock_sources = {key for key, derived in restated_by.items() if len(derived) > 2}
-    used: dict[tuple[str, str, int], set[int]] = {}
-    for al in lineage.alignments:
-        if al.source is not None:
-            used.setdefault((al.source, al.derived, al.derived_sentence), set()).add(al.source_sentence)
-    links = set()
-    for e in strong:
-        sentences = by_id[e.derived].sentences
-        own = [
-            i
-            for i in credited.get((e.source, e.derived), ())
-            if i < len(sentences)
-            and len(seen[_stock_key(sentences[i].text)]) <= 2
-            and not all((e.source, j) in stock_sources for j in used[(e.source, e.derived, i)])
-        ]
-        if len(own) >= MIN_SENTENCES:
-            links.add((index[e.source], index[e.derived]))
-    return links
-
-
-def join_lone_derivatives(lineage, labels: list[int], index: dict[str, int]) -> None:
-    """A report that the text similarity left alone in its story, and that derives from a
-    report of another story by a lineage edge too weak to join stories (one restated sentence:
-    a heavy rewrite), joins its source's story. It only ever adds a lone report to a story:
-    two stories are never merged by such an edge."""
-    size: dict[int, int] = {}
-    for label in labels:
-        size[label] = size.get(label, 0) + 1
-    for e in sorted(lineage.edges, key=lambda e: (-e.score, e.source, e.derived)):
-        d, src = index.get(e.derived), index.get(e.source)
-        if d is None or src is None or labels[d] == labels[src] or size[labels[d]] != 1:
-            continue
-        size[labels[d]] -= 1
-        labels[d] = labels[src]
-        size[labels[src]] += 1
-
-
-def _stock_key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def story_id(member_ids: list[str]) -> str:

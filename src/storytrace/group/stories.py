@@ -2,9 +2,12 @@
 
 Reports are taken in publication order. Each joins the story it is most similar to, by
 average linkage over that story's most recent members (so a long-running story follows
-its newest turns), or starts a new story when no story reaches JOIN. A lineage edge puts
-the derived report in its source's story whatever the wording: a heavy paraphrase may
-share few words with its source but it is the same story.
+its newest turns), or starts a new story when no story reaches JOIN. A strong lineage edge
+(``story_links``: two sentences restated closely, not stock text) puts the derived report in
+its source's story whatever the wording: a heavy paraphrase may share few words with its
+source but it is the same story. A weaker edge does not merge stories (independent reports
+of one event share background sentences); it only brings a report the text similarity left
+alone to its source's story (``join_lone_derivatives``).
 
 News stories come in bursts: a member published weeks before a newcomer speaks less for
 the newcomer's story than one of the same week. Each member's similarity is therefore
@@ -22,9 +25,13 @@ the strong baseline of the field for same-domain grouping; the vectors add parap
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from storytrace.align.aligner import thresholds
+from storytrace.lineage.lineage import MIN_SENTENCES, Lineage
 from storytrace.model import Article
 
 JOIN = 0.25
@@ -113,3 +120,67 @@ def _merge(members: list[list[int]], label: list[int], keep: int, gone: int, ran
     # articles were not given in date order
     members[keep] = sorted(members[keep] + members[gone], key=rank.__getitem__)
     members[gone] = []
+
+
+def story_links(lineage: Lineage, articles: list[Article], index: dict[str, int]) -> set[tuple[int, int]]:
+    """The lineage edges that join two reports into one story whatever their words: at least
+    two sentences restated closely (each at ``close``) that are not stock text. A loose edge, or one
+    shared sentence (the same event's background told anew, as independent reports of one
+    event do), leaves the grouping to the text similarity; an edge between two stories is then
+    not shown. Stock text: a sentence found word for word in more than the two reports of the
+    pair (an outlet's trailer, "Reporting by ...; Editing by ..."); copies of one story that
+    share it are joined by their text similarity anyway."""
+    close = thresholds().close
+    strong = [e for e in lineage.edges if e.sentences >= MIN_SENTENCES]
+    if not strong:
+        return set()
+    by_id = {a.id: a for a in articles}
+    seen: dict[str, set[str]] = {}
+    for a in articles:
+        for sent in a.sentences:
+            seen.setdefault(_stock_key(sent.text), set()).add(a.id)
+    credited: dict[tuple[str, str], set[int]] = {}  # the derived sentences restated closely
+    restated_by: dict[tuple[str, int], set[str]] = {}  # a source sentence: the reports restating it
+    used: dict[tuple[str, str, int], set[int]] = {}  # a derived sentence: its source sentences
+    for al in lineage.alignments:
+        if al.source is None:
+            continue
+        if al.score >= close:
+            credited.setdefault((al.source, al.derived), set()).add(al.derived_sentence)
+        restated_by.setdefault((al.source, al.source_sentence), set()).add(al.derived)
+        used.setdefault((al.source, al.derived, al.derived_sentence), set()).add(al.source_sentence)
+    stock_sources = {key for key, derived in restated_by.items() if len(derived) > 2}
+    links = set()
+    for e in strong:
+        sentences = by_id[e.derived].sentences
+        own = [
+            i
+            for i in credited.get((e.source, e.derived), ())
+            if i < len(sentences)
+            and len(seen[_stock_key(sentences[i].text)]) <= 2
+            and not all((e.source, j) in stock_sources for j in used[(e.source, e.derived, i)])
+        ]
+        if len(own) >= MIN_SENTENCES:
+            links.add((index[e.source], index[e.derived]))
+    return links
+
+
+def join_lone_derivatives(lineage: Lineage, labels: list[int], index: dict[str, int]) -> None:
+    """A report that the text similarity left alone in its story, and that derives from a
+    report of another story by a lineage edge too weak to join stories (one restated sentence:
+    a heavy rewrite), joins its source's story. It only ever adds a lone report to a story:
+    two stories are never merged by such an edge."""
+    size: dict[int, int] = {}
+    for label in labels:
+        size[label] = size.get(label, 0) + 1
+    for e in sorted(lineage.edges, key=lambda e: (-e.score, e.source, e.derived)):
+        d, src = index.get(e.derived), index.get(e.source)
+        if d is None or src is None or labels[d] == labels[src] or size[labels[d]] != 1:
+            continue
+        size[labels[d]] -= 1
+        labels[d] = labels[src]
+        size[labels[src]] += 1
+
+
+def _stock_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))

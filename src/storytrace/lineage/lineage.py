@@ -161,7 +161,7 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
     return Lineage(edges=edges, alignments=alignments, parents=parents)
 
 
-def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | None = None) -> set[str]:
+def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict) -> set[str]:
     levels = thresholds()
     min_coverage, close = levels.min_coverage, levels.close
     counts: dict[str, int] = {}
@@ -169,20 +169,20 @@ def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict | N
     for i, c in enumerate(credit):
         if c is not None:
             counts[c] = counts.get(c, 0) + 1
-            if matches is not None:
-                best[c] = max(best.get(c, 0.0), matches[c][i].score)
+            best[c] = max(best.get(c, 0.0), matches[c][i].score)
     out = set()
     for sid, c in counts.items():
         if c / n < min_coverage:
             continue
-        # one sentence at least must be restated closely: many loose matches between two
-        # reports on one topic (the same celebrity, the same virus) are not a derivation.
-        # Not asked of a one- or two-sentence report (an abstractive one-line summary), whose
-        # few matches are all the evidence there is
-        if matches is not None and n > SHORT_REPORT and best.get(sid, 0.0) < close:
-            continue
-        # a two-sentence brief that restates one sentence closely derives from it too
-        if c >= need or (n <= SHORT_REPORT and best.get(sid, 0.0) >= close):
+        closely = best[sid] >= close
+        if n <= SHORT_REPORT:
+            # a one- or two-sentence brief: all of it, or one sentence restated closely
+            ok = c >= need or closely
+        else:
+            # and one sentence at least restated closely: many loose matches between two
+            # reports on one topic (the same celebrity, the same virus) are not a derivation
+            ok = c >= need and closely
+        if ok:
             out.add(sid)
     return out
 
