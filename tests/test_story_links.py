@@ -1,12 +1,12 @@
-"""Which lineage edges join stories (``group.stories.story_links``) and where a lone derivative goes
-(``group.stories.join_lone_derivatives``), on hand-made lineages."""
+"""Which lineage edges join stories (``group.stories.story_links``) and where a lone report goes
+(``group.stories.join_lone_reports``), on hand-made lineages."""
 
 from __future__ import annotations
 
 from storytrace.align.aligner import thresholds
 from storytrace.lineage.lineage import Lineage
 from storytrace.model import Alignment, Article, Edge, Sentence
-from storytrace.group.stories import join_lone_derivatives, story_links
+from storytrace.group.stories import join_lone_reports, story_links
 
 
 def _article(aid: str, texts: list[str]) -> Article:
@@ -68,5 +68,23 @@ def test_a_lone_derivative_joins_its_source_story_but_stories_are_not_merged():
     index = {"src": 0, "lone": 1, "other": 2, "mate": 3}
     edges = [Edge("src", "lone", 0.2, "partial", 1, 0.9), Edge("src", "other", 0.2, "partial", 1, 0.9)]
     labels = [0, 1, 2, 2]  # "lone" is alone; "other" shares its story with "mate"
-    join_lone_derivatives(Lineage(edges=edges, alignments=[], parents={}), labels, index)
+    join_lone_reports(Lineage(edges=edges, alignments=[], parents={}), labels, index)
     assert labels == [0, 0, 2, 2]
+
+
+def test_a_lone_source_joins_the_one_story_that_holds_its_derivatives():
+    src, r1, r2, other, mate = (_article(x, ["x."]) for x in ("src", "r1", "r2", "other", "mate"))
+    index = {"src": 0, "r1": 1, "r2": 2, "other": 3, "mate": 4}
+    both = [Edge("src", "r1", 0.3, "partial", 1, 0.9), Edge("src", "r2", 0.3, "partial", 1, 0.9)]
+    labels = [0, 1, 1, 2, 2]  # the two rewrites were grouped together, their source alone
+    join_lone_reports(Lineage(edges=both, alignments=[], parents={}), labels, index)
+    assert labels == [1, 1, 1, 2, 2]
+    # derivatives in two stories: which one the source belongs to is not for lineage to say
+    split = [Edge("src", "r1", 0.3, "partial", 1, 0.9), Edge("src", "other", 0.3, "partial", 1, 0.9)]
+    labels = [0, 1, 1, 2, 2]
+    join_lone_reports(Lineage(edges=split, alignments=[], parents={}), labels, index)
+    assert labels == [0, 1, 1, 2, 2]
+    # a source that shares its story with another report stays where the text put it
+    labels = [0, 1, 1, 0, 2]
+    join_lone_reports(Lineage(edges=both, alignments=[], parents={}), labels, index)
+    assert labels == [0, 1, 1, 0, 2]

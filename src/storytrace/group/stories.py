@@ -7,7 +7,8 @@ its newest turns), or starts a new story when no story reaches JOIN. A strong li
 its source's story whatever the wording: a heavy paraphrase may share few words with its
 source but it is the same story. A weaker edge does not merge stories (independent reports
 of one event share background sentences); it only brings a report the text similarity left
-alone to its source's story (``join_lone_derivatives``).
+alone to the story it belongs to by lineage (``join_lone_reports``): a lone derivative to its
+source's story, a lone source to the one story that holds all its derivatives.
 
 News stories come in bursts: a member published weeks before a newcomer speaks less for
 the newcomer's story than one of the same week. Each member's similarity is therefore
@@ -165,11 +166,13 @@ def story_links(lineage: Lineage, articles: list[Article], index: dict[str, int]
     return links
 
 
-def join_lone_derivatives(lineage: Lineage, labels: list[int], index: dict[str, int]) -> None:
-    """A report that the text similarity left alone in its story, and that derives from a
-    report of another story by a lineage edge too weak to join stories (one restated sentence:
-    a heavy rewrite), joins its source's story. It only ever adds a lone report to a story:
-    two stories are never merged by such an edge."""
+def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int]) -> None:
+    """A report that the text similarity left alone in its story joins the story it belongs
+    to by lineage edges too weak to join stories (one restated sentence: a heavy rewrite):
+    a lone derivative its source's story; then a lone source the story that holds all its
+    derivatives, if they are all in one (two heavy rewrites of it, grouped with each other by
+    their own words). It only ever adds a lone report to a story: two stories are never
+    merged by such an edge."""
     size: dict[int, int] = {}
     for label in labels:
         size[label] = size.get(label, 0) + 1
@@ -180,6 +183,19 @@ def join_lone_derivatives(lineage: Lineage, labels: list[int], index: dict[str, 
         size[labels[d]] -= 1
         labels[d] = labels[src]
         size[labels[src]] += 1
+    targets: dict[int, set[int]] = {}
+    for e in lineage.edges:
+        src, d = index.get(e.source), index.get(e.derived)
+        if src is not None and d is not None:
+            targets.setdefault(src, set()).add(d)
+    for src in sorted(targets):
+        stories = {labels[d] for d in targets[src]}
+        if size[labels[src]] != 1 or len(stories) != 1 or labels[src] in stories:
+            continue
+        (story,) = stories
+        size[labels[src]] -= 1
+        labels[src] = story
+        size[story] += 1
 
 
 def _stock_key(text: str) -> str:
