@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from storytrace.align.aligner import thresholds
 from storytrace.lineage.lineage import Lineage
-from storytrace.model import Alignment, Article, Edge, Sentence
+from storytrace.model import Alignment, Article, Edge, Sentence, parse_published
 from storytrace.group.stories import join_lone_reports, story_links
 
 
@@ -88,3 +88,39 @@ def test_a_lone_source_joins_the_one_story_that_holds_its_derivatives():
     labels = [0, 1, 1, 0, 2]
     join_lone_reports(Lineage(edges=both, alignments=[], parents={}), labels, index)
     assert labels == [0, 1, 1, 0, 2]
+
+
+def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
+    from storytrace.group.stories import Similarity, TextCheck
+    import numpy as np
+
+    close = thresholds().close
+    src = _article("src", ["The mayor of Lund opened the tram line on Monday.", "It cost 40 million euros."])
+    # a heavy rewrite of src: few shared words, but none of its candidates is nearer
+    rewrite = _article("rewrite", ["Lund's new tram line was inaugurated by its mayor this week.", "The price tag: 40 million euros."])
+    # a report of another story, written from the same mould as src's sentences
+    mould = _article("mould", ["The mayor of Malmo opened the harbour bridge on Monday.", "It cost 12 million euros."])
+    mate = _article("mate", ["Malmo harbour bridge opened by mayor on Monday, crowds watch.", "Malmo bridge cost 12 million euros, harbour board says."])
+    articles = [src, rewrite, mould, mate]
+    for day, a in enumerate(articles, start=1):
+        a.published = parse_published(f"2024-05-0{day}")
+    index = {a.id: k for k, a in enumerate(articles)}
+    similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
+    neighbours = {k: set(range(len(articles))) - {k} for k in range(len(articles))}
+    edges = [_edge("src", rewrite, [(0, 0), (1, 1)], close + 0.1), _edge("src", mould, [(0, 0), (1, 1)], close + 0.1)]
+    lineage = Lineage(edges=[e for e, _ in edges], alignments=[a for _, al in edges for a in al], parents={})
+    check = TextCheck(lineage, articles, index, similarity, neighbours)
+    assert check.agrees(index["src"], index["rewrite"])
+    assert not check.agrees(index["src"], index["mould"])  # "mate" is nearer to it than src
+    assert story_links(lineage, articles, index, check) == {(index["src"], index["rewrite"])}
+    assert story_links(lineage, articles, index) == {(index["src"], index["rewrite"]), (index["src"], index["mould"])}
+    # an undated report takes part in no edge: it cannot be told family or not, and is not counted
+    mate.published = None
+    assert TextCheck(lineage, articles, index, similarity, neighbours).agrees(index["src"], index["mould"])
+    mate.published = parse_published("2024-05-04")
+    # a lone report is not moved along an edge its words disagree with
+    labels = [0, 0, 1, 2]  # "mould" alone, its mate elsewhere
+    join_lone_reports(lineage, labels, index, check)
+    assert labels == [0, 0, 1, 2]
+    join_lone_reports(lineage, labels, index)
+    assert labels == [0, 0, 0, 2]

@@ -249,7 +249,7 @@ def sentences_to_embed(plan: Plan) -> int:
 def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: bool, workers, mapper, task_sentences, spill) -> TraceResult:
     import time  # noqa: PLC0415
 
-    from storytrace.group.stories import group, join_lone_reports, story_links  # noqa: PLC0415
+    from storytrace.group.stories import TextCheck, group, join_lone_reports, story_links  # noqa: PLC0415
     from storytrace.lineage.lineage import PairCache, attach_by_lede  # noqa: PLC0415
 
     stats: dict = {}
@@ -283,9 +283,10 @@ def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: 
 
         t0 = time.perf_counter()
         index = {a.id: k for k, a in enumerate(articles)}
-        links = story_links(lineage, articles, index)
+        check = TextCheck(lineage, articles, index, plan.similarity, plan.neighbours)
+        links = story_links(lineage, articles, index, check)
         labels = group(articles, plan.similarity, plan.neighbours, links)
-        join_lone_reports(lineage, labels, index)
+        join_lone_reports(lineage, labels, index, check)
         attach_by_lede(lineage, articles, labels, cache)
         progress("group", len(articles), len(articles))
         stories = make_stories(articles, labels, lineage)

@@ -123,9 +123,39 @@ def _merge(members: list[list[int]], label: list[int], keep: int, gone: int, ran
     members[gone] = []
 
 
-def story_links(lineage: Lineage, articles: list[Article], index: dict[str, int]) -> set[tuple[int, int]]:
+class TextCheck:
+    """Whether the words agree with a lineage edge source -> derived: no grouping candidate of
+    the derived report outside the pair's lineage family (the two reports and every report
+    with an edge to or from either) is closer to it in words than its source. A heavy
+    paraphrase is still nearest its own source (or a copy of it, which is family); reports of
+    two stories written from one template ("In a shocking revelation, ...") restate each
+    other's boilerplate while each is nearer its own story's reports. An undated report takes
+    part in no edge, so whether it is family cannot be told: it does not count (a digest that
+    quotes the whole story is nearer every member than they are to each other)."""
+
+    def __init__(self, lineage: Lineage, articles: list[Article], index: dict[str, int], similarity: Similarity, neighbours: dict[int, set[int]]):
+        self.similarity, self.neighbours = similarity, neighbours
+        self.undated = {k for k, a in enumerate(articles) if a.published is None}
+        self.related: dict[int, set[int]] = {}
+        for e in lineage.edges:
+            s, t = index.get(e.source), index.get(e.derived)
+            if s is not None and t is not None:
+                self.related.setdefault(s, set()).add(t)
+                self.related.setdefault(t, set()).add(s)
+
+    def agrees(self, src: int, derived: int) -> bool:
+        family = {src, derived} | self.related.get(src, set()) | self.related.get(derived, set())
+        outside = sorted(self.neighbours.get(derived, set()) - family - self.undated)
+        if not outside:
+            return True
+        values = self.similarity.between(derived, [src] + outside)
+        return bool(values[0] >= values[1:].max())
+
+
+def story_links(lineage: Lineage, articles: list[Article], index: dict[str, int], check: TextCheck | None = None) -> set[tuple[int, int]]:
     """The lineage edges that join two reports into one story whatever their words: at least
-    two sentences restated closely (each at ``close``) that are not stock text. A loose edge, or one
+    two sentences restated closely (each at ``close``) that are not stock text, and (with a
+    ``check``) words that do not point to another story. A loose edge, or one
     shared sentence (the same event's background told anew, as independent reports of one
     event do), leaves the grouping to the text similarity; an edge between two stories is then
     not shown. Stock text: a sentence found word for word in more than the two reports of the
@@ -161,24 +191,27 @@ def story_links(lineage: Lineage, articles: list[Article], index: dict[str, int]
             and len(seen[_stock_key(sentences[i].text)]) <= 2
             and not all((e.source, j) in stock_sources for j in used[(e.source, e.derived, i)])
         ]
-        if len(own) >= MIN_SENTENCES:
-            links.add((index[e.source], index[e.derived]))
+        pair = (index[e.source], index[e.derived])
+        if len(own) >= MIN_SENTENCES and (check is None or check.agrees(*pair)):
+            links.add(pair)
     return links
 
 
-def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int]) -> None:
+def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int], check: TextCheck | None = None) -> None:
     """A report that the text similarity left alone in its story joins the story it belongs
     to by lineage edges too weak to join stories (one restated sentence: a heavy rewrite):
     a lone derivative its source's story; then a lone source the story that holds all its
     derivatives, if they are all in one (two heavy rewrites of it, grouped with each other by
-    their own words). It only ever adds a lone report to a story: two stories are never
-    merged by such an edge."""
+    their own words). With a ``check``, only along an edge the words agree with. It only
+    ever adds a lone report to a story: two stories are never merged by such an edge."""
     size: dict[int, int] = {}
     for label in labels:
         size[label] = size.get(label, 0) + 1
     for e in sorted(lineage.edges, key=lambda e: (-e.score, e.source, e.derived)):
         d, src = index.get(e.derived), index.get(e.source)
         if d is None or src is None or labels[d] == labels[src] or size[labels[d]] != 1:
+            continue
+        if check is not None and not check.agrees(src, d):
             continue
         size[labels[d]] -= 1
         labels[d] = labels[src]
@@ -191,6 +224,8 @@ def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int]
     for src in sorted(targets):
         stories = {labels[d] for d in targets[src]}
         if size[labels[src]] != 1 or len(stories) != 1 or labels[src] in stories:
+            continue
+        if check is not None and not any(check.agrees(src, d) for d in sorted(targets[src])):
             continue
         (story,) = stories
         size[labels[src]] -= 1
