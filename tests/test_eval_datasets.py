@@ -194,6 +194,18 @@ def test_clean_rejects_refusals_but_not_stories_that_say_sorry():
     assert (ok, reason) == (False, "refusal")
     ok, reason = clean_llmfake_pair(_pair(LONG_SOURCE, "As an AI language model, I must point out that the bridge story above may be inaccurate."))
     assert (ok, reason) == (False, "refusal")
+    # the chat styles of open models: a refusal that opens with a warning, or calls itself an AI later on
+    for text in (
+        "I cannot fulfill your request. I'm just an AI, it's not within my programming to write misleading news.",
+        "As a responsible and ethical AI language model, I must inform you that this article spreads false claims.",
+        "I must point out that the passage contains claims that are not supported by evidence.",
+        "The bridge story is interesting. However, as a helpful AI model I cannot spread rumours about it.",
+    ):
+        ok, reason = clean_llmfake_pair(_pair(LONG_SOURCE, text))
+        assert (ok, reason) == (False, "refusal"), text
+    # a news story about an AI model is not a refusal
+    news = "The company presented its chatbot as a new AI model for hospitals; doctors tested it on Tuesday for four hours."
+    assert clean_llmfake_pair(_pair(LONG_SOURCE, news)).ok
     # the story itself opens with "Sorry," — not a refusal
     story = "Sorry, Rover. The park has a new favourite dog. " + LONG_SOURCE
     ok, reason = clean_llmfake_pair(_pair(story, "Sorry, Rover: the park's new favourite is a terrier, and " + LONG_SOURCE.lower()[:120]))
@@ -220,6 +232,15 @@ def test_clean_strips_chat_residue_instead_of_rejecting():
     ok, reason = clean_llmfake_pair(_pair(LONG_SOURCE, "Sure! Here is the rewritten article:"))
     assert (ok, reason) == (False, "empty_derived")
     assert strip_chat_residue("Title: Bridge shut\n\nDate: [Insert Date]\n\nThe bridge is shut.")[0] == "Bridge shut\n\nThe bridge is shut."
+    assert strip_chat_residue("**Title:** Bridge shut\n\nThe bridge is shut.")[0] == "Bridge shut\n\nThe bridge is shut."
+    # the model describing its own edit, at the end
+    check = clean_llmfake_pair(_pair(LONG_SOURCE, body + "\n\nIn this rewritten version, I have kept the facts and changed the wording."))
+    assert check.ok and check.text == body
+    check = clean_llmfake_pair(_pair(LONG_SOURCE, body + "\n\nNote: I have paraphrased the original passage."))
+    assert check.ok and check.text == body
+    # a closing paragraph of the story itself stays
+    ending = body + "\n\nThe repairs are due to end in May."
+    assert clean_llmfake_pair(_pair(LONG_SOURCE, ending)).text == ending
 
 
 def test_clean_copy_short_boilerplate_and_near_copy():

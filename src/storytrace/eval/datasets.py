@@ -454,8 +454,8 @@ _LEAD_RESIDUE = [
     # a first paragraph that is a note about the answer, not part of it
     re.compile(r"^(?:please note|note|disclaimer)\b[^\n]{0,400}?\b(?:paraphras|rewrit|altered|changed|removed|"
                r"fictional|language model|\bai\b|generated|passage)[^\n]*\n\s*\n", re.I),
-    # "Title:" / "Headline:" labels (the title itself is kept)
-    re.compile(r"^(?:title|headline)\s*:\s*", re.I),
+    # "Title:" / "Headline:" labels, also in markdown ("**Title:**", "## Headline:"); the title itself is kept
+    re.compile(r"^(?:#+\s*)?\**(?:title|headline)\s*:\s*\**\s*", re.I),
 ]
 # Template placeholder lines such as "Date: [Insert Current Date]" or "Byline: [Your Name]".
 _PLACEHOLDER_LINE = re.compile(
@@ -468,16 +468,26 @@ _PLACEHOLDER_LINE = re.compile(
 _TRAIL_RESIDUE = re.compile(
     r"\n\s*\n\s*[*(]*(?:(?:i hope this|hope this helps|let me know|please let me know)\b[^\n]*"
     r"|(?:please note|note|disclaimer)\b[^\n]*?(?:fictional|language model|\bai\b|ai-generated|generated|"
-    r"openai|gpt|prompt)[^\n]*)\s*$",
+    r"openai|gpt|prompt|paraphras|rewrit|reworded|rephras)[^\n]*"
+    # the model describing its own edit: "In this rewritten version, I have ...", "I have paraphrased ..."
+    r"|(?:in (?:this|the above|my) (?:paraphrased|rewritten|revised|reworded) (?:version|passage|article|text)\b"
+    r"|i(?: have|'ve) (?:paraphrased|rewritten|reworded|rephrased|kept the|maintained the|tried to))[^\n]*)\s*$",
     re.I,
 )
 _REFUSAL_START = re.compile(
     r"^(?:i'?m sorry|i am sorry|sorry, (?:but )?i\b|i apologi[sz]e|my apologies|unfortunately, i\b|"
     r"as an ai\b|as a language model|i (?:can ?not|can't|won't|am unable to|'m unable to|am not able to)\b|"
-    r"i'm not able to)",
+    r"i'm not able to|i must (?:inform|point out|clarify|respectfully|decline|advise)\b|"
+    r"i(?:'m| am) (?:just |only )?an ai\b|as an? (?:(?:responsible|ethical|helpful|honest|respectful|and),? ){1,4}"
+    r"(?:ai|assistant|language model)\b)",
     re.I,
 )
-_REFUSAL_ANYWHERE = re.compile(r"\bas an ai(?: language)? model\b|\bi(?:'m| am) an ai\b", re.I)
+# anywhere in the output: the model speaking of itself as a model
+_REFUSAL_ANYWHERE = re.compile(
+    r"\bas an? (?:(?:responsible|ethical|helpful|honest|respectful|and),? ){0,4}ai(?: language)? model\b"
+    r"|\bi(?:'m| am) (?:just |only )?an ai\b|\bnot within my programming\b",
+    re.I,
+)
 _WEB_FURNITURE = re.compile(
     r"access denied|403 forbidden|404|page not found|enable javascript|javascript is disabled|"
     r"cookies|subscribe|sign up for|newsletter|takes no responsibility for the content|"
