@@ -8,7 +8,9 @@ its source's story whatever the wording: a heavy paraphrase may share few words 
 source but it is the same story. A weaker edge does not merge stories (independent reports
 of one event share background sentences); it only brings a report the text similarity left
 alone to the story it belongs to by lineage (``join_lone_reports``): a lone derivative to its
-source's story, a lone source to the one story that holds all its derivatives.
+source's story, a lone source to the one story that holds all its derivatives. Either only
+where the words agree (``TextCheck``): no other candidate outside the pair's lineage family is
+nearer the derived report than its source.
 
 News stories come in bursts: a member published weeks before a newcomer speaks less for
 the newcomer's story than one of the same week. Each member's similarity is therefore
