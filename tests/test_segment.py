@@ -128,6 +128,19 @@ def test_wrapped_lines_are_joined_as_spaces():
     ]
 
 
+def test_list_items_are_units_without_full_stops():
+    text = "Key points:\n* Traffic moves to the ring road\n* buses run every 10 minutes\n- Repairs end in May\n2) The toll stays"
+    assert texts(text) == [
+        "Key points:",
+        "* Traffic moves to the ring road",
+        "* buses run every 10 minutes",
+        "- Repairs end in May",
+        "2) The toll stays",
+    ]
+    # a dash inside a wrapped sentence is not a list item
+    assert texts("The crane - a Liebherr - had been inspected\nin May.") == ["The crane - a Liebherr - had been inspected\nin May."]
+
+
 def test_line_ending_with_colon_continues():
     assert texts("The mayor said:\n“We will rebuild.”") == ["The mayor said:\n“We will rebuild.”"]
 

@@ -7,8 +7,8 @@ they close. pysbd is used only to *propose boundaries*: every sentence is a slic
 original text, so nothing pysbd rewrites or drops can break the offsets.
 
 Layout rules: a blank line separates paragraphs; inside a paragraph a line break after a
-short line without terminal punctuation (headline, dateline) is a boundary, any other line
-break is just whitespace.
+short line without terminal punctuation (headline, dateline), or before a list item ("* ",
+"- ", "1. "), is a boundary, any other line break is just whitespace.
 """
 
 from __future__ import annotations
@@ -402,6 +402,11 @@ def _url_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return spans
 
 
+# A line that opens a list item ("* ", "- ", "• ", "1. ", "2) "): each item is a unit of its
+# own, though language models often write items without a full stop.
+_LIST_ITEM = re.compile(r"(?:[*•◦▪‣·]|[-–—]|\d{1,2}[.)])\s+\S")
+
+
 def _ends_open(line: str) -> bool:
     """A line that does not end a sentence: no terminal punctuation (closers allowed)."""
     core = line.rstrip().rstrip(_CLOSERS + "\"'")
@@ -422,7 +427,7 @@ def _blocks(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     blocks = []
     block_start = lo
     for (a, b), (na, nb) in zip(lines, lines[1:]):
-        if _is_headline_break(text[a:b], text[na:nb], width if len(lines) > 2 else None):
+        if _LIST_ITEM.match(text[na:nb].lstrip()) and text[a:b].strip() or _is_headline_break(text[a:b], text[na:nb], width if len(lines) > 2 else None):
             blocks.append((block_start, b))
             block_start = na
     blocks.append((block_start, hi))
