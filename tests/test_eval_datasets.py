@@ -175,6 +175,15 @@ def test_load_llmfake_names_skip_text_only_and_big_fields(tmp_path):
     assert len(only) == 11 and {r.method for r in only} == {"rewrite_generation"}
 
 
+def test_load_llmfake_reads_column_names_written_other_ways(tmp_path):
+    header = ["News_ID", "news text", "Label", "synthetic misinformation"]
+    _write_csv(tmp_path / "llmfake" / "g" / "gossipcop" / "x_gossipcop_rewrite_generation.csv", header,
+               [["gossipcop-7", LONG_SOURCE, "1", "A rewrite of the bridge closure story with several more words."]])
+    (rec,) = load_llmfake(tmp_path)
+    assert rec.news_id == "gossipcop-7" and rec.label == 1
+    assert rec.source_text == LONG_SOURCE and rec.derived_text.startswith("A rewrite")
+
+
 def test_load_llmfake_repairs_macroman_quotes(tmp_path):
     header = ["news_id", "news_text", "label", "theme", "synthetic_misinformation"]
     _write_csv(tmp_path / "llmfake" / "g" / "coaid" / "x_coaid_paraphrase_generation.csv", header,

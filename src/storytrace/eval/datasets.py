@@ -394,7 +394,9 @@ def load_llmfake(
                 continue
             text = _read_text(path, ("utf-8-sig", "cp1252", "latin-1"))
             reader = csv.DictReader(io.StringIO(text, newline=""))
-            fields = reader.fieldnames or []
+            # column names as written by hand vary ("synthetic misinformation", "News_Text")
+            reader.fieldnames = [re.sub(r"[\s_]+", "_", f.strip().lower()) for f in reader.fieldnames or []]
+            fields = reader.fieldnames
             if "news_text" not in fields or "synthetic_misinformation" not in fields:
                 continue  # a text-only synthetic set: no source article
             raw = list(reader)
