@@ -327,6 +327,11 @@ def print_tables(results: list[dict], join: float, splits: int) -> None:
         print(f"| {r['set']} | " + " | ".join(f"{co[str(j)]:.3f}" for j in SHOW_JOINS) + " | " + " | ".join(f"{cb[str(t)]:.3f}" for t in SHOW_SIMS) + " |")
 
 
+def _trailing(results: list[dict], key: str) -> str:
+    """The sets where ``key`` trails the tuned baseline (test halves) by more than 0.005."""
+    return ", ".join(r["set"] for r in results if r[key] < r["baseline_tuned_test"] - 0.005) or "none"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
@@ -373,8 +378,7 @@ def main() -> None:
         m = lambda key: np.mean([r[key] for r in event])  # noqa: E731
         print(f"\nMean over the {len(event)} event-level sets, test halves: ours JOIN={join} {m('ours_fixed_test'):.3f}, "
               f"ours JOIN tuned {m('ours_tuned_test'):.3f}, baseline tuned {m('baseline_tuned_test'):.3f}; "
-              f"sets where ours at JOIN={join} trails the tuned baseline by more than 0.005: "
-              + (", ".join(r["set"] for r in event if r["ours_fixed_test"] < r["baseline_tuned_test"] - 0.005) or "none"))
+              f"sets where ours at JOIN={join} trails the tuned baseline by more than 0.005: " + _trailing(event, "ours_fixed_test"))
     if args.trace and event:
         print("\n### The whole trace (grouping with lineage links), event-level sets\n")
         print("| set | encoder | trace, whole set P / R / F1 | trace, test halves F1 | grouping alone, test halves F1 | baseline tuned on dev half, test F1 |")
@@ -383,8 +387,7 @@ def main() -> None:
             print(f"| {r['set']} | {r['encoder']} | {_prf(r['trace_full'])} | **{r['trace_test']:.3f}** | {r['ours_fixed_test']:.3f} | {r['baseline_tuned_test']:.3f} |")
         m = lambda key: np.mean([r[key] for r in event])  # noqa: E731
         print(f"\nMean, test halves: trace {m('trace_test'):.3f}, grouping alone {m('ours_fixed_test'):.3f}, baseline tuned {m('baseline_tuned_test'):.3f}; "
-              "sets where the trace trails the tuned baseline by more than 0.005: "
-              + (", ".join(r["set"] for r in event if r["trace_test"] < r["baseline_tuned_test"] - 0.005) or "none"))
+              "sets where the trace trails the tuned baseline by more than 0.005: " + _trailing(event, "trace_test"))
     if topic:
         print("\n### Topic-level sets (labels are whole topics, not events: for reference only)")
         print_tables(topic, join, args.splits)

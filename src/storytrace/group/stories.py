@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storytrace.align.aligner import thresholds
 from storytrace.lineage.lineage import MIN_SENTENCES, Lineage
-from storytrace.model import Article
+from storytrace.model import Article, Edge
 
 JOIN = 0.25
 RECENT = 30  # members of a story that a newcomer is compared with
@@ -139,11 +139,9 @@ class TextCheck:
         self.similarity, self.neighbours = similarity, neighbours
         self.undated = {k for k, a in enumerate(articles) if a.published is None}
         self.related: dict[int, set[int]] = {}
-        for e in lineage.edges:
-            s, t = index.get(e.source), index.get(e.derived)
-            if s is not None and t is not None:
-                self.related.setdefault(s, set()).add(t)
-                self.related.setdefault(t, set()).add(s)
+        for s, t, _ in _positions(lineage, index):
+            self.related.setdefault(s, set()).add(t)
+            self.related.setdefault(t, set()).add(s)
 
     def agrees(self, src: int, derived: int) -> bool:
         family = {src, derived} | self.related.get(src, set()) | self.related.get(derived, set())
@@ -209,30 +207,30 @@ def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int]
     size: dict[int, int] = {}
     for label in labels:
         size[label] = size.get(label, 0) + 1
-    for e in sorted(lineage.edges, key=lambda e: (-e.score, e.source, e.derived)):
-        d, src = index.get(e.derived), index.get(e.source)
-        if d is None or src is None or labels[d] == labels[src] or size[labels[d]] != 1:
-            continue
-        if check is not None and not check.agrees(src, d):
-            continue
-        size[labels[d]] -= 1
-        labels[d] = labels[src]
-        size[labels[src]] += 1
+
+    def move(k: int, story: int) -> None:
+        size[labels[k]] -= 1
+        labels[k] = story
+        size[story] += 1
+
+    positions = _positions(lineage, index)
+    for src, d, _ in sorted(positions, key=lambda p: (-p[2].score, p[2].source, p[2].derived)):
+        if labels[d] != labels[src] and size[labels[d]] == 1 and (check is None or check.agrees(src, d)):
+            move(d, labels[src])
     targets: dict[int, set[int]] = {}
-    for e in lineage.edges:
-        src, d = index.get(e.source), index.get(e.derived)
-        if src is not None and d is not None:
-            targets.setdefault(src, set()).add(d)
+    for src, d, _ in positions:
+        targets.setdefault(src, set()).add(d)
     for src in sorted(targets):
         stories = {labels[d] for d in targets[src]}
         if size[labels[src]] != 1 or len(stories) != 1 or labels[src] in stories:
             continue
-        if check is not None and not any(check.agrees(src, d) for d in sorted(targets[src])):
-            continue
-        (story,) = stories
-        size[labels[src]] -= 1
-        labels[src] = story
-        size[story] += 1
+        if check is None or any(check.agrees(src, d) for d in targets[src]):
+            move(src, stories.pop())
+
+
+def _positions(lineage: Lineage, index: dict[str, int]) -> list[tuple[int, int, Edge]]:
+    """(source, derived, edge) for the edges whose two reports are both in ``index``."""
+    return [(index[e.source], index[e.derived], e) for e in lineage.edges if e.source in index and e.derived in index]
 
 
 def _stock_key(text: str) -> str:

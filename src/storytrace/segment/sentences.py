@@ -407,6 +407,11 @@ def _url_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 _LIST_ITEM = re.compile(r"(?:[*•◦▪‣·]|[-–—]|\d{1,2}[.)])\s+\S")
 
 
+def _opens_item(line: str, next_line: str) -> bool:
+    """Does the break after a non-empty ``line`` open a list item?"""
+    return bool(line.strip()) and _LIST_ITEM.match(next_line.lstrip()) is not None
+
+
 def _ends_open(line: str) -> bool:
     """A line that does not end a sentence: no terminal punctuation (closers allowed)."""
     core = line.rstrip().rstrip(_CLOSERS + "\"'")
@@ -427,7 +432,8 @@ def _blocks(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     blocks = []
     block_start = lo
     for (a, b), (na, nb) in zip(lines, lines[1:]):
-        if _LIST_ITEM.match(text[na:nb].lstrip()) and text[a:b].strip() or _is_headline_break(text[a:b], text[na:nb], width if len(lines) > 2 else None):
+        line, following = text[a:b], text[na:nb]
+        if _opens_item(line, following) or _is_headline_break(line, following, width if len(lines) > 2 else None):
             blocks.append((block_start, b))
             block_start = na
     blocks.append((block_start, hi))
