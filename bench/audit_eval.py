@@ -56,7 +56,9 @@ def report_binary(rows: list[dict], title: str, groups: str | None = None) -> No
     y = [r["info"]["label"] for r in rows]
     pred = [r["verdict"]["facts_altered"] for r in rows]
     score = [r["verdict"]["score"] for r in rows]
-    print(f"{title}: n={len(rows)} (positive {sum(y)}), balanced accuracy {_fmt(balanced_accuracy(y, pred))}, ROC AUC {_fmt(roc_auc(y, score))}")
+    print(
+        f"{title}: n={len(rows)} (positive {sum(y)}), balanced accuracy {_fmt(balanced_accuracy(y, pred))}, ROC AUC {_fmt(roc_auc(y, score))}"
+    )
     if groups:
         for g in sorted({r["info"][groups] for r in rows}):
             sub = [r for r in rows if r["info"][groups] == g]
@@ -148,8 +150,14 @@ def fit_weights(rows: list[dict]) -> None:
         score[test] = E[c][test]
         folds.append(balanced_accuracy(y[test], pred[test]))
     c = best(np.arange(len(y)))
-    print(f"  fit: 5-fold cross-validated balanced accuracy {balanced_accuracy(y, pred):.3f} (folds {', '.join(f'{f:.3f}' for f in folds)}), ROC AUC {roc_auc(y, score):.3f}")
-    print("  fit: weights chosen on all of f3: " + ", ".join(f"{k}={v}" for k, v in zip(names, combos[c])) + f" (balanced accuracy {balanced_accuracy(y, E[c] >= audit.THRESHOLD):.3f})")
+    print(
+        f"  fit: 5-fold cross-validated balanced accuracy {balanced_accuracy(y, pred):.3f} (folds {', '.join(f'{f:.3f}' for f in folds)}), ROC AUC {roc_auc(y, score):.3f}"
+    )
+    print(
+        "  fit: weights chosen on all of f3: "
+        + ", ".join(f"{k}={v}" for k, v in zip(names, combos[c]))
+        + f" (balanced accuracy {balanced_accuracy(y, E[c] >= audit.THRESHOLD):.3f})"
+    )
     now = {k: audit.WEIGHTS.get(k) for k in names if k != "share"} | {"share": audit.SHARE_WEIGHT}
     print("  fit: weights in storytrace.claims.audit: " + ", ".join(f"{k}={v}" for k, v in now.items()))
 
@@ -181,7 +189,8 @@ def eval_synthetic() -> None:
         findings, verdict = tests.compare(source, derived)
         kind, value = case[4], case[5]
         ok = any(
-            f.type == kind and value.lower() in (tests._value_text(f.derived_value) + " | " + tests._value_text(f.source_value)).lower()
+            f.type == kind
+            and value.lower() in (tests._value_text(f.derived_value) + " | " + tests._value_text(f.source_value)).lower()
             for f in findings
         )
         caught += ok
@@ -191,9 +200,14 @@ def eval_synthetic() -> None:
     benign_ok = 0
     for name, what, change in tests.BENIGN_CASES:
         text = tests.PARAGRAPHS[name]
-        _, verdict = tests.compare(Article(f"{name}-s", text, published=tests.PUBLISHED), Article(f"{name}-d", change(text), published=tests.PUBLISHED))
+        _, verdict = tests.compare(
+            Article(f"{name}-s", text, published=tests.PUBLISHED), Article(f"{name}-d", change(text), published=tests.PUBLISHED)
+        )
         benign_ok += not verdict["facts_altered"]
-    print(f"synthetic one-fact alterations: {caught}/{len(tests.ONE_FACT_CASES)} reported with the right type and value" + (f" (missed: {', '.join(missed)})" if missed else ""))
+    print(
+        f"synthetic one-fact alterations: {caught}/{len(tests.ONE_FACT_CASES)} reported with the right type and value"
+        + (f" (missed: {', '.join(missed)})" if missed else "")
+    )
     print(f"  by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
     print(f"synthetic benign rewordings judged facts_altered=false: {benign_ok}/{len(tests.BENIGN_CASES)}")
 

@@ -54,9 +54,17 @@ def datasketch_config(articles, gold, size: int, drop_stop: bool, threshold: flo
     pairs = datasketch_pairs(_sets([a.text for a in articles], size, drop_stop), threshold)
     seconds = time.perf_counter() - t0
     kept, filter_s = _filtered(articles, pairs, plan)
-    return {"shingle": size, "no_stop_words": drop_stop, "threshold": threshold, "seconds": seconds, "pairs": len(pairs),
-            "recall": _recall(articles, pairs, gold), "filtered_pairs": len(kept), "filtered_recall": _recall(articles, kept, gold),
-            "seconds_with_filter": seconds + filter_s}
+    return {
+        "shingle": size,
+        "no_stop_words": drop_stop,
+        "threshold": threshold,
+        "seconds": seconds,
+        "pairs": len(pairs),
+        "recall": _recall(articles, pairs, gold),
+        "filtered_pairs": len(kept),
+        "filtered_recall": _recall(articles, kept, gold),
+        "seconds_with_filter": seconds + filter_s,
+    }
 
 
 def _filtered(articles, pairs, plan) -> tuple[set[tuple[int, int]], float]:
@@ -71,7 +79,11 @@ def _filtered(articles, pairs, plan) -> tuple[set[tuple[int, int]], float]:
     ordered = sorted(pairs)
     cos, _, b_in_a = pair_scores(similarity.tfidf, _idf_of(similarity), ordered)
     dated = [a.published is not None for a in articles]
-    kept = {p for k, p in enumerate(ordered) if dated[p[0]] and dated[p[1]] and (cos[k] >= LINEAGE_MIN_COSINE or b_in_a[k] >= LINEAGE_MIN_CONTAIN)}
+    kept = {
+        p
+        for k, p in enumerate(ordered)
+        if dated[p[0]] and dated[p[1]] and (cos[k] >= LINEAGE_MIN_COSINE or b_in_a[k] >= LINEAGE_MIN_CONTAIN)
+    }
     return kept, time.perf_counter() - t0
 
 
@@ -91,21 +103,41 @@ def main() -> None:
     plan = make_plan(articles)
     ours_s = time.perf_counter() - t0
     lineage_pairs = {(a, b) for a, bs in plan.lineage.items() for b in bs if a < b}
-    ours = {"seconds": ours_s, "tfidf_s": plan.stats["tfidf_s"], "pairs": len(lineage_pairs), "recall": _recall(articles, lineage_pairs, gold)}
+    ours = {
+        "seconds": ours_s,
+        "tfidf_s": plan.stats["tfidf_s"],
+        "pairs": len(lineage_pairs),
+        "recall": _recall(articles, lineage_pairs, gold),
+    }
     rows = [dict(datasketch_baseline(articles, gold), shingle=3, no_stop_words=False, threshold=0.3)]
     for size, drop, threshold in CONFIGS:
         rows.append(datasketch_config(articles, gold, size, drop, threshold, plan))
         print(json.dumps(rows[-1]), flush=True)
-    result = {"machine": machine(), "pile": str(args.pile), "reports": len(articles), "gold_pairs": len(gold), "ours": ours, "datasketch": rows}
-    print("| candidate stage | LSH pairs, recall | seconds | pairs to align after the filter, recall | seconds with the filter | ours faster by |")
+    result = {
+        "machine": machine(),
+        "pile": str(args.pile),
+        "reports": len(articles),
+        "gold_pairs": len(gold),
+        "ours": ours,
+        "datasketch": rows,
+    }
+    print(
+        "| candidate stage | LSH pairs, recall | seconds | pairs to align after the filter, recall | seconds with the filter | ours faster by |"
+    )
     print("|---|---|---|---|---|---|")
-    print(f"| storytrace (tf-idf + rensa LSH + rare terms + filter) | | | {ours['pairs']:,}, {ours['recall']:.3f} | {ours_s:.2f} | |")
+    print(
+        f"| storytrace (tf-idf + rensa LSH + rare terms + filter) | | | {ours['pairs']:,}, {ours['recall']:.3f} | {ours_s:.2f} | |"
+    )
     for r in rows:
         label = f"datasketch, word {r['shingle']}-grams{' without stop words' if r['no_stop_words'] else ''}, threshold {r['threshold']}"
         if "filtered_pairs" in r:
-            print(f"| {label} | {r['pairs']:,}, {r['recall']:.3f} | {r['seconds']:.2f} | {r['filtered_pairs']:,}, {r['filtered_recall']:.3f} | {r['seconds_with_filter']:.2f} | {r['seconds_with_filter'] / ours_s:.1f}x |")
+            print(
+                f"| {label} | {r['pairs']:,}, {r['recall']:.3f} | {r['seconds']:.2f} | {r['filtered_pairs']:,}, {r['filtered_recall']:.3f} | {r['seconds_with_filter']:.2f} | {r['seconds_with_filter'] / ours_s:.1f}x |"
+            )
         else:
-            print(f"| {label} | {r['pairs']:,}, {r['recall']:.3f} | {r['seconds']:.2f} | | | {r['seconds'] / ours_s:.1f}x (no filter) |")
+            print(
+                f"| {label} | {r['pairs']:,}, {r['recall']:.3f} | {r['seconds']:.2f} | | | {r['seconds'] / ours_s:.1f}x (no filter) |"
+            )
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 

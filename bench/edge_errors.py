@@ -37,7 +37,9 @@ def main() -> None:
 
     false = Counter((kind(s), kind(d), reports[s]["story"] == reports[d]["story"]) for s, d in edges - gold)
     missed = Counter((kind(s), kind(d)) for s, d in gold - edges)
-    print(f"edges {len(edges)}, precision {len(edges & gold) / max(len(edges), 1):.3f}, recall {len(edges & gold) / max(len(gold), 1):.3f}")
+    print(
+        f"edges {len(edges)}, precision {len(edges & gold) / max(len(edges), 1):.3f}, recall {len(edges & gold) / max(len(gold), 1):.3f}"
+    )
     print(f"false edges ({sum(false.values())}), by (source dataset, derived dataset, same story):")
     for key, n in false.most_common():
         print(f"  {key}: {n}")

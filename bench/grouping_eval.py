@@ -138,8 +138,11 @@ def f3_set(data: Path, source: str, rng: random.Random, min_words: int = 50) -> 
         derived = by_source.setdefault(key, [])
         if _norm(p.derived_text) not in {_norm(d) for d in derived} and _norm(p.derived_text) != key:
             derived.append(p.derived_text)
-    stories = [(f"f3:{k}", [first[key]] + by_source[key][:5]) for k, key in enumerate(sorted(by_source))
-               if by_source[key] and len(first[key].split()) >= min_words]
+    stories = [
+        (f"f3:{k}", [first[key]] + by_source[key][:5])
+        for k, key in enumerate(sorted(by_source))
+        if by_source[key] and len(first[key].split()) >= min_words
+    ]
     stories = _drop_near_duplicates(stories)
     rng.shuffle(stories)
     return _dated_pairs(stories, rng)
@@ -194,7 +197,9 @@ class _RowCache:
 
 
 def _articles(reports: list[Report]) -> list[Article]:
-    arts = [Article(id=rid, text=text, published=parse_published(day.isoformat()) if day else None) for rid, text, day, _ in reports]
+    arts = [
+        Article(id=rid, text=text, published=parse_published(day.isoformat()) if day else None) for rid, text, day, _ in reports
+    ]
     return sorted(arts, key=Article.sort_key)
 
 
@@ -219,7 +224,11 @@ def traced(reports: list[Report], stored_pairs: dict | None = None) -> tuple[dic
     arts = _articles(reports)
     result = trace(arts, stored_pairs=stored_pairs, audit=False)
     label = {a: k for k, st in enumerate(result.stories) for a in st.articles}
-    return pairwise_prf([gold[a.id] for a in arts], [label[a.id] for a in arts]), result.cache.pairs, result.stats.get("encoder", "")
+    return (
+        pairwise_prf([gold[a.id] for a in arts], [label[a.id] for a in arts]),
+        result.cache.pairs,
+        result.stats.get("encoder", ""),
+    )
 
 
 def baseline(reports: list[Report], sims: list[float]) -> dict[float, dict]:
@@ -270,11 +279,15 @@ def evaluate(name: str, reports: list[Report], seed: int, join: float, splits: i
         a, b = halves(reports, seed * 1000 + s)
         j_star, t_star = _best(ours(a, JOINS)), _best(baseline(a, SIMS))
         test_ours = ours(b, sorted({join, j_star}))
-        per_split.append({
-            "fixed": test_ours[join]["f1"],
-            "ours_tuned": test_ours[j_star]["f1"], "join": j_star,
-            "baseline_tuned": baseline(b, [t_star])[t_star]["f1"], "threshold": t_star,
-        })
+        per_split.append(
+            {
+                "fixed": test_ours[join]["f1"],
+                "ours_tuned": test_ours[j_star]["f1"],
+                "join": j_star,
+                "baseline_tuned": baseline(b, [t_star])[t_star]["f1"],
+                "threshold": t_star,
+            }
+        )
         if with_trace:
             per_split[-1]["trace"] = traced(b, pairs)[0]["f1"]
     if with_trace:
@@ -309,22 +322,32 @@ def _range(values: list[float]) -> str:
 
 
 def print_tables(results: list[dict], join: float, splits: int) -> None:
-    print(f"\n| set | reports | stories | ours JOIN={join}, whole set P / R / F1 | ours JOIN={join}, test halves F1 | "
-          "ours, JOIN chosen on dev half: test F1 (JOINs) | baseline, threshold chosen on dev half: test F1 (thresholds) | "
-          "best F1 on the whole set: ours (JOIN) / baseline (t) |")
+    print(
+        f"\n| set | reports | stories | ours JOIN={join}, whole set P / R / F1 | ours JOIN={join}, test halves F1 | "
+        "ours, JOIN chosen on dev half: test F1 (JOINs) | baseline, threshold chosen on dev half: test F1 (thresholds) | "
+        "best F1 on the whole set: ours (JOIN) / baseline (t) |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['set']} | {r['reports']} | {r['stories']} | {_prf(r['ours_full'])} | **{r['ours_fixed_test']:.3f}** | "
-              f"{r['ours_tuned_test']:.3f} ({_range(r['joins_chosen'])}) | "
-              f"**{r['baseline_tuned_test']:.3f}** ({_range(r['thresholds_chosen'])}) | "
-              f"{r['ours_best_full']['f1']:.3f} ({r['ours_best_full']['join']:.2f}) / {r['baseline_best_full']['f1']:.3f} ({r['baseline_best_full']['threshold']:.2f}) |")
+        print(
+            f"| {r['set']} | {r['reports']} | {r['stories']} | {_prf(r['ours_full'])} | **{r['ours_fixed_test']:.3f}** | "
+            f"{r['ours_tuned_test']:.3f} ({_range(r['joins_chosen'])}) | "
+            f"**{r['baseline_tuned_test']:.3f}** ({_range(r['thresholds_chosen'])}) | "
+            f"{r['ours_best_full']['f1']:.3f} ({r['ours_best_full']['join']:.2f}) / {r['baseline_best_full']['f1']:.3f} ({r['baseline_best_full']['threshold']:.2f}) |"
+        )
     print(f"\nTest-half F1 is the mean over {splits} seeded splits of the stories into a dev half and a test half.")
     print("\nF1 on the whole set by JOIN (ours, J) and by similarity threshold (baseline, B: merge while average cosine >= B):\n")
     print("| set | " + " | ".join(f"J {j:.2f}" for j in SHOW_JOINS) + " | " + " | ".join(f"B {t:.2f}" for t in SHOW_SIMS) + " |")
     print("|---|" + "---|" * (len(SHOW_JOINS) + len(SHOW_SIMS)))
     for r in results:
         co, cb = r["curve_ours"], r["curve_baseline"]
-        print(f"| {r['set']} | " + " | ".join(f"{co[str(j)]:.3f}" for j in SHOW_JOINS) + " | " + " | ".join(f"{cb[str(t)]:.3f}" for t in SHOW_SIMS) + " |")
+        print(
+            f"| {r['set']} | "
+            + " | ".join(f"{co[str(j)]:.3f}" for j in SHOW_JOINS)
+            + " | "
+            + " | ".join(f"{cb[str(t)]:.3f}" for t in SHOW_SIMS)
+            + " |"
+        )
 
 
 def _trailing(results: list[dict], key: str) -> str:
@@ -340,7 +363,9 @@ def main() -> None:
     parser.add_argument("--topic-per-lang", type=int, default=300, help="ml_crisis reports per language (topic-level sets)")
     parser.add_argument("--no-topic", action="store_true", help="skip the topic-level sets")
     parser.add_argument("--splits", type=int, default=5, help="seeded dev/test splits of the stories per set")
-    parser.add_argument("--trace", action="store_true", help="also run the whole trace (grouping with lineage links) on each set and test half")
+    parser.add_argument(
+        "--trace", action="store_true", help="also run the whole trace (grouping with lineage links) on each set and test half"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not args.data.is_dir():
@@ -370,24 +395,36 @@ def main() -> None:
         print(f"{name}: {results[-1]['seconds']} s", file=sys.stderr, flush=True)
     event = [r for r in results if not r["set"].startswith("topic")]
     topic = [r for r in results if r["set"].startswith("topic")]
-    decay = f", GRACE_DAYS {stories_mod.GRACE_DAYS}, DECAY_DAYS {stories_mod.DECAY_DAYS}" if hasattr(stories_mod, "DECAY_DAYS") else ", no time decay"
+    decay = (
+        f", GRACE_DAYS {stories_mod.GRACE_DAYS}, DECAY_DAYS {stories_mod.DECAY_DAYS}"
+        if hasattr(stories_mod, "DECAY_DAYS")
+        else ", no time decay"
+    )
     print(f"seed {args.seed}, JOIN {join}, RECENT {stories_mod.RECENT}{decay}")
     if event:
         print("\n### Event-level sets")
         print_tables(event, join, args.splits)
         m = lambda key: np.mean([r[key] for r in event])  # noqa: E731
-        print(f"\nMean over the {len(event)} event-level sets, test halves: ours JOIN={join} {m('ours_fixed_test'):.3f}, "
-              f"ours JOIN tuned {m('ours_tuned_test'):.3f}, baseline tuned {m('baseline_tuned_test'):.3f}; "
-              f"sets where ours at JOIN={join} trails the tuned baseline by more than 0.005: " + _trailing(event, "ours_fixed_test"))
+        print(
+            f"\nMean over the {len(event)} event-level sets, test halves: ours JOIN={join} {m('ours_fixed_test'):.3f}, "
+            f"ours JOIN tuned {m('ours_tuned_test'):.3f}, baseline tuned {m('baseline_tuned_test'):.3f}; "
+            f"sets where ours at JOIN={join} trails the tuned baseline by more than 0.005: " + _trailing(event, "ours_fixed_test")
+        )
     if args.trace and event:
         print("\n### The whole trace (grouping with lineage links), event-level sets\n")
-        print("| set | encoder | trace, whole set P / R / F1 | trace, test halves F1 | grouping alone, test halves F1 | baseline tuned on dev half, test F1 |")
+        print(
+            "| set | encoder | trace, whole set P / R / F1 | trace, test halves F1 | grouping alone, test halves F1 | baseline tuned on dev half, test F1 |"
+        )
         print("|---|---|---|---|---|---|")
         for r in event:
-            print(f"| {r['set']} | {r['encoder']} | {_prf(r['trace_full'])} | **{r['trace_test']:.3f}** | {r['ours_fixed_test']:.3f} | {r['baseline_tuned_test']:.3f} |")
+            print(
+                f"| {r['set']} | {r['encoder']} | {_prf(r['trace_full'])} | **{r['trace_test']:.3f}** | {r['ours_fixed_test']:.3f} | {r['baseline_tuned_test']:.3f} |"
+            )
         m = lambda key: np.mean([r[key] for r in event])  # noqa: E731
-        print(f"\nMean, test halves: trace {m('trace_test'):.3f}, grouping alone {m('ours_fixed_test'):.3f}, baseline tuned {m('baseline_tuned_test'):.3f}; "
-              "sets where the trace trails the tuned baseline by more than 0.005: " + _trailing(event, "trace_test"))
+        print(
+            f"\nMean, test halves: trace {m('trace_test'):.3f}, grouping alone {m('ours_fixed_test'):.3f}, baseline tuned {m('baseline_tuned_test'):.3f}; "
+            "sets where the trace trails the tuned baseline by more than 0.005: " + _trailing(event, "trace_test")
+        )
     if topic:
         print("\n### Topic-level sets (labels are whole topics, not events: for reference only)")
         print_tables(topic, join, args.splits)

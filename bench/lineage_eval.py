@@ -34,7 +34,10 @@ def main() -> None:
     use_encoder(args.encoder)
 
     pile = build_llmfake_pile(args.data, n_sources=args.sources, n_unrelated=args.unrelated, seed=args.seed)
-    articles = [Article(id=r["id"], text=r["text"], published=parse_published(r["published"]), outlet=r.get("outlet")) for r in pile.reports]
+    articles = [
+        Article(id=r["id"], text=r["text"], published=parse_published(r["published"]), outlet=r.get("outlet"))
+        for r in pile.reports
+    ]
     start = time.perf_counter()
     result = trace(articles, audit=False)
     seconds = time.perf_counter() - start

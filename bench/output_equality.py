@@ -60,8 +60,20 @@ def write_outputs(cases: dict[str, list[Path]], out: Path, src: Path) -> None:
     for name, paths in cases.items():
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "store.db"
-            cmd = [sys.executable, "-c", "from storytrace.cli import app; app()", "trace", *map(str, paths),
-                   "--db", str(db), "--json", str(out / f"{name}.json"), "--quiet", "--encoder", "minilm"]
+            cmd = [
+                sys.executable,
+                "-c",
+                "from storytrace.cli import app; app()",
+                "trace",
+                *map(str, paths),
+                "--db",
+                str(db),
+                "--json",
+                str(out / f"{name}.json"),
+                "--quiet",
+                "--encoder",
+                "minilm",
+            ]
             done = subprocess.run(cmd, env=env, cwd=tmp, capture_output=True, text=True)
             if done.returncode not in (0, 1) or not (out / f"{name}.json").exists():
                 raise SystemExit(f"{name}: the trace failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -102,7 +114,9 @@ def main() -> None:
             write_outputs(cases, args.write, args.src)
             return
         tree = work / "ref"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.ref], check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.ref], check=True, capture_output=True
+        )
         try:
             write_outputs(cases, work / "before", tree / "src")
             write_outputs(cases, work / "after", ROOT / "src")

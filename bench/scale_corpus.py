@@ -129,7 +129,14 @@ def real_units(root: Path | None) -> list[Unit]:
                 n = _norm(any_rec.source_text)
                 if n not in seen_single:
                     seen_single.add(n)
-                    singles.append(Unit(key=f"llmfake:{subset}:{news_id}", kind="single", dataset="llmfake", texts=[any_rec.source_text.strip()]))
+                    singles.append(
+                        Unit(
+                            key=f"llmfake:{subset}:{news_id}",
+                            kind="single",
+                            dataset="llmfake",
+                            texts=[any_rec.source_text.strip()],
+                        )
+                    )
     except FileNotFoundError:
         pass
     try:
@@ -167,7 +174,9 @@ def real_units(root: Path | None) -> list[Unit]:
             updates.sort(key=lambda x: x.date)
             first = date.fromisoformat(updates[0].date)
             days = [(date.fromisoformat(x.date) - first).days for x in updates]
-            events.append(Unit(key=f"tls:{event}", kind="event", dataset="tls", texts=[x.text for x in updates], day_offsets=days))
+            events.append(
+                Unit(key=f"tls:{event}", kind="event", dataset="tls", texts=[x.text for x in updates], day_offsets=days)
+            )
     except FileNotFoundError:
         pass
     units = [u for u in stories.values() if len(u.texts) > 1] + singles + events
@@ -180,25 +189,108 @@ def real_units(root: Path | None) -> list[Unit]:
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“A-Z0-9])")
 _NUM = re.compile(r"\b\d{1,3}(?:,\d{3})*(?:\.\d+)?\b")
 SYNONYMS = {
-    "said": "stated", "says": "states", "told": "informed", "announced": "declared", "people": "individuals",
-    "big": "large", "large": "big", "small": "little", "new": "fresh", "show": "indicate", "shows": "indicates",
-    "help": "assist", "helped": "assisted", "start": "begin", "started": "began", "end": "finish", "ended": "finished",
-    "many": "numerous", "several": "a number of", "about": "around", "also": "additionally", "but": "however",
-    "because": "since", "buy": "purchase", "bought": "purchased", "get": "obtain", "got": "obtained",
-    "important": "significant", "officials": "authorities", "company": "firm", "children": "kids", "star": "celebrity",
-    "couple": "pair", "recently": "lately", "week": "seven days", "quickly": "rapidly", "likely": "probably",
-    "reported": "disclosed", "report": "account", "study": "research", "health": "wellbeing", "died": "passed away",
+    "said": "stated",
+    "says": "states",
+    "told": "informed",
+    "announced": "declared",
+    "people": "individuals",
+    "big": "large",
+    "large": "big",
+    "small": "little",
+    "new": "fresh",
+    "show": "indicate",
+    "shows": "indicates",
+    "help": "assist",
+    "helped": "assisted",
+    "start": "begin",
+    "started": "began",
+    "end": "finish",
+    "ended": "finished",
+    "many": "numerous",
+    "several": "a number of",
+    "about": "around",
+    "also": "additionally",
+    "but": "however",
+    "because": "since",
+    "buy": "purchase",
+    "bought": "purchased",
+    "get": "obtain",
+    "got": "obtained",
+    "important": "significant",
+    "officials": "authorities",
+    "company": "firm",
+    "children": "kids",
+    "star": "celebrity",
+    "couple": "pair",
+    "recently": "lately",
+    "week": "seven days",
+    "quickly": "rapidly",
+    "likely": "probably",
+    "reported": "disclosed",
+    "report": "account",
+    "study": "research",
+    "health": "wellbeing",
+    "died": "passed away",
 }
 
 
 _SYLLABLES = (
-    "ka", "lo", "ven", "dar", "mi", "sto", "rel", "an", "bru", "tez", "gor", "li", "sa", "mon", "qui",
-    "ber", "ta", "vik", "or", "nel", "pra", "du", "fen", "hal", "zo", "ser", "ul", "cam", "re", "wis",
+    "ka",
+    "lo",
+    "ven",
+    "dar",
+    "mi",
+    "sto",
+    "rel",
+    "an",
+    "bru",
+    "tez",
+    "gor",
+    "li",
+    "sa",
+    "mon",
+    "qui",
+    "ber",
+    "ta",
+    "vik",
+    "or",
+    "nel",
+    "pra",
+    "du",
+    "fen",
+    "hal",
+    "zo",
+    "ser",
+    "ul",
+    "cam",
+    "re",
+    "wis",
 )
 _CAPITAL = re.compile(r"\b[A-Z][a-z]{2,}\b")
 _KEEP = {w.capitalize() for w in STOP_WORDS} | {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
-    "April", "May", "June", "July", "August", "September", "October", "November", "December", "Mr", "Mrs", "Ms", "Dr",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
 }
 
 
@@ -212,7 +304,9 @@ def _rename(text: str, rng: random.Random) -> str:
         if word in _KEEP:
             return word
         if word not in mapping:
-            mapping[word] = word if rng.random() < 0.2 else "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+            mapping[word] = (
+                word if rng.random() < 0.2 else "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+            )
         return mapping[word]
 
     return _CAPITAL.sub(sub, text)
@@ -248,7 +342,7 @@ class Markov:
         text = " ".join(out).strip()
         if not text:
             return "No further details were given."
-        if text[-1] not in ".!?\"”":
+        if text[-1] not in '.!?"”':
             text += "."
         return text[0].upper() + text[1:]
 
@@ -267,7 +361,11 @@ def _edit_sentence(s: str, rng: random.Random, rate: float) -> str:
     for i, w in enumerate(words):
         bare = w.strip(".,;:!?\"'”“’").lower()
         if bare in SYNONYMS and rng.random() < rate:
-            words[i] = w.lower().replace(bare, SYNONYMS[bare]) if w[:1].islower() else w.replace(w.strip(".,;:!?\"'”“’"), SYNONYMS[bare].capitalize())
+            words[i] = (
+                w.lower().replace(bare, SYNONYMS[bare])
+                if w[:1].islower()
+                else w.replace(w.strip(".,;:!?\"'”“’"), SYNONYMS[bare].capitalize())
+            )
     return " ".join(words)
 
 
@@ -343,7 +441,19 @@ def place(unit: Unit, seed: int, budget: int) -> list[dict]:
         return rows[:budget]
     day0 = START + timedelta(days=rng.randrange(SPAN_DAYS))
     sid = _rid(seed, unit.key, "0")
-    rows.append(_row(seed, unit, 0, unit.texts[0], day0, rng, role="source" if unit.kind == "story" else "single", derived_from=None, info={}))
+    rows.append(
+        _row(
+            seed,
+            unit,
+            0,
+            unit.texts[0],
+            day0,
+            rng,
+            role="source" if unit.kind == "story" else "single",
+            derived_from=None,
+            info={},
+        )
+    )
     lo, hi = LAGS
     n = len(unit.texts) - 1
     lags = rng.sample(range(lo, hi + 1), n) if n <= hi - lo + 1 else [rng.randint(lo, hi) for _ in range(n)]
@@ -352,13 +462,22 @@ def place(unit: Unit, seed: int, budget: int) -> list[dict]:
     return rows[:budget]
 
 
-def _row(seed: int, unit: Unit, k: int, text: str, day: date, rng: random.Random, *, role: str, derived_from: str | None, info: dict) -> dict:
+def _row(
+    seed: int, unit: Unit, k: int, text: str, day: date, rng: random.Random, *, role: str, derived_from: str | None, info: dict
+) -> dict:
     return {
         "id": _rid(seed, unit.key, str(k)),
         "text": text,
         "published": day.isoformat(),
         "outlet": rng.choice(OUTLETS),
-        "_truth": {"story": unit.key, "role": role, "dataset": unit.dataset, "synthetic": unit.synthetic, "derived_from": derived_from, **info},
+        "_truth": {
+            "story": unit.key,
+            "role": role,
+            "dataset": unit.dataset,
+            "synthetic": unit.synthetic,
+            "derived_from": derived_from,
+            **info,
+        },
     }
 
 

@@ -67,7 +67,9 @@ def trace_exhaustive(articles: list[Article], audit: bool = True):
 
 
 def fresh(rows: list[dict]) -> list[Article]:
-    return [Article(id=r["id"], text=r["text"], published=parse_published(r.get("published")), outlet=r.get("outlet")) for r in rows]
+    return [
+        Article(id=r["id"], text=r["text"], published=parse_published(r.get("published")), outlet=r.get("outlet")) for r in rows
+    ]
 
 
 def seed_rows(folder: Path) -> list[dict]:
@@ -81,15 +83,36 @@ def seed_rows(folder: Path) -> list[dict]:
 
 def summary(result) -> dict:
     stories = sorted(sorted(s.articles) for s in result.stories)
-    edges = sorted((e.source, e.derived, round(e.coverage, 6), e.relation, e.sentences, round(e.score, 6)) for s in result.stories for e in s.edges)
+    edges = sorted(
+        (e.source, e.derived, round(e.coverage, 6), e.relation, e.sentences, round(e.score, 6))
+        for s in result.stories
+        for e in s.edges
+    )
     alignments = sorted(
-        (a.derived, a.derived_sentence, a.source or "", -1 if a.source_sentence is None else a.source_sentence, a.relation, round(a.score, 6))
-        for s in result.stories for a in s.alignments
+        (
+            a.derived,
+            a.derived_sentence,
+            a.source or "",
+            -1 if a.source_sentence is None else a.source_sentence,
+            a.relation,
+            round(a.score, 6),
+        )
+        for s in result.stories
+        for a in s.alignments
     )
     findings = sorted(json.dumps(f.to_dict(), sort_keys=True, default=str) for s in result.stories for f in s.findings)
-    verdicts = sorted(json.dumps([e.source, e.derived, e.verdict], sort_keys=True, default=str) for s in result.stories for e in s.edges)
+    verdicts = sorted(
+        json.dumps([e.source, e.derived, e.verdict], sort_keys=True, default=str) for s in result.stories for e in s.edges
+    )
     origins = sorted((sorted(s.articles)[0], s.origin or "") for s in result.stories)
-    return {"stories": stories, "edges": edges, "alignments": alignments, "findings": findings, "verdicts": verdicts, "origins": origins}
+    return {
+        "stories": stories,
+        "edges": edges,
+        "alignments": alignments,
+        "findings": findings,
+        "verdicts": verdicts,
+        "origins": origins,
+    }
 
 
 def compare(name: str, rows: list[dict], audit: bool, gold: set | None = None) -> dict:
@@ -101,12 +124,25 @@ def compare(name: str, rows: list[dict], audit: bool, gold: set | None = None) -
     after = trace(fresh(rows), audit=audit)
     t2 = time.perf_counter()
     sb, sa = summary(before), summary(after)
-    report = {"corpus": name, "reports": len(rows), "seconds_before": round(t1 - t0, 1), "seconds_after": round(t2 - t1, 1),
-              "aligned_pairs_before": before.stats["aligned_pairs"], "aligned_pairs_after": after.stats["aligned_pairs"],
-              "embedded_before": before.stats["embedded_reports"], "embedded_after": after.stats["embedded_reports"]}
+    report = {
+        "corpus": name,
+        "reports": len(rows),
+        "seconds_before": round(t1 - t0, 1),
+        "seconds_after": round(t2 - t1, 1),
+        "aligned_pairs_before": before.stats["aligned_pairs"],
+        "aligned_pairs_after": after.stats["aligned_pairs"],
+        "embedded_before": before.stats["embedded_reports"],
+        "embedded_after": after.stats["embedded_reports"],
+    }
     for key in sb:
         b, a = set(map(_key, sb[key])), set(map(_key, sa[key]))
-        report[key] = {"same": b == a, "before": len(b), "after": len(a), "only_before": sorted(b - a)[:5], "only_after": sorted(a - b)[:5]}
+        report[key] = {
+            "same": b == a,
+            "before": len(b),
+            "after": len(a),
+            "only_before": sorted(b - a)[:5],
+            "only_after": sorted(a - b)[:5],
+        }
     # alignments/findings of the derived reports whose edges are the same in both
     edge_b = {(e[0], e[1]) for e in sb["edges"]}
     edge_a = {(e[0], e[1]) for e in sa["edges"]}
@@ -123,7 +159,11 @@ def compare(name: str, rows: list[dict], audit: bool, gold: set | None = None) -
     if gold is not None:
         for tag, edges in (("before", edge_b), ("after", edge_a)):
             tp = len(edges & gold)
-            report[f"gold_{tag}"] = {"precision": round(tp / max(len(edges), 1), 4), "recall": round(tp / max(len(gold), 1), 4), "edges": len(edges)}
+            report[f"gold_{tag}"] = {
+                "precision": round(tp / max(len(edges), 1), 4),
+                "recall": round(tp / max(len(gold), 1), 4),
+                "edges": len(edges),
+            }
     return report
 
 
@@ -146,7 +186,9 @@ def main() -> None:
     args = parser.parse_args()
     reports = []
     demo = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "demo" / "corpus.jsonl"
-    reports.append(compare("demo", [json.loads(x) for x in demo.read_text(encoding="utf-8").splitlines() if x.strip()], args.audit))
+    reports.append(
+        compare("demo", [json.loads(x) for x in demo.read_text(encoding="utf-8").splitlines() if x.strip()], args.audit)
+    )
     if args.seeds.is_dir():
         reports.append(compare("seeds", seed_rows(args.seeds), args.audit))
     if args.data.is_dir():

@@ -89,7 +89,13 @@ def read_pile(path: Path):
         for line in fh:
             if line.strip():
                 r = json.loads(line)
-                yield Article(id=r["id"], text=r["text"], published=parse_published(r.get("published")), outlet=r.get("outlet"), title=r.get("title"))
+                yield Article(
+                    id=r["id"],
+                    text=r["text"],
+                    published=parse_published(r.get("published")),
+                    outlet=r.get("outlet"),
+                    title=r.get("title"),
+                )
 
 
 def _shingles(text: str) -> list[bytes]:
@@ -177,32 +183,34 @@ def run_one(pile: Path, audit: bool, workers: int | None, baseline: bool) -> dic
         by_dataset.setdefault(truth["reports"][d_]["dataset"], [0, 0])
         by_dataset[truth["reports"][d_]["dataset"]][0] += 1
         by_dataset[truth["reports"][d_]["dataset"]][1] += (s_, d_) in edges
-    out.update({
-        "reports": n,
-        "encoder": stats.get("encoder"),
-        "synthetic": sum(1 for t in truth["reports"].values() if t.get("synthetic")),
-        "total_s": total,
-        "group_lineage_s": total - audit_s,
-        "reports_per_s_group_lineage": n / max(total - audit_s, 1e-9),
-        "reports_per_s_total": n / max(total, 1e-9),
-        "audit_s": audit_s,
-        "edges": len(edges),
-        "derived_with_edge": derived,
-        "derived_pairs_per_s_audit": len(edges) / audit_s if audit_s else None,
-        "budget_s": n / 200 + derived / 20,
-        "gold_derived": len({d for _, d in gold}),
-        "budget_gold_s": n / 200 + len({d for _, d in gold}) / 20,
-        "edge_precision": tp / max(len(edges), 1),
-        "edge_recall": tp / max(len(gold), 1),
-        "grouping_pairwise_f1": grouping["f1"],
-        "grouping_pairwise_f1_story_level": grouping_stories["f1"],
-        "edge_recall_by_dataset": {k: v[1] / v[0] for k, v in sorted(by_dataset.items())},
-        "peak_rss_mb": rss.peak_kb / 1024,
-        "cpu_user_s": (cpu1.user - cpu0.user) + (cpu1.children_user - cpu0.children_user),
-        "cpu_system_s": (cpu1.system - cpu0.system) + (cpu1.children_system - cpu0.children_system),
-        "stats": stats,
-        "progress_stages_s": stages,
-    })
+    out.update(
+        {
+            "reports": n,
+            "encoder": stats.get("encoder"),
+            "synthetic": sum(1 for t in truth["reports"].values() if t.get("synthetic")),
+            "total_s": total,
+            "group_lineage_s": total - audit_s,
+            "reports_per_s_group_lineage": n / max(total - audit_s, 1e-9),
+            "reports_per_s_total": n / max(total, 1e-9),
+            "audit_s": audit_s,
+            "edges": len(edges),
+            "derived_with_edge": derived,
+            "derived_pairs_per_s_audit": len(edges) / audit_s if audit_s else None,
+            "budget_s": n / 200 + derived / 20,
+            "gold_derived": len({d for _, d in gold}),
+            "budget_gold_s": n / 200 + len({d for _, d in gold}) / 20,
+            "edge_precision": tp / max(len(edges), 1),
+            "edge_recall": tp / max(len(gold), 1),
+            "grouping_pairwise_f1": grouping["f1"],
+            "grouping_pairwise_f1_story_level": grouping_stories["f1"],
+            "edge_recall_by_dataset": {k: v[1] / v[0] for k, v in sorted(by_dataset.items())},
+            "peak_rss_mb": rss.peak_kb / 1024,
+            "cpu_user_s": (cpu1.user - cpu0.user) + (cpu1.children_user - cpu0.children_user),
+            "cpu_system_s": (cpu1.system - cpu0.system) + (cpu1.children_system - cpu0.children_system),
+            "stats": stats,
+            "progress_stages_s": stages,
+        }
+    )
     # candidate recall of true pairs, ours: the pairs lineage aligns and all candidate pairs
     if baseline:
         from storytrace.pipeline import make_plan
@@ -247,45 +255,75 @@ def machine() -> dict:
         pass
     mem = ""
     try:
-        mem = f"{int(next(line.split()[1] for line in open('/proc/meminfo') if line.startswith('MemTotal'))) / 1024 / 1024:.1f} GiB"
+        mem = (
+            f"{int(next(line.split()[1] for line in open('/proc/meminfo') if line.startswith('MemTotal'))) / 1024 / 1024:.1f} GiB"
+        )
     except (OSError, StopIteration):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory": mem, "python": platform.python_version(), "load_avg_at_start": os.getloadavg()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        "load_avg_at_start": os.getloadavg(),
+    }
 
 
 def markdown(results: dict) -> str:
     """The BENCHMARKS.md tables for a results file."""
     rows = results["sizes"]
-    out = ["| reports | synthetic | compared (embedded) | sentences embedded | aligned pairs | edges | edge P / R | grouping + lineage | reports/s | audit | derived pairs/s (audit) | total | budget N/200 + derived/20 | peak RSS |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "| reports | synthetic | compared (embedded) | sentences embedded | aligned pairs | edges | edge P / R | grouping + lineage | reports/s | audit | derived pairs/s (audit) | total | budget N/200 + derived/20 | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         st = r["stats"]
         out.append(
             f"| {r['reports']:,} | {r.get('synthetic', 0):,} | {st['compared_reports']:,} | {st['embedded_sentences']:,} | {st['aligned_pairs']:,} | {r['edges']:,} "
             f"| {r['edge_precision']:.3f} / {r['edge_recall']:.3f} | {r['group_lineage_s']:.0f} s | {r['reports_per_s_group_lineage']:.1f} "
-            f"| {r['audit_s']:.0f} s | {r['derived_pairs_per_s_audit'] or 0:.1f} | {r['total_s']:.0f} s | {r['budget_s']:.0f} s | {r['peak_rss_mb'] / 1024:.2f} GB |")
-    out += ["", "| reports | candidates + MinHash (s) | embed + align blocks (s) | lineage pass (s) | grouping (s) | audit (s) | CPU user (s) | load avg after |", "|---|---|---|---|---|---|---|---|"]
+            f"| {r['audit_s']:.0f} s | {r['derived_pairs_per_s_audit'] or 0:.1f} | {r['total_s']:.0f} s | {r['budget_s']:.0f} s | {r['peak_rss_mb'] / 1024:.2f} GB |"
+        )
+    out += [
+        "",
+        "| reports | candidates + MinHash (s) | embed + align blocks (s) | lineage pass (s) | grouping (s) | audit (s) | CPU user (s) | load avg after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         st = r["stats"]
         cand = st["tfidf_s"] + st["minhash_lsh_s"] + st["candidates_s"]
-        out.append(f"| {r['reports']:,} | {cand:.1f} | {st['align_s']:.0f} | {st['lineage_s']:.0f} | {st['group_s']:.1f} | {st.get('audit_s', 0):.0f} | {r['cpu_user_s']:.0f} | {r.get('load_avg_after', ['?'])[0]:.1f} |")
+        out.append(
+            f"| {r['reports']:,} | {cand:.1f} | {st['align_s']:.0f} | {st['lineage_s']:.0f} | {st['group_s']:.1f} | {st.get('audit_s', 0):.0f} | {r['cpu_user_s']:.0f} | {r.get('load_avg_after', ['?'])[0]:.1f} |"
+        )
     if any("candidates" in r for r in rows):
-        out += ["", "| reports | our candidate stage (s) | of which tf-idf (s) | recall of true pairs | datasketch MinHash-LSH (s) | its recall | ratio | ratio, tf-idf counted as grouping's | rensa MinHash-LSH alone (s), recall, ratio |",
-                "|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "",
+            "| reports | our candidate stage (s) | of which tf-idf (s) | recall of true pairs | datasketch MinHash-LSH (s) | its recall | ratio | ratio, tf-idf counted as grouping's | rensa MinHash-LSH alone (s), recall, ratio |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for r in rows:
             c = r.get("candidates")
             if not c:
                 continue
-            out.append(f"| {r['reports']:,} | {c['ours_s']:.2f} | {c['ours_tfidf_s']:.2f} | {c['ours_recall_lineage_pairs']:.3f} | {c['datasketch_s']:.2f} | {c['datasketch_recall']:.3f} "
-                       f"| {c['speedup']:.1f}x | {c['speedup_tfidf_shared']:.1f}x | {c.get('rensa_lsh_s', float('nan')):.2f}, {c.get('rensa_lsh_recall', float('nan')):.3f}, {c.get('rensa_lsh_speedup', float('nan')):.1f}x |")
+            out.append(
+                f"| {r['reports']:,} | {c['ours_s']:.2f} | {c['ours_tfidf_s']:.2f} | {c['ours_recall_lineage_pairs']:.3f} | {c['datasketch_s']:.2f} | {c['datasketch_recall']:.3f} "
+                f"| {c['speedup']:.1f}x | {c['speedup_tfidf_shared']:.1f}x | {c.get('rensa_lsh_s', float('nan')):.2f}, {c.get('rensa_lsh_recall', float('nan')):.3f}, {c.get('rensa_lsh_speedup', float('nan')):.1f}x |"
+            )
     if len(rows) > 1:
-        out += ["", "| from | to | exponent, total wall time | grouping + lineage wall time | total CPU time (all processes) |", "|---|---|---|---|---|"]
+        out += [
+            "",
+            "| from | to | exponent, total wall time | grouping + lineage wall time | total CPU time (all processes) |",
+            "|---|---|---|---|---|",
+        ]
         spans = list(zip(rows, rows[1:])) + ([(rows[0], rows[-1])] if len(rows) > 2 else [])
         for a, b in spans:
+
             def exp(key):
                 return math.log(key(b) / key(a)) / math.log(b["reports"] / a["reports"])
+
             cpu = lambda r: r["cpu_user_s"] + r["cpu_system_s"]  # noqa: E731
-            out.append(f"| {a['reports']:,} | {b['reports']:,} | {exp(lambda r: r['total_s']):.2f} | {exp(lambda r: r['group_lineage_s']):.2f} | {exp(cpu):.2f} |")
+            out.append(
+                f"| {a['reports']:,} | {b['reports']:,} | {exp(lambda r: r['total_s']):.2f} | {exp(lambda r: r['group_lineage_s']):.2f} | {exp(cpu):.2f} |"
+            )
     return "\n".join(out)
 
 
@@ -298,7 +336,9 @@ def main() -> None:
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--workers", type=int)
-    parser.add_argument("--encoder", choices=CHOICES, default=DEFAULT_ENCODER, help="sentence encoder (inherited by each size's process)")
+    parser.add_argument(
+        "--encoder", choices=CHOICES, default=DEFAULT_ENCODER, help="sentence encoder (inherited by each size's process)"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # internal: run one pile in this process
     parser.add_argument("--report", type=Path, help="print the Markdown tables of a results file and exit")
@@ -310,10 +350,19 @@ def main() -> None:
         print("RESULT " + json.dumps(run_one(args.one, not args.no_audit, args.workers, not args.no_baseline), default=float))
         return
     use_encoder(args.encoder)  # each size's process inherits it
-    results = {"machine": machine(), "encoder": args.encoder, "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]), "sizes": []}
+    results = {
+        "machine": machine(),
+        "encoder": args.encoder,
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "sizes": [],
+    }
     for size in args.sizes:
         pile = args.piles / f"pile-{size}.jsonl"
-        cmd = [sys.executable, __file__, "--one", str(pile)] + (["--no-audit"] if args.no_audit else []) + (["--no-baseline"] if args.no_baseline else [])
+        cmd = (
+            [sys.executable, __file__, "--one", str(pile)]
+            + (["--no-audit"] if args.no_audit else [])
+            + (["--no-baseline"] if args.no_baseline else [])
+        )
         if args.workers:
             cmd += ["--workers", str(args.workers)]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)  # progress goes to stderr
@@ -323,18 +372,41 @@ def main() -> None:
         r = json.loads(line[len("RESULT ") :])
         r["load_avg_after"] = os.getloadavg()
         results["sizes"].append(r)
-        print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items() if k not in ("stats", "progress_stages_s")}, default=str), flush=True)
+        print(
+            json.dumps(
+                {
+                    k: (round(v, 3) if isinstance(v, float) else v)
+                    for k, v in r.items()
+                    if k not in ("stats", "progress_stages_s")
+                },
+                default=str,
+            ),
+            flush=True,
+        )
         if args.json:
             args.json.write_text(json.dumps(results, indent=1, default=float) + "\n")
     sizes = results["sizes"]
     growth = []
     for a, b in zip(sizes, sizes[1:]):
         for key in ("total_s", "group_lineage_s"):
-            growth.append({"from": a["reports"], "to": b["reports"], "time": key, "exponent": math.log(b[key] / a[key]) / math.log(b["reports"] / a["reports"])})
+            growth.append(
+                {
+                    "from": a["reports"],
+                    "to": b["reports"],
+                    "time": key,
+                    "exponent": math.log(b[key] / a[key]) / math.log(b["reports"] / a["reports"]),
+                }
+            )
     if len(sizes) > 2:
         for key in ("total_s", "group_lineage_s"):
-            growth.append({"from": sizes[0]["reports"], "to": sizes[-1]["reports"], "time": key,
-                           "exponent": math.log(sizes[-1][key] / sizes[0][key]) / math.log(sizes[-1]["reports"] / sizes[0]["reports"])})
+            growth.append(
+                {
+                    "from": sizes[0]["reports"],
+                    "to": sizes[-1]["reports"],
+                    "time": key,
+                    "exponent": math.log(sizes[-1][key] / sizes[0][key]) / math.log(sizes[-1]["reports"] / sizes[0]["reports"]),
+                }
+            )
     results["growth"] = growth
     for g in growth:
         print(json.dumps(g))

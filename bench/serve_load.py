@@ -30,7 +30,20 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = ["crane", "port", "vaccine", "virus", "police", "health", "government", "study", "\"public health\"", "covid*", "health NOT virus", "title:news"]
+WORDS = [
+    "crane",
+    "port",
+    "vaccine",
+    "virus",
+    "police",
+    "health",
+    "government",
+    "study",
+    '"public health"',
+    "covid*",
+    "health NOT virus",
+    "title:news",
+]
 
 
 def corpus(data: Path, n_sources: int, seed: int) -> list[dict]:
@@ -60,7 +73,9 @@ def pct(values: list[float], q: float) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "datasets")
-    ap.add_argument("--sources", type=int, default=12, help="llmfake sources (each with 2 rewrites) plus as many unrelated reports")
+    ap.add_argument(
+        "--sources", type=int, default=12, help="llmfake sources (each with 2 rewrites) plus as many unrelated reports"
+    )
     ap.add_argument("--writes", type=int, default=4, help="reports the writer posts, one per request (held back from the seed)")
     ap.add_argument("--readers", type=int, default=8)
     ap.add_argument("--min-seconds", type=float, default=20.0, help="read at least this long")
@@ -78,7 +93,18 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     log = open(work / "server.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "storytrace.cli", "serve", "--db", str(work / "store.db"), "--port", str(port), "--trace-worker", args.trace_worker],
+        [
+            sys.executable,
+            "-m",
+            "storytrace.cli",
+            "serve",
+            "--db",
+            str(work / "store.db"),
+            "--port",
+            str(port),
+            "--trace-worker",
+            args.trace_worker,
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=work,
@@ -184,8 +210,10 @@ def main() -> int:
         "loadavg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "endpoints": {},
     }
-    print(f"{total} reads in {elapsed:.1f} s ({total / elapsed:.0f}/s) by {args.readers} readers; "
-          f"{len(write_times)} writes; {len(errors)} errors; store {status['articles']} reports, {status['stories']} stories")
+    print(
+        f"{total} reads in {elapsed:.1f} s ({total / elapsed:.0f}/s) by {args.readers} readers; "
+        f"{len(write_times)} writes; {len(errors)} errors; store {status['articles']} reports, {status['stories']} stories"
+    )
     print(f"trace worker: {args.trace_worker}; 1-min load average before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}")
     print(f"write (POST one report + re-trace): {', '.join(f'{w:.2f}' for w in write_times)} s")
     print(f"{'endpoint':<12}{'n idle':>8}{'p50 ms':>9}{'p99 ms':>9}{'n write':>9}{'p50 ms':>9}{'p99 ms':>9}")
@@ -196,7 +224,9 @@ def main() -> int:
             "idle": {"n": len(idle), "p50_ms": round(pct(idle, 0.5), 1), "p99_ms": round(pct(idle, 0.99), 1)},
             "during_write": {"n": len(busy), "p50_ms": round(pct(busy, 0.5), 1), "p99_ms": round(pct(busy, 0.99), 1)},
         }
-        print(f"{kind:<12}{len(idle):>8}{pct(idle, .5):>9.1f}{pct(idle, .99):>9.1f}{len(busy):>9}{pct(busy, .5):>9.1f}{pct(busy, .99):>9.1f}")
+        print(
+            f"{kind:<12}{len(idle):>8}{pct(idle, 0.5):>9.1f}{pct(idle, 0.99):>9.1f}{len(busy):>9}{pct(busy, 0.5):>9.1f}{pct(busy, 0.99):>9.1f}"
+        )
     for e in errors[:10]:
         print("error:", e)
     if args.json:

@@ -76,9 +76,30 @@ def hostile_records() -> list[dict]:
         " " + PAYLOADS[6] + " " + PAYLOADS[7] + " " + PAYLOADS[8] + " " + PAYLOADS[9] + " " + PAYLOADS[10]
     )
     return [
-        {"id": "wire<script>1", "published": "2024-03-04", "title": PAYLOADS[0], "outlet": PAYLOADS[2], "url": JS_URL, "text": origin},
-        {"id": "copy\"><b>2", "published": "2024-03-06", "title": PAYLOADS[4], "outlet": PAYLOADS[1], "url": "https://example.org/a?<b>=\"x\"", "text": copy},
-        {"id": "rewrite3", "published": "2024-03-07", "title": PAYLOADS[3], "outlet": "</script>", "url": "//evil.invalid/x", "text": rewrite},
+        {
+            "id": "wire<script>1",
+            "published": "2024-03-04",
+            "title": PAYLOADS[0],
+            "outlet": PAYLOADS[2],
+            "url": JS_URL,
+            "text": origin,
+        },
+        {
+            "id": 'copy"><b>2',
+            "published": "2024-03-06",
+            "title": PAYLOADS[4],
+            "outlet": PAYLOADS[1],
+            "url": 'https://example.org/a?<b>="x"',
+            "text": copy,
+        },
+        {
+            "id": "rewrite3",
+            "published": "2024-03-07",
+            "title": PAYLOADS[3],
+            "outlet": "</script>",
+            "url": "//evil.invalid/x",
+            "text": rewrite,
+        },
     ]
 
 
@@ -197,46 +218,136 @@ def _sentences(text_list, start=0):
 
 def _article(aid, texts, published=None, **extra):
     return {
-        "id": aid, "published": published, "date_known": published is not None, "outlet": extra.get("outlet"),
-        "url": extra.get("url"), "title": extra.get("title"), "sentences": _sentences(texts),
-        "profile": extra.get("profile", {}), "dates": extra.get("dates", []),
+        "id": aid,
+        "published": published,
+        "date_known": published is not None,
+        "outlet": extra.get("outlet"),
+        "url": extra.get("url"),
+        "title": extra.get("title"),
+        "sentences": _sentences(texts),
+        "profile": extra.get("profile", {}),
+        "dates": extra.get("dates", []),
     }
 
 
 def small_doc(evil: str = "", url: str | None = "https://example.org/story?a=1&b=2") -> dict:
     """A hand-made trace: A -> B -> C, one finding per derived report, ``evil`` in every text field."""
-    a = _article(f"A{evil}", [f"The mayor said 40 people{evil} were hurt.", "Roads were closed."], "2024-01-01",
-                 outlet=f"Wire{evil}", title=f"Storm{evil}", url=url,
-                 profile={"direct_quotes": [{"text": f"hurt{evil}", "speaker": f"mayor{evil}", "span": [0, 5]}], "hedges": [evil or "reportedly"]},
-                 dates=[{"sentence": 0, "start": 0, "end": 3, "text": f"The{evil}", "date": "2023-12-29", "relative": True}])
+    a = _article(
+        f"A{evil}",
+        [f"The mayor said 40 people{evil} were hurt.", "Roads were closed."],
+        "2024-01-01",
+        outlet=f"Wire{evil}",
+        title=f"Storm{evil}",
+        url=url,
+        profile={
+            "direct_quotes": [{"text": f"hurt{evil}", "speaker": f"mayor{evil}", "span": [0, 5]}],
+            "hedges": [evil or "reportedly"],
+        },
+        dates=[{"sentence": 0, "start": 0, "end": 3, "text": f"The{evil}", "date": "2023-12-29", "relative": True}],
+    )
     b = _article(f"B{evil}", [f"About 60 people{evil} were hurt.", "Roads were closed."], "2024-01-02", title=f"Copy{evil}")
     c = _article("C", ["About 60 people were hurt in the storm.", f"It was bad{evil}."], "2024-01-03")
     bad = b["sentences"][0]["text"].index("60")
     story = {
-        "id": f"story{evil}", "articles": [a["id"], b["id"], c["id"]], "origin": a["id"],
+        "id": f"story{evil}",
+        "articles": [a["id"], b["id"], c["id"]],
+        "origin": a["id"],
         "edges": [
-            {"source": a["id"], "derived": b["id"], "coverage": 1.0, "relation": "paraphrase", "sentences": 2, "score": 0.9,
-             "verdict": {"facts_altered": True, "score": 0.7}},
-            {"source": b["id"], "derived": c["id"], "coverage": 0.5, "relation": f"partial{evil}", "sentences": 1, "score": 0.6,
-             "verdict": {"facts_altered": False, "score": 0.1}},
+            {
+                "source": a["id"],
+                "derived": b["id"],
+                "coverage": 1.0,
+                "relation": "paraphrase",
+                "sentences": 2,
+                "score": 0.9,
+                "verdict": {"facts_altered": True, "score": 0.7},
+            },
+            {
+                "source": b["id"],
+                "derived": c["id"],
+                "coverage": 0.5,
+                "relation": f"partial{evil}",
+                "sentences": 1,
+                "score": 0.6,
+                "verdict": {"facts_altered": False, "score": 0.1},
+            },
         ],
         "alignments": [
-            {"derived": b["id"], "derived_sentence": 0, "source": a["id"], "source_sentence": 0, "relation": "paraphrase", "score": 0.8},
-            {"derived": b["id"], "derived_sentence": 1, "source": a["id"], "source_sentence": 1, "relation": "verbatim", "score": 1.0},
-            {"derived": c["id"], "derived_sentence": 0, "source": b["id"], "source_sentence": 0, "relation": "partial", "score": 0.6},
-            {"derived": c["id"], "derived_sentence": 1, "source": None, "source_sentence": None, "relation": "unsupported", "score": 0.0},
+            {
+                "derived": b["id"],
+                "derived_sentence": 0,
+                "source": a["id"],
+                "source_sentence": 0,
+                "relation": "paraphrase",
+                "score": 0.8,
+            },
+            {
+                "derived": b["id"],
+                "derived_sentence": 1,
+                "source": a["id"],
+                "source_sentence": 1,
+                "relation": "verbatim",
+                "score": 1.0,
+            },
+            {
+                "derived": c["id"],
+                "derived_sentence": 0,
+                "source": b["id"],
+                "source_sentence": 0,
+                "relation": "partial",
+                "score": 0.6,
+            },
+            {
+                "derived": c["id"],
+                "derived_sentence": 1,
+                "source": None,
+                "source_sentence": None,
+                "relation": "unsupported",
+                "score": 0.0,
+            },
         ],
         "findings": [
-            {"type": "number_changed", "derived": b["id"], "source": a["id"], "derived_sentence": 0, "source_sentence": 0,
-             "derived_span": [bad, bad + 2], "source_span": [15, 17], "derived_value": f"60{evil}", "source_value": 40,
-             "explanation": f"60 where the source says 40{evil}"},
-            {"type": "filler", "derived": c["id"], "source": b["id"], "derived_sentence": 1, "source_sentence": None,
-             "derived_span": [c["sentences"][1]["start"], c["sentences"][1]["end"]], "source_span": None,
-             "derived_value": None, "source_value": None, "explanation": f"non-specific{evil}"},
-            {"type": "made_up<type>", "derived": c["id"], "source": None, "derived_sentence": None, "source_sentence": None,
-             "derived_span": None, "source_span": None, "derived_value": None, "source_value": None, "explanation": "no evidence"},
+            {
+                "type": "number_changed",
+                "derived": b["id"],
+                "source": a["id"],
+                "derived_sentence": 0,
+                "source_sentence": 0,
+                "derived_span": [bad, bad + 2],
+                "source_span": [15, 17],
+                "derived_value": f"60{evil}",
+                "source_value": 40,
+                "explanation": f"60 where the source says 40{evil}",
+            },
+            {
+                "type": "filler",
+                "derived": c["id"],
+                "source": b["id"],
+                "derived_sentence": 1,
+                "source_sentence": None,
+                "derived_span": [c["sentences"][1]["start"], c["sentences"][1]["end"]],
+                "source_span": None,
+                "derived_value": None,
+                "source_value": None,
+                "explanation": f"non-specific{evil}",
+            },
+            {
+                "type": "made_up<type>",
+                "derived": c["id"],
+                "source": None,
+                "derived_sentence": None,
+                "source_sentence": None,
+                "derived_span": None,
+                "source_span": None,
+                "derived_value": None,
+                "source_value": None,
+                "explanation": "no evidence",
+            },
         ],
     }
     single = _article("S", ["Unrelated."], None)
-    return {"schema": "https://storytrace.dev/schema/trace-1.json", "articles": [a, b, c, single],
-            "stories": [story, {"id": "s2", "articles": ["S"], "origin": "S", "edges": [], "alignments": [], "findings": []}]}
+    return {
+        "schema": "https://storytrace.dev/schema/trace-1.json",
+        "articles": [a, b, c, single],
+        "stories": [story, {"id": "s2", "articles": ["S"], "origin": "S", "edges": [], "alignments": [], "findings": []}],
+    }

@@ -97,7 +97,9 @@ def one_fact_pair(case) -> tuple[Article, Article]:
     name, _what, old, new, _kind, _value = case
     source = PARAGRAPHS[name]
     assert source.count(old) == 1, (name, old)
-    return Article(f"{name}-source", source, published=PUBLISHED), Article(f"{name}-derived", source.replace(old, new), published=PUBLISHED)
+    return Article(f"{name}-source", source, published=PUBLISHED), Article(
+        f"{name}-derived", source.replace(old, new), published=PUBLISHED
+    )
 
 
 def compare(source: Article, derived: Article):
@@ -115,7 +117,9 @@ def _value_text(value) -> str:
 
 def test_identical_copy_has_no_findings():
     for name, text in PARAGRAPHS.items():
-        findings, verdict = compare(Article(f"{name}-a", text, published=PUBLISHED), Article(f"{name}-b", text, published=PUBLISHED))
+        findings, verdict = compare(
+            Article(f"{name}-a", text, published=PUBLISHED), Article(f"{name}-b", text, published=PUBLISHED)
+        )
         assert findings == [], [f.to_dict() for f in findings]
         assert verdict["facts_altered"] is False
         assert verdict["score"] == 0.0
@@ -169,7 +173,9 @@ def test_benign_rewording_keeps_facts(case):
     source = PARAGRAPHS[name]
     derived = change(source)
     assert derived != source
-    findings, verdict = compare(Article(f"{name}-s", source, published=PUBLISHED), Article(f"{name}-d", derived, published=PUBLISHED))
+    findings, verdict = compare(
+        Article(f"{name}-s", source, published=PUBLISHED), Article(f"{name}-d", derived, published=PUBLISHED)
+    )
     assert verdict["facts_altered"] is False, [f.to_dict() for f in findings]
 
 
@@ -177,7 +183,10 @@ def test_stale_news_is_a_date_shift():
     """The same "on Tuesday" read from a report published a week later is another day."""
     text = PARAGRAPHS["bridge"]
     later = datetime(2024, 3, 21, tzinfo=timezone.utc)
-    findings, verdict = compare(Article("s", text, published=PUBLISHED), Article("d", text.replace("Mayor Elena Ruiz said", "the mayor said"), published=later))
+    findings, verdict = compare(
+        Article("s", text, published=PUBLISHED),
+        Article("d", text.replace("Mayor Elena Ruiz said", "the mayor said"), published=later),
+    )
     shifts = [f for f in findings if f.type == "date_shift"]
     assert shifts and "2024-03-19" in shifts[0].derived_value and "2024-03-12" in shifts[0].source_value
     assert verdict["facts_altered"] is True
@@ -185,7 +194,10 @@ def test_stale_news_is_a_date_shift():
 
 def test_added_sentence_is_unsupported_or_filler():
     text = PARAGRAPHS["flood"]
-    derived = text + " Mayor Oliver Grant announced on Monday that 3 million dollars would go to repairs. The situation remains difficult for everyone involved."
+    derived = (
+        text
+        + " Mayor Oliver Grant announced on Monday that 3 million dollars would go to repairs. The situation remains difficult for everyone involved."
+    )
     findings, verdict = compare(Article("s", text, published=PUBLISHED), Article("d", derived, published=PUBLISHED))
     kinds = {f.type for f in findings}
     assert "unsupported_claim" in kinds and "filler" in kinds and "entity_added" in kinds
@@ -251,7 +263,11 @@ def test_seed_001_attribution_and_details(seeds):
 def test_seed_001_unsupported_and_filler(seeds):
     story, a = seeds
     unsupported = [_sentence(a["001"], f) for f in _of(story, a["001"], "unsupported_claim")]
-    for start in ("Both Hamas and Israel have taken firm stances", "However, trust between the Israeli government and Hamas", "The hostages, which include children"):
+    for start in (
+        "Both Hamas and Israel have taken firm stances",
+        "However, trust between the Israeli government and Hamas",
+        "The hostages, which include children",
+    ):
         assert any(s.startswith(start) for s in unsupported), start
     children = [f for f in _of(story, a["001"], "unsupported_claim") if "children" in str(f.derived_value)]
     assert children
@@ -287,7 +303,10 @@ def test_seed_findings_have_evidence(seeds):
     by_id = {x.id: x for x in a.values()}
     for f in story.findings:
         assert f.explanation
-        for span, val, art in ((f.derived_span, f.derived_value, by_id[f.derived]), (f.source_span, f.source_value, by_id.get(f.source))):
+        for span, val, art in (
+            (f.derived_span, f.derived_value, by_id[f.derived]),
+            (f.source_span, f.source_value, by_id.get(f.source)),
+        ):
             if span is not None and isinstance(val, str):
                 assert val.startswith(art.text[span[0] : span[1]]), f.to_dict()
 
@@ -313,7 +332,13 @@ def test_compare_pairs_batch(tmp_path):
 
     text = PARAGRAPHS["plant"]
     lines = [
-        json.dumps({"id": "p1", "source": {"id": "s1", "text": text, "published": "2024-03-14"}, "derived": {"id": "d1", "text": text.replace("350", "530"), "published": "2024-03-14"}}),
+        json.dumps(
+            {
+                "id": "p1",
+                "source": {"id": "s1", "text": text, "published": "2024-03-14"},
+                "derived": {"id": "d1", "text": text.replace("350", "530"), "published": "2024-03-14"},
+            }
+        ),
         '{"id": "p2", "source": {"text": "broken", ',
         json.dumps({"id": "p3", "source": {"text": text}, "derived": {"text": text}}),
     ]

@@ -83,7 +83,11 @@ def kind(art: Article, k: str):
 
 
 def one(claims, **match):
-    found = [c for c in claims if all((c.value if key == "value" else c.text if key == "text" else c.attrs.get(key)) == v for key, v in match.items())]
+    found = [
+        c
+        for c in claims
+        if all((c.value if key == "value" else c.text if key == "text" else c.attrs.get(key)) == v for key, v in match.items())
+    ]
     assert len(found) == 1, (match, [(c.text, c.value, c.attrs) for c in claims])
     return found[0]
 
@@ -181,8 +185,7 @@ def test_quantity_head_noun_with_qualifier(run):
 
 def test_quantity_dozen_range_and_vague(run):
     art = run(
-        "A dozen soldiers were hurt. The firm will cut between 2,000 and 3,000 jobs. "
-        "Tens of thousands of protesters marched."
+        "A dozen soldiers were hurt. The firm will cut between 2,000 and 3,000 jobs. Tens of thousands of protesters marched."
     )
     q = kind(art, "quantity")
     assert one(q, value=12.0).attrs["unit"] == "soldiers"
@@ -193,9 +196,7 @@ def test_quantity_dozen_range_and_vague(run):
 
 
 def test_quantity_skips_years_times_dates_and_names(run):
-    art = run(
-        "On October 7, 2023, at 10:30 a.m., a Boeing 737 landed; in 2019 the airline had 12 planes."
-    )
+    art = run("On October 7, 2023, at 10:30 a.m., a Boeing 737 landed; in 2019 the airline had 12 planes.")
     values = sorted(c.value for c in kind(art, "quantity"))
     assert values == [12.0]
 
@@ -372,7 +373,9 @@ def test_speaker_from_appositive_name_and_bare_surname(run):
 def test_speakers_without_dependency_parse():
     fast = get_nlp(parse=False)
     assert "parser" not in fast.pipe_names
-    art = Article(id="f", text='"We will rebuild every single home," Mayor John Smith said on Friday.', published=_pub("2023-10-30"))
+    art = Article(
+        id="f", text='"We will rebuild every single home," Mayor John Smith said on Friday.', published=_pub("2023-10-30")
+    )
     art.sentences = _split(art.text)
     extract_claims(art, nlp=fast)
     q = one(kind(art, "quote"))
@@ -436,8 +439,16 @@ def test_hedges(run):
     )
     values = [c.value for c in kind(art, "hedge")]
     for h in [
-        "it is believed", "it appears", "reportedly", "allegedly", "may have", "is said to",
-        "according to unconfirmed reports", "it has been reported", "sources say", "could",
+        "it is believed",
+        "it appears",
+        "reportedly",
+        "allegedly",
+        "may have",
+        "is said to",
+        "according to unconfirmed reports",
+        "it has been reported",
+        "sources say",
+        "could",
     ]:
         assert h in values, (h, values)
     assert values.count("could") == 1, "'could not' is not a hedge"

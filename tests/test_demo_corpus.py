@@ -65,9 +65,15 @@ def test_the_story_carries_the_promised_cases(corpus):
     origin, copy, rewrite = (corpus[k]["text"] for k in ("origin", "copy", "rewrite"))
     # origin: figures, named quotes, anonymous source, hedge, relative dates
     for needle in (
-        "more than 40 workers", "about 1,200 households", "3.5 million euros",
-        "the harbour master, Ana Ruiz, said", "Ruiz added: “", "asked not to be named",
-        "It is believed that", "on Friday", "on Thursday",
+        "more than 40 workers",
+        "about 1,200 households",
+        "3.5 million euros",
+        "the harbour master, Ana Ruiz, said",
+        "Ruiz added: “",
+        "asked not to be named",
+        "It is believed that",
+        "on Friday",
+        "on Thursday",
     ):
         assert needle in origin, needle
     # copy: one sentence fewer, otherwise close to the origin
@@ -87,6 +93,15 @@ def test_the_story_carries_the_promised_cases(corpus):
 def test_readme_describes_each_report():
     readme = demo_file("README.md").read_text(encoding="utf-8")
     assert "fictional" in readme.lower()
-    for word in ("`origin`", "`copy`", "`rewrite`", "`unrelated`", "number_changed",
-                 "attribution_dropped", "date_shift", "unsupported_claim", "filler"):
+    for word in (
+        "`origin`",
+        "`copy`",
+        "`rewrite`",
+        "`unrelated`",
+        "number_changed",
+        "attribution_dropped",
+        "date_shift",
+        "unsupported_claim",
+        "filler",
+    ):
         assert word in readme, word

@@ -56,7 +56,12 @@ def report(i: int) -> dict:
 def run_ingest(db: Path, corpus: Path, **kw) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-c", INGEST, str(db), str(corpus)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kw
+        [sys.executable, "-c", INGEST, str(db), str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kw,
     )
 
 

@@ -72,15 +72,11 @@ def test_load_mrpc_bom_missing_header_and_bare_quotes(tmp_path):
     folder.mkdir()
     header = "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
     (folder / "msr_paraphrase_train.tsv").write_text(
-        header
-        + '1\t11\t12\tHe said "no" twice.\tHe twice said "no".\n'
-        + "0\t13\t14\tSales rose 5%.\tSales fell 5%.\n",
+        header + '1\t11\t12\tHe said "no" twice.\tHe twice said "no".\n' + "0\t13\t14\tSales rose 5%.\tSales fell 5%.\n",
         encoding="utf-8",
     )
     # the raw mirror's form: BOM, no header
-    (folder / "msr_paraphrase_test.tsv").write_bytes(
-        "\ufeff1\t21\t22\tA \"quoted\tB\n".encode("utf-8")
-    )
+    (folder / "msr_paraphrase_test.tsv").write_bytes('\ufeff1\t21\t22\tA "quoted\tB\n'.encode("utf-8"))
     (folder / "notes.tsv").write_text("ignored\n", encoding="utf-8")
     pairs = load_mrpc(tmp_path)
     assert [(p.part, p.label) for p in pairs] == [("test", 1), ("train", 1), ("train", 0)]
@@ -98,10 +94,22 @@ def test_load_f3(tmp_path):
     folder = tmp_path / "f3"
     folder.mkdir()
     rows = [
-        {"uuid": "u1", "human_content": "src one", "ai_content": "der one", "ai_generated_label": "fake",
-         "Prompt_type": "Critical", "dataset_source": "CoAID"},
-        {"uuid": "u2", "human_content": "src two", "ai_content": "der two", "ai_generated_label": "real",
-         "Prompt_type": "minor", "dataset_source": "FakeNewsNet_Gossipcop"},
+        {
+            "uuid": "u1",
+            "human_content": "src one",
+            "ai_content": "der one",
+            "ai_generated_label": "fake",
+            "Prompt_type": "Critical",
+            "dataset_source": "CoAID",
+        },
+        {
+            "uuid": "u2",
+            "human_content": "src two",
+            "ai_content": "der two",
+            "ai_generated_label": "real",
+            "Prompt_type": "minor",
+            "dataset_source": "FakeNewsNet_Gossipcop",
+        },
     ]
     (folder / "pairs.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n\n", encoding="utf-8")
     out = load_f3(tmp_path)
@@ -116,8 +124,16 @@ def test_load_frank_streams_every_jsonl(tmp_path):
     folder = tmp_path / "frank"
     folder.mkdir()
     labels = {"Factuality": 0.5, "CircE": 0.5, "EntE": 1.0, "Flip_CircE": 0.5}
-    a = {"hash": "h1", "model_name": "bart", "split": "test", "dataset": "cnndm", "article": "A.",
-         "summary": "S.", "labels": labels, "url": "http://x"}
+    a = {
+        "hash": "h1",
+        "model_name": "bart",
+        "split": "test",
+        "dataset": "cnndm",
+        "article": "A.",
+        "summary": "S.",
+        "labels": labels,
+        "url": "http://x",
+    }
     b = {**a, "model_name": "pgn", "labels": {"Factuality": 1.0}, "split": "valid"}
     (folder / "one.jsonl").write_text(json.dumps(a) + "\n" + json.dumps({"hash": "no labels"}) + "\n")
     (folder / "two.jsonl").write_text(json.dumps(b) + "\n")
@@ -135,8 +151,24 @@ def _llmfake_tree(root: Path, n_good: int = 6, n_extra: int = 4) -> None:
     para, rew = [], []
     for i in range(n_good):
         src = f"Story {i}: " + LONG_SOURCE.replace("Northfield", f"Town{i}")
-        para.append([str(100 + i), src, "1", "0", f"Paraphrase {i}: in Town{i} the council decided, by seven votes to two, that the bridge will shut for four months of repairs."])
-        rew.append([str(100 + i), src, "1", "0", f"Rewrite {i}: Town{i} is shutting its river bridge for a 2.3 million dollar repair after corroded supports were found."])
+        para.append(
+            [
+                str(100 + i),
+                src,
+                "1",
+                "0",
+                f"Paraphrase {i}: in Town{i} the council decided, by seven votes to two, that the bridge will shut for four months of repairs.",
+            ]
+        )
+        rew.append(
+            [
+                str(100 + i),
+                src,
+                "1",
+                "0",
+                f"Rewrite {i}: Town{i} is shutting its river bridge for a 2.3 million dollar repair after corroded supports were found.",
+            ]
+        )
     for i in range(n_extra):  # real-labelled rows: the "rewrite" is the source itself
         src = f"Other item {i}: " + LONG_SOURCE.replace("bridge", f"tunnel {i}")
         para.append([str(200 + i), src, "0", "0", src])
@@ -149,17 +181,26 @@ def _llmfake_tree(root: Path, n_good: int = 6, n_extra: int = 4) -> None:
     folder = root / "llmfake" / "gen_a" / "coaid"
     _write_csv(folder / "synthetic-gpt-3.5-turbo_coaid_paraphrase_generation_processed.csv", header, para)
     _write_csv(folder / "synthetic-gpt-3.5-turbo_coaid_rewrite_generation_processed.csv", header, rew)
-    _write_csv(root / "llmfake" / "gen_a" / "synthetic-gpt-3.5-turbo_hallucination.csv",
-               ["label", "prompt", "synthetic misinformation"], [["1", "p", "text only"]])
+    _write_csv(
+        root / "llmfake" / "gen_a" / "synthetic-gpt-3.5-turbo_hallucination.csv",
+        ["label", "prompt", "synthetic misinformation"],
+        [["1", "p", "text only"]],
+    )
 
 
 def test_load_llmfake_names_skip_text_only_and_big_fields(tmp_path):
     _llmfake_tree(tmp_path)
     # a field far above csv's default 131,072-character limit
     big = "word " * 60_000
-    _write_csv(tmp_path / "llmfake" / "gen_b" / "gossipcop" / "synthetic-gpt-3.5-turbo_gossipcop_information_manipulation_Total_Fabrication_processed.csv",
-               ["news_id", "news_text", "label", "lang", "theme", "synthetic_misinformation"],
-               [["gossipcop-1", big, "1", "en", "0", "Short output of the big article with enough words."]])
+    _write_csv(
+        tmp_path
+        / "llmfake"
+        / "gen_b"
+        / "gossipcop"
+        / "synthetic-gpt-3.5-turbo_gossipcop_information_manipulation_Total_Fabrication_processed.csv",
+        ["news_id", "news_text", "label", "lang", "theme", "synthetic_misinformation"],
+        [["gossipcop-1", big, "1", "en", "0", "Short output of the big article with enough words."]],
+    )
     recs = list(load_llmfake(tmp_path))
     files = Counter((r.generator, r.subset, r.method) for r in recs)
     assert files == {
@@ -177,8 +218,11 @@ def test_load_llmfake_names_skip_text_only_and_big_fields(tmp_path):
 
 def test_load_llmfake_reads_column_names_written_other_ways(tmp_path):
     header = ["News_ID", "news text", "Label", "synthetic misinformation"]
-    _write_csv(tmp_path / "llmfake" / "g" / "gossipcop" / "x_gossipcop_rewrite_generation.csv", header,
-               [["gossipcop-7", LONG_SOURCE, "1", "A rewrite of the bridge closure story with several more words."]])
+    _write_csv(
+        tmp_path / "llmfake" / "g" / "gossipcop" / "x_gossipcop_rewrite_generation.csv",
+        header,
+        [["gossipcop-7", LONG_SOURCE, "1", "A rewrite of the bridge closure story with several more words."]],
+    )
     (rec,) = load_llmfake(tmp_path)
     assert rec.news_id == "gossipcop-7" and rec.label == 1
     assert rec.source_text == LONG_SOURCE and rec.derived_text.startswith("A rewrite")
@@ -186,9 +230,14 @@ def test_load_llmfake_reads_column_names_written_other_ways(tmp_path):
 
 def test_load_llmfake_repairs_macroman_quotes(tmp_path):
     header = ["news_id", "news_text", "label", "theme", "synthetic_misinformation"]
-    _write_csv(tmp_path / "llmfake" / "g" / "coaid" / "x_coaid_paraphrase_generation.csv", header,
-               [["1", "Hospitals donÕt allow ÒvisitsÓ now.", "1", "0", "Visits are not allowed."],
-                ["2", "Ó is a letter; Òscar stays as it is.", "1", "0", "Nothing to repair here."]])
+    _write_csv(
+        tmp_path / "llmfake" / "g" / "coaid" / "x_coaid_paraphrase_generation.csv",
+        header,
+        [
+            ["1", "Hospitals donÕt allow ÒvisitsÓ now.", "1", "0", "Visits are not allowed."],
+            ["2", "Ó is a letter; Òscar stays as it is.", "1", "0", "Nothing to repair here."],
+        ],
+    )
     a, b = list(load_llmfake(tmp_path))
     assert a.source_text == "Hospitals don\u2019t allow \u201cvisits\u201d now." and a.repaired
     assert b.source_text == "Ó is a letter; Òscar stays as it is." and not b.repaired
@@ -201,7 +250,9 @@ def _pair(source: str, derived: str, shared: int = 1) -> dict:
 def test_clean_rejects_refusals_but_not_stories_that_say_sorry():
     ok, reason = clean_llmfake_pair(_pair(LONG_SOURCE, "I'm sorry, but I can't assist with rewriting this news article."))
     assert (ok, reason) == (False, "refusal")
-    ok, reason = clean_llmfake_pair(_pair(LONG_SOURCE, "As an AI language model, I must point out that the bridge story above may be inaccurate."))
+    ok, reason = clean_llmfake_pair(
+        _pair(LONG_SOURCE, "As an AI language model, I must point out that the bridge story above may be inaccurate.")
+    )
     assert (ok, reason) == (False, "refusal")
     # the chat styles of open models: a refusal that opens with a warning, or calls itself an AI later on
     for text in (
@@ -217,7 +268,9 @@ def test_clean_rejects_refusals_but_not_stories_that_say_sorry():
     assert clean_llmfake_pair(_pair(LONG_SOURCE, news)).ok
     # the story itself opens with "Sorry," — not a refusal
     story = "Sorry, Rover. The park has a new favourite dog. " + LONG_SOURCE
-    ok, reason = clean_llmfake_pair(_pair(story, "Sorry, Rover: the park's new favourite is a terrier, and " + LONG_SOURCE.lower()[:120]))
+    ok, reason = clean_llmfake_pair(
+        _pair(story, "Sorry, Rover: the park's new favourite is a terrier, and " + LONG_SOURCE.lower()[:120])
+    )
     assert ok and reason == "ok"
 
 
@@ -232,7 +285,9 @@ def test_clean_strips_chat_residue_instead_of_rejecting():
     assert check.ok and check.text == body
     check = clean_llmfake_pair(_pair(LONG_SOURCE, f'As a reporter, here is my paraphrased version of the text:\n\n"{body}"'))
     assert check.ok and check.text == body  # the wrapping quotes go with the announcement
-    check = clean_llmfake_pair(_pair(LONG_SOURCE, body + "\n\nNote: This article is fictional and was generated by an AI language model."))
+    check = clean_llmfake_pair(
+        _pair(LONG_SOURCE, body + "\n\nNote: This article is fictional and was generated by an AI language model.")
+    )
     assert check.ok and check.text == body
     # nothing to strip: the text is untouched
     check = clean_llmfake_pair(_pair(LONG_SOURCE, body))
@@ -240,10 +295,15 @@ def test_clean_strips_chat_residue_instead_of_rejecting():
     # residue and nothing else
     ok, reason = clean_llmfake_pair(_pair(LONG_SOURCE, "Sure! Here is the rewritten article:"))
     assert (ok, reason) == (False, "empty_derived")
-    assert strip_chat_residue("Title: Bridge shut\n\nDate: [Insert Date]\n\nThe bridge is shut.")[0] == "Bridge shut\n\nThe bridge is shut."
+    assert (
+        strip_chat_residue("Title: Bridge shut\n\nDate: [Insert Date]\n\nThe bridge is shut.")[0]
+        == "Bridge shut\n\nThe bridge is shut."
+    )
     assert strip_chat_residue("**Title:** Bridge shut\n\nThe bridge is shut.")[0] == "Bridge shut\n\nThe bridge is shut."
     # the model describing its own edit, at the end
-    check = clean_llmfake_pair(_pair(LONG_SOURCE, body + "\n\nIn this rewritten version, I have kept the facts and changed the wording."))
+    check = clean_llmfake_pair(
+        _pair(LONG_SOURCE, body + "\n\nIn this rewritten version, I have kept the facts and changed the wording.")
+    )
     assert check.ok and check.text == body
     check = clean_llmfake_pair(_pair(LONG_SOURCE, body + "\n\nNote: I have paraphrased the original passage."))
     assert check.ok and check.text == body
@@ -257,17 +317,31 @@ def test_clean_copy_short_boilerplate_and_near_copy():
     # the "rewrite" is the uncut original of which the source is the first part
     assert tuple(clean_llmfake_pair(_pair(LONG_SOURCE[:150], LONG_SOURCE))) == (False, "verbatim_copy")
     assert tuple(clean_llmfake_pair(_pair(LONG_SOURCE, ""))) == (False, "empty_derived")
-    assert tuple(clean_llmfake_pair(_pair("Martial law is imminent.", "Martial law will soon be declared in the country."))) == (False, "short_source")
+    assert tuple(clean_llmfake_pair(_pair("Martial law is imminent.", "Martial law will soon be declared in the country."))) == (
+        False,
+        "short_source",
+    )
     page = "Access denied | www.example.org blocked this request; to continue reading please enable cookies and then reload this page in your browser."
-    assert tuple(clean_llmfake_pair(_pair(page, "The website denied access and asked visitors to enable cookies."))) == (False, "boilerplate_source")
+    assert tuple(clean_llmfake_pair(_pair(page, "The website denied access and asked visitors to enable cookies."))) == (
+        False,
+        "boilerplate_source",
+    )
     shared_page = LONG_SOURCE  # a short text behind three news_ids
-    assert tuple(clean_llmfake_pair(_pair(shared_page, "A different wording of the bridge closure story.", shared=3))) == (False, "boilerplate_source")
+    assert tuple(clean_llmfake_pair(_pair(shared_page, "A different wording of the bridge closure story.", shared=3))) == (
+        False,
+        "boilerplate_source",
+    )
     assert tuple(clean_llmfake_pair(_pair(LONG_SOURCE, "Bridge shut."))) == (False, "short_derived")
     # a light edit of the source passes but is flagged
     edited = LONG_SOURCE.replace("Tuesday", "Wednesday")
     check = clean_llmfake_pair(_pair(LONG_SOURCE, edited))
     assert check.ok and check.near_copy and check.containment > 0.9
-    far = clean_llmfake_pair(_pair(LONG_SOURCE, "Repairs will close Northfield's old bridge for roughly four months, officials confirmed after a split vote."))
+    far = clean_llmfake_pair(
+        _pair(
+            LONG_SOURCE,
+            "Repairs will close Northfield's old bridge for roughly four months, officials confirmed after a split vote.",
+        )
+    )
     assert far.ok and not far.near_copy
     # records work as well as mappings
     rec = LlmfakePair("i", "g", "coaid", "paraphrase_generation", "1", LONG_SOURCE, edited, 1, 1, False, "f.csv", 1)
@@ -336,7 +410,11 @@ def test_load_ml_crisis_tree(tmp_path):
     (base / "es" / "egypt" / "notes" / "x.txt").write_text("not dated")
     it = load_ml_crisis(tmp_path, langs=("es",))
     docs = list(it)
-    assert [d.id for d in docs] == ["es/egypt/2011-01-25/ext_1.txt", "es/egypt/2011-01-26/gv_3.txt", "es/syria/2012-05-01/ext_2.txt"]
+    assert [d.id for d in docs] == [
+        "es/egypt/2011-01-25/ext_1.txt",
+        "es/egypt/2011-01-26/gv_3.txt",
+        "es/syria/2012-05-01/ext_2.txt",
+    ]
     assert docs[1].published == "2011-01-26" and docs[1].topic == "egypt" and docs[1].title == "Titular"
     assert docs[1].source == "gv" and docs[0].source == "ext"
     assert len(list(load_ml_crisis(tmp_path, langs=("es", "fr")))) == 4
@@ -357,7 +435,10 @@ def test_load_background_tls(tmp_path):
     (base / "splits").mkdir()
     (base / "splits" / "dev.txt").write_text("bridge_collapse")
     out = load_background_tls(tmp_path)
-    assert [(u.date, u.event, u.split) for u in out] == [("2010-04-20", "bridge_collapse", "dev"), ("2010-04-21", "bridge_collapse", "dev")]
+    assert [(u.date, u.event, u.split) for u in out] == [
+        ("2010-04-20", "bridge_collapse", "dev"),
+        ("2010-04-21", "bridge_collapse", "dev"),
+    ]
     assert out[0].text == "The bridge falls. \nTwo hurt." and out[0].background == ""
     assert len(load_background_tls(tmp_path, annotators=("annotator1", "annotator2"))) == 3
     (ev / "annotator1.tsv").write_text('Date\tUpdate\tBackground\n2010-13-40\t"x"\t\n', encoding="utf-8")
@@ -405,8 +486,11 @@ def test_real_wikiref():
     labels = Counter(d.label for d in docs)
     assert len(docs) == 220 and len(labels) == 16
     assert {k: v for k, v in labels.items() if v > 5} == {
-        "malaysia.airlines.flight": 39, "michelle.obama": 38, "premier.league": 37,
-        "ParisAttacks2015": 36, "samsung.galaxy.s5": 35,
+        "malaysia.airlines.flight": 39,
+        "michelle.obama": 38,
+        "premier.league": 37,
+        "ParisAttacks2015": 36,
+        "samsung.galaxy.s5": 35,
     }
     assert all(d.title and "\r" not in d.text for d in docs)
 
@@ -455,8 +539,9 @@ def test_real_llmfake_rows_and_filter():
         assert report[f"{chat}/gossipcop/{method}"]["ok"] == 221
     # the two "As a journalist, ... paraphrase ...:" answers are stripped, not rejected
     # (5269 then fails on its own: its source is a 19-word claim)
-    checks = {r.news_id: clean_llmfake_pair(r) for r in recs
-              if r.news_id in ("5269", "5439") and r.method == "paraphrase_generation"}
+    checks = {
+        r.news_id: clean_llmfake_pair(r) for r in recs if r.news_id in ("5269", "5439") and r.method == "paraphrase_generation"
+    }
     assert len(checks) == 2
     assert all(c.stripped.startswith("As a journalist") and not c.text.startswith("As a") for c in checks.values())
     assert tuple(checks["5439"]) == (True, "ok") and tuple(checks["5269"]) == (False, "short_source")

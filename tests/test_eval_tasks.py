@@ -78,7 +78,9 @@ def test_clustering_metrics_counts_topics_and_stories():
 
 
 def _story(sid, articles, origin, edges):
-    return SimpleNamespace(id=sid, articles=articles, origin=origin, edges=[SimpleNamespace(source=s, derived=d) for s, d in edges])
+    return SimpleNamespace(
+        id=sid, articles=articles, origin=origin, edges=[SimpleNamespace(source=s, derived=d) for s, d in edges]
+    )
 
 
 def test_lineage_metrics_sibling_chain_counts_for_the_source_not_for_the_edge():
@@ -89,7 +91,9 @@ def test_lineage_metrics_sibling_chain_counts_for_the_source_not_for_the_edge():
         info={"s": {"role": "source"}, "r1": {"role": "rewrite"}, "r2": {"role": "rewrite"}, "u": {"role": "unrelated"}},
     )
     # the sibling trap: r2 credited to r1 instead of s
-    result = SimpleNamespace(stories=[_story("x", ["s", "r1", "r2"], "s", [("s", "r1"), ("r1", "r2")]), _story("y", ["u"], "u", [])])
+    result = SimpleNamespace(
+        stories=[_story("x", ["s", "r1", "r2"], "s", [("s", "r1"), ("r1", "r2")]), _story("y", ["u"], "u", [])]
+    )
     m = tasks.lineage_metrics(pile, result)
     assert (m["precision"], m["recall"]) == (0.5, 0.5)
     assert m["source_recall"] == 1.0  # s is still r2's ancestor
@@ -149,9 +153,12 @@ def test_heldout_weights_are_chosen_on_the_dev_half_only():
     for r in test:
         r["info"]["label"] = not r["info"]["label"]
     assert tasks.choose_weights(dev) == (weights, share)
-    assert tasks.binary_metrics(
-        [r["info"]["label"] for r in test], tasks.evidence_of(test, weights, share) >= audit.THRESHOLD
-    )["balanced_accuracy"] == 0.0
+    assert (
+        tasks.binary_metrics([r["info"]["label"] for r in test], tasks.evidence_of(test, weights, share) >= audit.THRESHOLD)[
+            "balanced_accuracy"
+        ]
+        == 0.0
+    )
     # a development half with one class gives no held-out number
     assert tasks.heldout_weights([_audit_row("x", True, "major", {}), _audit_row("y", True, "major", {})]) is None
 

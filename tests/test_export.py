@@ -65,13 +65,13 @@ def test_findings_csv_round_trip(tmp_path):
 
 def test_findings_csv_spreadsheet_safe(tmp_path):
     doc = small_doc()
-    doc["stories"][0]["findings"][0]["explanation"] = "=HYPERLINK(\"http://x\")"
+    doc["stories"][0]["findings"][0]["explanation"] = '=HYPERLINK("http://x")'
     doc["stories"][0]["findings"][1]["explanation"] = "-2 people"
     path = tmp_path / "safe.csv"
     write_findings_csv(doc, path, spreadsheet_safe=True)
     with open(path, encoding="utf-8", newline="") as fh:
         back = list(csv.DictReader(fh))
-    assert back[0]["explanation"] == "'=HYPERLINK(\"http://x\")"
+    assert back[0]["explanation"] == '\'=HYPERLINK("http://x")'
     assert back[1]["explanation"] == "'-2 people"
     assert back[0]["derived_start"] == "6"  # numbers are not text: untouched
 
@@ -177,8 +177,21 @@ def test_export_command_from_json(tmp_path):
     trace = tmp_path / "trace.json"
     trace.write_text(json.dumps(doc), encoding="utf-8")
     out = {k: tmp_path / f"out.{k}" for k in ("csv", "parquet", "graphml", "gexf", "html")}
-    result = _run([str(trace), "--findings-csv", str(out["csv"]), "--findings-parquet", str(out["parquet"]),
-                   "--graphml", str(out["graphml"]), "--gexf", str(out["gexf"]), "--html", str(out["html"])])
+    result = _run(
+        [
+            str(trace),
+            "--findings-csv",
+            str(out["csv"]),
+            "--findings-parquet",
+            str(out["parquet"]),
+            "--graphml",
+            str(out["graphml"]),
+            "--gexf",
+            str(out["gexf"]),
+            "--html",
+            str(out["html"]),
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "3 findings" in result.output
     with open(out["csv"], encoding="utf-8", newline="") as fh:
@@ -219,7 +232,9 @@ def test_export_command_from_store(tmp_path):
     base = "Officials said 1,200 dockworkers walked out on Monday at the port of Harwick. The port handles 40 percent of the region's grain exports. Talks with the port authority resume on Thursday."
     with open(reports, "w", encoding="utf-8") as fh:
         fh.write(json.dumps({"id": "wire", "published": "2024-03-04", "outlet": "Wire", "text": base}) + "\n")
-        fh.write(json.dumps({"id": "copy", "published": "2024-03-06", "outlet": "Copy", "text": base.replace("1,200", "3,000")}) + "\n")
+        fh.write(
+            json.dumps({"id": "copy", "published": "2024-03-06", "outlet": "Copy", "text": base.replace("1,200", "3,000")}) + "\n"
+        )
     db = tmp_path / "store.db"
     with api.Store(db) as store:
         assert not api.ingest(store, [str(reports)]).rejected

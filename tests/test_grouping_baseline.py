@@ -185,7 +185,9 @@ def test_reaches_the_tfidf_average_linkage_baseline_without_tuning():
     d = np.clip(1.0 - (x @ x.T).toarray(), 0.0, None)
     np.fill_diagonal(d, 0.0)
     z = linkage(squareform(d, checks=False), method="average")
-    best_baseline = max(pairwise_prf(gold, fcluster(z, t=1.0 - t, criterion="distance"))["f1"] for t in np.arange(0.05, 0.61, 0.01))
+    best_baseline = max(
+        pairwise_prf(gold, fcluster(z, t=1.0 - t, criterion="distance"))["f1"] for t in np.arange(0.05, 0.61, 0.01)
+    )
     articles = [a for a, _ in rows]
     similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
     ours = pairwise_prf(gold, group(articles, similarity, _all_pairs(len(articles)), set()))["f1"]

@@ -20,8 +20,14 @@ from storytrace.report.html import render_html, write_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # records what must never happen: a dialog, a CSP violation (something tried to run or load)
@@ -205,7 +211,12 @@ def test_payloads_never_execute(browser, hostile_doc, tmp_path, csp):
             "Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes).map(a => a.name)).filter(n => n.startsWith('on'))"
         )
         assert handlers == []
-        assert page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.protocol).filter(p => p !== 'https:' && p !== 'file:')") == []
+        assert (
+            page.evaluate(
+                "Array.from(document.querySelectorAll('a[href]')).map(a => a.protocol).filter(p => p !== 'https:' && p !== 'file:')"
+            )
+            == []
+        )
         # the payloads are shown as text, and the page's own script still works
         text = page.inner_text("body")
         assert "<script>window.__pwned='script';alert('script')</script>" in text
@@ -224,7 +235,12 @@ def test_report_has_no_network_dependency(browser, hostile_doc, tmp_path):
     path.write_text(render_html(hostile_doc), encoding="utf-8")
     w = Watched(browser)
     blocked = []
-    w.page.route("**/*", lambda route: (blocked.append(route.request.url), route.abort()) if not route.request.url.startswith("file:") else route.continue_())
+    w.page.route(
+        "**/*",
+        lambda route: (
+            (blocked.append(route.request.url), route.abort()) if not route.request.url.startswith("file:") else route.continue_()
+        ),
+    )
     try:
         w.open(path)
         assert blocked == []

@@ -66,11 +66,18 @@ def test_small_doc_is_self_contained_and_links_only_http_urls():
     page = render_html(doc)
     _assert_self_contained(page, doc)
     assert 'href="https://example.org/story?a=1&amp;b=2"' in page
-    for bad in ("javascript:alert(1)", "data:text/html,<b>x</b>", "//evil.example/x", "ftp://x.org/a", "http:/x", " javascript:x"):
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "//evil.example/x",
+        "ftp://x.org/a",
+        "http:/x",
+        " javascript:x",
+    ):
         page = render_html(small_doc(url=bad))
         reader = read_marks(page)
         assert not [a for t, a in reader.tags if t == "a" and "src-url" in (a.get("class") or "")], bad
-        assert "href=\"" + bad not in page
+        assert 'href="' + bad not in page
 
 
 def test_safe_url():
@@ -167,13 +174,19 @@ def test_seeds_expected_findings_are_highlighted_in_place(seeds_doc, seeds_page)
             missing.append((derived, kind, side, needle))
     assert not missing, missing
     # at least three quotes of 000 that 001 restates without their speaker, speaker marked in 000
-    dropped = [f"f{story_k}-{n}" for n, f in enumerate(findings) if f["derived"] == DERIVED_001 and f["type"] == "attribution_dropped"]
+    dropped = [
+        f"f{story_k}-{n}" for n, f in enumerate(findings) if f["derived"] == DERIVED_001 and f["type"] == "attribution_dropped"
+    ]
     assert len([fid for fid in dropped if reader.text(fid, "source")]) >= 3
 
 
 def test_seeds_graph_and_alignment_links(seeds_doc, seeds_page):
     reader = read_marks(seeds_page)
-    edges = {(a.get("data-source"), a.get("data-derived")) for t, a in reader.tags if t == "g" and "edge" in (a.get("class") or "").split()}
+    edges = {
+        (a.get("data-source"), a.get("data-derived"))
+        for t, a in reader.tags
+        if t == "g" and "edge" in (a.get("class") or "").split()
+    }
     assert (ORIGIN, DERIVED_001) in edges and (ORIGIN, DERIVED_002) in edges
     assert (DERIVED_001, DERIVED_002) not in edges and (DERIVED_002, DERIVED_001) not in edges
     ids = {a.get("id") for _, a in reader.tags if a.get("id")}
@@ -209,7 +222,12 @@ def test_lineage_layers_follow_derivation_and_survive_a_cycle():
 def test_empty_and_minimal_documents():
     page = render_html({"schema": "x", "articles": [], "stories": []})
     assert "The trace holds no stories." in page
-    page = render_html({"articles": [{"id": "x"}], "stories": [{"id": "s", "articles": ["x", "y"], "findings": [{"type": "filler", "derived": "y"}]}]})
+    page = render_html(
+        {
+            "articles": [{"id": "x"}],
+            "stories": [{"id": "s", "articles": ["x", "y"], "findings": [{"type": "filler", "derived": "y"}]}],
+        }
+    )
     assert 'data-finding-id="f0-0"' in page and "not in this trace" in page
 
 
@@ -226,7 +244,11 @@ def _no_active_markup(page: str) -> None:
     for tag, attrs in reader.tags:
         assert tag not in ("img", "iframe", "object", "embed", "base", "link", "form"), (tag, attrs)
         if tag == "meta":  # only the page's own: no injected refresh
-            assert "charset" in attrs or attrs.get("name") in ("viewport", "referrer", "generator") or attrs.get("http-equiv") == "Content-Security-Policy", attrs
+            assert (
+                "charset" in attrs
+                or attrs.get("name") in ("viewport", "referrer", "generator")
+                or attrs.get("http-equiv") == "Content-Security-Policy"
+            ), attrs
         assert not [n for n in attrs if n.startswith("on")], (tag, attrs)
         for value in attrs.values():
             assert not (value or "").strip().lower().startswith("javascript:"), (tag, attrs)
@@ -266,7 +288,7 @@ def test_traced_payload_report_renders_inert(tmp_path_factory):
         assert p not in page
     reader = read_marks(page)
     links = [a["href"] for t, a in reader.tags if t == "a" and "href" in a and not a["href"].startswith("#")]
-    assert set(links) == {"https://example.org/a?<b>=\"x\""}  # the one http(s) URL; javascript: and // are text only
+    assert set(links) == {'https://example.org/a?<b>="x"'}  # the one http(s) URL; javascript: and // are text only
     assert "javascript:window.__pwned=&#x27;url&#x27;" in page
     _check_every_finding(doc, page)
 
@@ -282,8 +304,14 @@ def test_compare_writes_html(tmp_path):
 
     source = tmp_path / "a.txt"
     derived = tmp_path / "b.txt"
-    source.write_text(" date 2024-03-04 Officials said 1,200 dockworkers walked out on Monday. The port handles 40 percent of grain exports. Talks resume on Thursday.", encoding="utf-8")
-    derived.write_text(" date 2024-03-06 Officials said 3,000 dockworkers walked out on Monday. The port handles 40 percent of grain exports. <script>alert(1)</script>", encoding="utf-8")
+    source.write_text(
+        " date 2024-03-04 Officials said 1,200 dockworkers walked out on Monday. The port handles 40 percent of grain exports. Talks resume on Thursday.",
+        encoding="utf-8",
+    )
+    derived.write_text(
+        " date 2024-03-06 Officials said 3,000 dockworkers walked out on Monday. The port handles 40 percent of grain exports. <script>alert(1)</script>",
+        encoding="utf-8",
+    )
     out = tmp_path / "compare.html"
     result = CliRunner().invoke(app, ["compare", str(source), str(derived), "--html", str(out), "-q"])
     assert result.exit_code == 0, result.output

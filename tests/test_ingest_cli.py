@@ -39,7 +39,10 @@ PAGE = (FIX / "harbour_ledger_ferry.html").read_bytes()
 PAGE_V2 = (
     PAGE.replace(b"forty-one passengers", b"sixty passengers")
     .replace(b"about 300 residents", b"about 450 residents")
-    .replace(b'article:modified_time" content="2024-03-14T11:02:00+00:00"', b'article:modified_time" content="2024-03-16T09:00:00+00:00"')
+    .replace(
+        b'article:modified_time" content="2024-03-14T11:02:00+00:00"',
+        b'article:modified_time" content="2024-03-16T09:00:00+00:00"',
+    )
 )
 assert PAGE_V2.count(b"2024-03-16T09:00:00") == 1 and b"sixty" in PAGE_V2
 
@@ -322,7 +325,10 @@ def test_watch_stores_new_items_once_and_changed_pages_as_versions(tmp_path, ser
     assert page_v2.url == first[page_id].url and "sixty passengers" in page_v2.text
     assert page_v2.published == utc(2024, 3, 16, 9) and page_v2.meta["date_from"] == "modified"
     with Store(db) as s:
-        assert {(v["first"], v["id"], v["n"]) for v in s.versions()} == {("tide-1", "tide-1@v2", 2), (page_id, f"{page_id}@v2", 2)}
+        assert {(v["first"], v["id"], v["n"]) for v in s.versions()} == {
+            ("tide-1", "tide-1@v2", 2),
+            (page_id, f"{page_id}@v2", 2),
+        }
 
     # the trace compares each version with the first: an edge first -> version, with the changed numbers
     doc = json.loads(out_json.read_text())
@@ -349,7 +355,9 @@ def test_watch_stores_new_items_once_and_changed_pages_as_versions(tmp_path, ser
 def test_watch_reports_a_failing_feed_and_keeps_polling_the_others(tmp_path, server):
     base, _ = server
     db = tmp_path / "s.db"
-    res = runner.invoke(app, ["watch", base + "/gone.rss", base + "/feed.rss", "--once", "--db", str(db), "--allow-private", "-q"])
+    res = runner.invoke(
+        app, ["watch", base + "/gone.rss", base + "/feed.rss", "--once", "--db", str(db), "--allow-private", "-q"]
+    )
     assert res.exit_code == 1
     assert "poll 1: 3 new, 0 new versions, 0 unchanged, 1 rejected" in res.output
     assert "HTTP 404" in errors_listed(db)
@@ -361,7 +369,8 @@ def test_watch_rejects_bad_options(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "text, seconds", [("30s", 30), ("15m", 900), ("1h", 3600), ("1h30m", 5400), ("90", 90), ("0.5s", 0.5), ("250ms", 0.25), ("1d", 86400)]
+    "text, seconds",
+    [("30s", 30), ("15m", 900), ("1h", 3600), ("1h30m", 5400), ("90", 90), ("0.5s", 0.5), ("250ms", 0.25), ("1d", 86400)],
 )
 def test_parse_duration(text, seconds):
     assert parse_duration(text) == pytest.approx(seconds)
@@ -379,7 +388,11 @@ def test_parse_size_and_mapping():
     for bad in ("", "lots", "0", "5TB"):
         with pytest.raises(ValueError):
             parse_size(bad)
-    assert parse_mapping(["text=body,published=date", "title = headline"]) == {"text": "body", "published": "date", "title": "headline"}
+    assert parse_mapping(["text=body,published=date", "title = headline"]) == {
+        "text": "body",
+        "published": "date",
+        "title": "headline",
+    }
     assert parse_mapping(None) is None and parse_mapping([]) is None
     for bad in (["body=text"], ["text"], ["text="]):
         with pytest.raises(ValueError):
@@ -401,7 +414,9 @@ def _mixed_folder(root: Path) -> None:
     # good (some with bad records inside)
     (root / "a_seed.txt").write_text(" date 2024-03-10 The quay reopened on Sunday.\n\nBoats returned at noon.", encoding="utf-8")
     (root / "b_utf16.txt").write_bytes(" date 2024-03-11 Report about the \u00e9cluse in UTF-16.".encode("utf-16"))
-    (root / "c_cp1252.txt").write_bytes(" date 2024-03-12 The mayor said \u201cwe will rebuild\u201d \u2013 twice.".encode("cp1252"))
+    (root / "c_cp1252.txt").write_bytes(
+        " date 2024-03-12 The mayor said \u201cwe will rebuild\u201d \u2013 twice.".encode("cp1252")
+    )
     (root / "d_bom.md").write_bytes(b"\xef\xbb\xbf date 2024-03-13 A report saved with a byte order mark.")
     (root / "e_page.html").write_bytes(PAGE)
     (root / "sub" / "f_feed.rss").write_bytes((FIX / "island_gazette.rss").read_bytes())
@@ -411,7 +426,11 @@ def _mixed_folder(root: Path) -> None:
         {
             "story_id": ["pq-1", "pq-2", "pq-3"],
             "headline": ["Pier lights fixed", "Bus shelter rebuilt", "Bad date"],
-            "body": ["The pier lights work again after a month.", "The bus shelter on Quay Road was rebuilt.", "A row with a bad date."],
+            "body": [
+                "The pier lights work again after a month.",
+                "The bus shelter on Quay Road was rebuilt.",
+                "A row with a bad date.",
+            ],
             "date": ["2024-03-18", "2024-03-19", "the nineteenth"],
             "link": ["https://p.example/1", "https://p.example/2", "https://p.example/3"],
             "source": ["Pier Post", "Pier Post", "Pier Post"],
@@ -420,14 +439,20 @@ def _mixed_folder(root: Path) -> None:
     buf = io.BytesIO()
     pq.write_table(table, buf)
     (root / "i_table.parquet").write_bytes(buf.getvalue())
-    lines = b"".join(json.dumps({"id": f"gz-{i}", "published": "2024-03-20", "text": f"Gzipped line number {i} of a cut file."}).encode() + b"\n" for i in range(60))
+    lines = b"".join(
+        json.dumps({"id": f"gz-{i}", "published": "2024-03-20", "text": f"Gzipped line number {i} of a cut file."}).encode()
+        + b"\n"
+        for i in range(60)
+    )
     blob = gzip.compress(lines)
     (root / "j_cut.jsonl.gz").write_bytes(blob[: len(blob) * 3 // 4])
     # bad
     (root / "k_empty.txt").write_bytes(b"")
     (root / "l_logo.png").write_bytes(PNG)
     (root / "m_no_article.html").write_bytes((FIX / "no_article.html").read_bytes())
-    (root / "n_huge.txt").write_text(" date 2024-03-14 " + "A long report. " * 3000, encoding="utf-8")  # 45 KB: over --max-bytes 30KB
+    (root / "n_huge.txt").write_text(
+        " date 2024-03-14 " + "A long report. " * 3000, encoding="utf-8"
+    )  # 45 KB: over --max-bytes 30KB
     (root / "o_undecodable.txt").write_bytes(bytes(range(0x80, 0x100)) * 4)
     (root / "p_notes.xyz").write_text("some words in no known format\n", encoding="utf-8")
 
@@ -437,7 +462,21 @@ def test_trace_mixed_folder_stores_every_good_record_and_lists_every_bad_one(tmp
     folder.mkdir()
     _mixed_folder(folder)
     db, out_json, out_md = tmp_path / "s.db", tmp_path / "t.json", tmp_path / "t.md"
-    args = ["trace", str(folder), "--db", str(db), "--json", str(out_json), "--md", str(out_md), "--map", MAPPING, "--max-bytes", "30KB", "-q"]
+    args = [
+        "trace",
+        str(folder),
+        "--db",
+        str(db),
+        "--json",
+        str(out_json),
+        "--md",
+        str(out_md),
+        "--map",
+        MAPPING,
+        "--max-bytes",
+        "30KB",
+        "-q",
+    ]
     res = runner.invoke(app, args)
     assert res.exit_code == 1, res.output
 
@@ -445,9 +484,19 @@ def test_trace_mixed_folder_stores_every_good_record_and_lists_every_bad_one(tmp
     gz_ids = {k for k in arts if k.startswith("gz-")}
     assert 10 < len(gz_ids) < 60 and gz_ids == {f"gz-{i}" for i in range(len(gz_ids))}  # every complete line before the cut
     expected = {
-        "a_seed", "b_utf16", "c_cp1252", "d_bom", "e_page",
-        "gazette-2024-0315-01", "https://gazette.gullisland.example/2024/03/13/lighthouse",
-        "wire-001", "wire-002", "6", "st-100", "pq-1", "pq-2",
+        "a_seed",
+        "b_utf16",
+        "c_cp1252",
+        "d_bom",
+        "e_page",
+        "gazette-2024-0315-01",
+        "https://gazette.gullisland.example/2024/03/13/lighthouse",
+        "wire-001",
+        "wire-002",
+        "6",
+        "st-100",
+        "pq-1",
+        "pq-2",
     }
     assert expected <= set(arts)
     assert len(arts) == len(expected) + 2 + len(gz_ids)  # plus the feed item without a guid and the csv row without an id
@@ -458,11 +507,21 @@ def test_trace_mixed_folder_stores_every_good_record_and_lists_every_bad_one(tmp
 
     listed = errors_listed(db).splitlines()
     expected_bad = {
-        ("g_wire.jsonl", "date"), ("g_wire.jsonl", "json"), ("g_wire.jsonl", "empty"), ("g_wire.jsonl", "format"),
-        ("h_export.csv", "date"), ("h_export.csv", "format"), ("h_export.csv", "empty"),
-        ("i_table.parquet", "date"), ("j_cut.jsonl.gz", "gzip"),
-        ("k_empty.txt", "empty"), ("l_logo.png", "binary"), ("m_no_article.html", "no_text"),
-        ("n_huge.txt", "too_large"), ("o_undecodable.txt", "decode"), ("p_notes.xyz", "format"),
+        ("g_wire.jsonl", "date"),
+        ("g_wire.jsonl", "json"),
+        ("g_wire.jsonl", "empty"),
+        ("g_wire.jsonl", "format"),
+        ("h_export.csv", "date"),
+        ("h_export.csv", "format"),
+        ("h_export.csv", "empty"),
+        ("i_table.parquet", "date"),
+        ("j_cut.jsonl.gz", "gzip"),
+        ("k_empty.txt", "empty"),
+        ("l_logo.png", "binary"),
+        ("m_no_article.html", "no_text"),
+        ("n_huge.txt", "too_large"),
+        ("o_undecodable.txt", "decode"),
+        ("p_notes.xyz", "format"),
     }
     got = {(Path(ln.split("\t")[1].split(" [")[0]).name, ln.split("\t")[0]) for ln in listed}
     assert got == expected_bad
@@ -524,18 +583,45 @@ def test_store_versions_and_the_migration_of_an_older_store(tmp_path):
 # --------------------------------------------------------------------------- fetched bodies: property test
 
 
-CONTENT_TYPES = [None, "text/html", "text/html; charset=utf-16", "application/rss+xml", "application/x-atom+xml",
-                 "text/xml", "application/xml", "text/plain", "application/octet-stream", "image/png", "application/json"]
-PREFIXES = [b"", b"<html><body><article><p>", b"<?xml version='1.0'?><rss version='2.0'><channel><item><title>",
-            b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>", b"\xff\xfe<\x00h\x00", b"\xef\xbb\xbf<!doctype html>"]
+CONTENT_TYPES = [
+    None,
+    "text/html",
+    "text/html; charset=utf-16",
+    "application/rss+xml",
+    "application/x-atom+xml",
+    "text/xml",
+    "application/xml",
+    "text/plain",
+    "application/octet-stream",
+    "image/png",
+    "application/json",
+]
+PREFIXES = [
+    b"",
+    b"<html><body><article><p>",
+    b"<?xml version='1.0'?><rss version='2.0'><channel><item><title>",
+    b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>",
+    b"\xff\xfe<\x00h\x00",
+    b"\xef\xbb\xbf<!doctype html>",
+]
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(prefix=st.sampled_from(PREFIXES), data=st.binary(max_size=2000), ctype=st.sampled_from(CONTENT_TYPES),
-       status=st.sampled_from([200, 200, 200, 404, 500]))
+@given(
+    prefix=st.sampled_from(PREFIXES),
+    data=st.binary(max_size=2000),
+    ctype=st.sampled_from(CONTENT_TYPES),
+    status=st.sampled_from([200, 200, 200, 404, 500]),
+)
 def test_fetched_bodies_never_raise(prefix, data, ctype, status):
-    result = FetchResult(url="https://x.example/a", final_url="https://x.example/a", status=status, content_type=ctype,
-                         body=prefix + data, fetched_at=datetime(2024, 5, 1, tzinfo=timezone.utc))
+    result = FetchResult(
+        url="https://x.example/a",
+        final_url="https://x.example/a",
+        status=status,
+        content_type=ctype,
+        body=prefix + data,
+        fetched_at=datetime(2024, 5, 1, tzinfo=timezone.utc),
+    )
     for item in articles_from_fetch(result):
         if isinstance(item, Rejected):
             assert item.kind in KINDS and item.kind != "internal" and item.reason.startswith(item.input)

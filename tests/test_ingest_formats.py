@@ -300,7 +300,10 @@ def test_csv_with_mapping():
     wall, ferry = arts
     assert wall.id == "st-100" and wall.title == "Harbour wall budget approved"
     assert wall.published == utc(2024, 2, 6) and wall.outlet == "Saltmarsh Post" and wall.url == "https://saltmarsh.example/wall"
-    assert wall.text == "The council approved 1.2 million euros for the harbour wall on Tuesday.\n\nWork starts in June, the council said."
+    assert (
+        wall.text
+        == "The council approved 1.2 million euros for the harbour wall on Tuesday.\n\nWork starts in June, the council said."
+    )
     body = 'The ferry company suspended night sailings, citing "safety first", after an engine fault.'
     assert ferry.text == body
     assert ferry.id == stable_id(body) and ferry.meta["id_from"] == "text_hash"  # no id: hash of the text

@@ -34,15 +34,30 @@ def _truncated_warc_gz() -> bytes:
     buf = io.BytesIO()
     w = WARCWriter(buf, gzip=True)
     pages = [
-        ("https://soundmonitor.example/a", "Pontoon installed", ["A temporary pontoon was installed at the quay on Friday so that the ferry can dock during repairs."] * 3),
-        ("https://soundmonitor.example/b", "Divers find damage", ["Divers found more damage below the waterline, the harbour authority said on Saturday afternoon."] * 3),
+        (
+            "https://soundmonitor.example/a",
+            "Pontoon installed",
+            ["A temporary pontoon was installed at the quay on Friday so that the ferry can dock during repairs."] * 3,
+        ),
+        (
+            "https://soundmonitor.example/b",
+            "Divers find damage",
+            ["Divers found more damage below the waterline, the harbour authority said on Saturday afternoon."] * 3,
+        ),
     ]
     for i, (uri, title, paras) in enumerate(pages):
         body = _page(title, paras)
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+        http = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
+        )
         w.write_record(
-            w.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http,
-                                 warc_headers_dict={"WARC-Date": f"2024-03-1{i + 1}T12:00:00Z"})
+            w.create_warc_record(
+                uri,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": f"2024-03-1{i + 1}T12:00:00Z"},
+            )
         )
     data = buf.getvalue()
     it = ArchiveIterator(io.BytesIO(data))
@@ -94,9 +109,13 @@ def test_mixed_folder(tmp_path):
     by_id = {a.id: a for a in arts}
     utc = timezone.utc
     assert by_id["a_seed"].text == "Plain UTF-8 seed report.\n\nSecond paragraph."
-    assert by_id["b_utf16"].text == "UTF-16 report about the \u00e9cluse." and by_id["b_utf16"].published == datetime(2024, 3, 11, tzinfo=utc)
+    assert by_id["b_utf16"].text == "UTF-16 report about the \u00e9cluse." and by_id["b_utf16"].published == datetime(
+        2024, 3, 11, tzinfo=utc
+    )
     assert by_id["c_cp1252"].text == CURLY
-    assert by_id["d_bom"].text == "A report saved with a byte order mark." and by_id["d_bom"].published == datetime(2024, 3, 13, tzinfo=utc)
+    assert by_id["d_bom"].text == "A report saved with a byte order mark." and by_id["d_bom"].published == datetime(
+        2024, 3, 13, tzinfo=utc
+    )
     assert by_id["e_page"].outlet == "The Harbour Ledger"
     assert {"gazette-2024-0315-01", "wire-001", "wire-002", "6"} <= set(by_id)
     warc_arts = [a for a in arts if a.meta["format"] == "warc"]

@@ -33,8 +33,26 @@ def _n(examples: int) -> int:
 SETTINGS = settings(max_examples=_n(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 EXTENSIONS = [
-    ".txt", ".md", "", ".jsonl", ".ndjson", ".json", ".html", ".htm", ".xml", ".rss", ".atom",
-    ".csv", ".tsv", ".warc", ".warc.gz", ".parquet", ".jsonl.gz", ".csv.gz", ".gz", ".dat",
+    ".txt",
+    ".md",
+    "",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+    ".html",
+    ".htm",
+    ".xml",
+    ".rss",
+    ".atom",
+    ".csv",
+    ".tsv",
+    ".warc",
+    ".warc.gz",
+    ".parquet",
+    ".jsonl.gz",
+    ".csv.gz",
+    ".gz",
+    ".dat",
 ]
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\r]")
 
@@ -93,8 +111,23 @@ def test_gzip_of_arbitrary_bytes_never_raises(data, ext):
 
 
 @SETTINGS
-@given(prefix=st.sampled_from([b"PAR1", b"WARC/1.1\r\n", b"\xff\xfe", b"\xef\xbb\xbf", b"<?xml version='1.0'?><rss>", b"<html>", b"{", b"[", b" date 2024-01-01 "]),
-       data=st.binary(max_size=2000), ext=st.sampled_from(EXTENSIONS))
+@given(
+    prefix=st.sampled_from(
+        [
+            b"PAR1",
+            b"WARC/1.1\r\n",
+            b"\xff\xfe",
+            b"\xef\xbb\xbf",
+            b"<?xml version='1.0'?><rss>",
+            b"<html>",
+            b"{",
+            b"[",
+            b" date 2024-01-01 ",
+        ]
+    ),
+    data=st.binary(max_size=2000),
+    ext=st.sampled_from(EXTENSIONS),
+)
 def test_magic_prefixes_with_garbage_never_raise(prefix, data, ext):
     ingest_bytes(prefix + data + (b"PAR1" if prefix == b"PAR1" else b""), "input" + ext)
 
@@ -207,7 +240,9 @@ def test_csv_rows(rows, tsv):
         assert a.meta["format"] == ("tsv" if tsv else "csv")
 
 
-_TAGS = st.sampled_from(["p", "div", "nav", "footer", "article", "h1", "span", "script", "style", "li", "ul", "table", "td", "br", "main", "aside"])
+_TAGS = st.sampled_from(
+    ["p", "div", "nav", "footer", "article", "h1", "span", "script", "style", "li", "ul", "table", "td", "br", "main", "aside"]
+)
 
 
 @st.composite
@@ -280,7 +315,9 @@ def _small_warc() -> bytes:
             + f"<p>Paragraph about the harbour number {i}, long enough to be kept by the extractor.</p>" * 3
             + "</article></body></html>"
         ).encode()
-        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+        http = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
+        )
         w.write_record(w.create_warc_record(f"https://h.example/{i}", "response", payload=io.BytesIO(body), http_headers=http))
     return buf.getvalue()
 
@@ -313,7 +350,9 @@ def _parquet_blob() -> bytes:
     import pyarrow.parquet as pq
 
     buf = io.BytesIO()
-    pq.write_table(pa.table({"id": ["a", "b"], "text": ["First row text.", "Second row text."], "published": ["2024-01-01", "x"]}), buf)
+    pq.write_table(
+        pa.table({"id": ["a", "b"], "text": ["First row text.", "Second row text."], "published": ["2024-01-01", "x"]}), buf
+    )
     return buf.getvalue()
 
 

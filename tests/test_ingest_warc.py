@@ -50,7 +50,11 @@ def make_warc(gz: bool = True) -> bytes:
     buf = io.BytesIO()
     w = WARCWriter(buf, gzip=gz)
     w.write_record(w.create_warcinfo_record("crawl.warc.gz", {"software": "storytrace-tests", "format": "WARC/1.1"}))
-    req = StatusAndHeaders("GET /news/2024/03/ferry-night-crossings-suspended HTTP/1.1", [("Host", "www.harbourledger.example")], is_http_request=True)
+    req = StatusAndHeaders(
+        "GET /news/2024/03/ferry-night-crossings-suspended HTTP/1.1",
+        [("Host", "www.harbourledger.example")],
+        is_http_request=True,
+    )
     w.write_record(
         w.create_warc_record(
             "https://www.harbourledger.example/news/2024/03/ferry-night-crossings-suspended",
@@ -69,7 +73,9 @@ def make_warc(gz: bool = True) -> bytes:
         (FIX / "harbour_ledger_ferry.html").read_bytes(),
         gzip_body=True,
     )
-    _response(w, "https://saltmarsh-post.example/quay-works", "2024-03-17T08:30:00Z", "200 OK", "text/html", UNDATED_PAGE.encode())
+    _response(
+        w, "https://saltmarsh-post.example/quay-works", "2024-03-17T08:30:00Z", "200 OK", "text/html", UNDATED_PAGE.encode()
+    )
     _response(
         w,
         "https://saltmarsh-post.example/missing",

@@ -57,11 +57,13 @@ def test_an_edge_needs_one_closely_restated_sentence():
 def _lede_case(lede_score: float, lede_source: int, labels: list[int]):
     """s (day 0) and a sibling b (day 1, itself from s); d (day 3) keeps only a lede."""
     s, b, d = _article("s", 0, 5), _article("b", 1, 5), _article("d", 3, 5)
-    pairs = _pairs({
-        ("b", "s"): [(0.9, i) for i in range(5)],
-        ("d", "s"): [(lede_score, lede_source)] + [(0.4, None)] * 4,
-        ("d", "b"): [(lede_score + 0.05, lede_source)] + [(0.45, None)] * 4,
-    })
+    pairs = _pairs(
+        {
+            ("b", "s"): [(0.9, i) for i in range(5)],
+            ("d", "s"): [(lede_score, lede_source)] + [(0.4, None)] * 4,
+            ("d", "b"): [(lede_score + 0.05, lede_source)] + [(0.45, None)] * 4,
+        }
+    )
     cache = PairCache({}, pairs)
     lineage = trace_lineage([s, b, d], {"b": ["s"], "d": ["s", "b"]}, cache)
     assert _edges(lineage) == {("s", "b")}  # one restated sentence of five: too little coverage
@@ -93,11 +95,13 @@ def test_a_parent_gives_way_to_its_own_parent_only_when_that_one_explains_the_re
     would leave d with no parent (u restates nothing closely), so a stays."""
     close = thresholds().close
     u, a, d = _article("u", 0, 3), _article("a", 1, 3), _article("d", 2, 4)
-    pairs = _pairs({
-        ("a", "u"): [(0.85, 0), (0.85, 1), (0.85, 2)],
-        ("d", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 2)],
-        ("d", "u"): [(close - 0.04, 0), (close - 0.04, 1), (0.4, None), (0.4, None)],
-    })
+    pairs = _pairs(
+        {
+            ("a", "u"): [(0.85, 0), (0.85, 1), (0.85, 2)],
+            ("d", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 2)],
+            ("d", "u"): [(close - 0.04, 0), (close - 0.04, 1), (0.4, None), (0.4, None)],
+        }
+    )
     lineage = trace_lineage([u, a, d], {"a": ["u"], "d": ["u", "a"]}, PairCache({}, pairs))
     assert _edges(lineage) == {("u", "a"), ("a", "d")}
     assert next(e for e in lineage.edges if e.derived == "d").coverage == 1.0

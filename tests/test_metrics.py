@@ -140,9 +140,7 @@ def test_choose_threshold_rejects_unknown_metric():
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(min_value=0, max_value=8), st.booleans()), min_size=1, max_size=25
-    ),
+    st.lists(st.tuples(st.integers(min_value=0, max_value=8), st.booleans()), min_size=1, max_size=25),
     st.sampled_from(["accuracy", "balanced_accuracy", "f1"]),
 )
 def test_choose_threshold_reaches_the_brute_force_optimum(pairs, metric):
@@ -274,8 +272,18 @@ def _brute_pairwise(t, p):
 
 def _brute_bcubed(t, p):
     n = len(t)
-    prec = sum(sum(1 for j in range(n) if p[j] == p[i] and t[j] == t[i]) / sum(1 for j in range(n) if p[j] == p[i]) for i in range(n)) / n
-    rec = sum(sum(1 for j in range(n) if p[j] == p[i] and t[j] == t[i]) / sum(1 for j in range(n) if t[j] == t[i]) for i in range(n)) / n
+    prec = (
+        sum(
+            sum(1 for j in range(n) if p[j] == p[i] and t[j] == t[i]) / sum(1 for j in range(n) if p[j] == p[i]) for i in range(n)
+        )
+        / n
+    )
+    rec = (
+        sum(
+            sum(1 for j in range(n) if p[j] == p[i] and t[j] == t[i]) / sum(1 for j in range(n) if t[j] == t[i]) for i in range(n)
+        )
+        / n
+    )
     return prec, rec
 
 

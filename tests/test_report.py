@@ -83,7 +83,15 @@ def trace_parts():
 
     story = Story(id="story-port", articles=["wire-1", "daily-2", "blog-3"], origin="wire-1")
     story.edges = [
-        Edge("wire-1", "daily-2", 0.75, "paraphrase", sentences=3, score=0.8123, verdict={"facts_altered": True, "score": 0.7, "reasons": ["number_changed"]}),
+        Edge(
+            "wire-1",
+            "daily-2",
+            0.75,
+            "paraphrase",
+            sentences=3,
+            score=0.8123,
+            verdict={"facts_altered": True, "score": 0.7, "reasons": ["number_changed"]},
+        ),
         Edge("wire-1", "blog-3", 1.0, "copy", sentences=2, score=0.99, verdict={"facts_altered": False, "score": 0.05}),
     ]
     story.alignments = [
@@ -96,19 +104,36 @@ def trace_parts():
     ]
     story.findings = [
         Finding(
-            "number_changed", "daily-2", "wire-1", 1, 1,
+            "number_changed",
+            "daily-2",
+            "wire-1",
+            1,
+            1,
             "The number of striking workers changed from 1,200 to 2,000.",
-            derived_span=span(daily, "2,000"), source_span=span(wire, "1,200"), derived_value=2000, source_value=1200,
+            derived_span=span(daily, "2,000"),
+            source_span=span(wire, "1,200"),
+            derived_value=2000,
+            source_value=1200,
         ),
         Finding(
-            "attribution_dropped", "daily-2", "wire-1", 1, 1,
+            "attribution_dropped",
+            "daily-2",
+            "wire-1",
+            1,
+            1,
             "The attribution to union secretary Maria Lind was dropped.",
-            source_span=span(wire, "according to union secretary Maria Lind"), source_value="Maria Lind",
+            source_span=span(wire, "according to union secretary Maria Lind"),
+            source_value="Maria Lind",
         ),
         Finding(
-            "quote_altered", "daily-2", "wire-1", 2, 2,
+            "quote_altered",
+            "daily-2",
+            "wire-1",
+            2,
+            2,
             "The quote was shortened and lost its condition.",
-            derived_span=span(daily, "We will not return"), source_span=span(wire, "We will not return until pay is restored"),
+            derived_span=span(daily, "We will not return"),
+            source_span=span(wire, "We will not return until pay is restored"),
         ),
         Finding("unsupported_claim", "daily-2", None, 3, None, "Nothing in the source supports this sentence."),
     ]
@@ -147,8 +172,17 @@ def test_schema_is_a_valid_2020_12_schema_with_descriptions():
     for name in ("article", "story", "edge", "alignment", "finding", "verdict", "profile"):
         assert schema["$defs"][name]["description"]
     assert set(schema["$defs"]["finding"]["properties"]["type"]["enum"]) == {
-        "number_changed", "detail_dropped", "detail_changed", "entity_dropped", "entity_added",
-        "attribution_dropped", "quote_altered", "date_shift", "unsupported_claim", "filler", "conflict",
+        "number_changed",
+        "detail_dropped",
+        "detail_changed",
+        "entity_dropped",
+        "entity_added",
+        "attribution_dropped",
+        "quote_altered",
+        "date_shift",
+        "unsupported_claim",
+        "filler",
+        "conflict",
     }
 
 
@@ -187,14 +221,30 @@ def _broken(doc, change):
         (lambda d: d["stories"][1].pop("origin"), "$.stories[1]", "'origin' is a required property"),
         (lambda d: d["stories"][1]["edges"][0].update(relation="summary"), "$.stories[1].edges[0].relation", "'summary'"),
         (lambda d: d["stories"][1]["alignments"][0].update(relation="copy"), "$.stories[1].alignments[0].relation", "'copy'"),
-        (lambda d: d["stories"][1]["findings"][1].update(type="number_change"), "$.stories[1].findings[1].type", "'number_change'"),
-        (lambda d: d["articles"][0]["sentences"][2].update(index="2"), "$.articles[0].sentences[2].index", "not of type 'integer'"),
-        (lambda d: d["stories"][1]["alignments"][1].update(derived_sentence="1"), "$.stories[1].alignments[1].derived_sentence", "'1'"),
+        (
+            lambda d: d["stories"][1]["findings"][1].update(type="number_change"),
+            "$.stories[1].findings[1].type",
+            "'number_change'",
+        ),
+        (
+            lambda d: d["articles"][0]["sentences"][2].update(index="2"),
+            "$.articles[0].sentences[2].index",
+            "not of type 'integer'",
+        ),
+        (
+            lambda d: d["stories"][1]["alignments"][1].update(derived_sentence="1"),
+            "$.stories[1].alignments[1].derived_sentence",
+            "'1'",
+        ),
         (lambda d: d["stories"][1]["edges"][1].update(coverage=1.5), "$.stories[1].edges[1].coverage", "1.5"),
         (lambda d: d["stories"][1]["edges"][0]["verdict"].update(score=-0.1), "$.stories[1].edges[0].verdict.score", "-0.1"),
         (lambda d: d["stories"][1]["edges"][0]["verdict"].pop("facts_altered"), "$.stories[1].edges[0].verdict", "facts_altered"),
         (lambda d: d["stories"][1]["findings"][0].update(derived_span=[1, 2, 3]), "$.stories[1].findings[0].derived_span", ""),
-        (lambda d: d["stories"][1]["findings"][0].pop("explanation"), "$.stories[1].findings[0]", "'explanation' is a required property"),
+        (
+            lambda d: d["stories"][1]["findings"][0].pop("explanation"),
+            "$.stories[1].findings[0]",
+            "'explanation' is a required property",
+        ),
         (lambda d: d["articles"][1].update(published="March 2, 2024"), "$.articles[1].published", ""),
         (lambda d: d["articles"][1].update(title=7), "$.articles[1].title", "7"),
         (lambda d: d.pop("schema"), "$", "'schema' is a required property"),
@@ -265,10 +315,15 @@ def test_markdown_content(doc):
     assert "| 2024-03-01 | `wire-1` | Wire Service |" in md
     assert re.search(r"\| 2024-03-04T09:30:00\+00:00 \| `blog-3` \|.*\| derived \|", md)
     # edges with coverage as a percentage, relation and verdict
-    assert "`wire-1` → `daily-2`: coverage 75%, paraphrase, 3 sentences, score 0.81 — verdict: **facts altered (score 0.70)**" in md
+    assert (
+        "`wire-1` → `daily-2`: coverage 75%, paraphrase, 3 sentences, score 0.81 — verdict: **facts altered (score 0.70)**" in md
+    )
     assert "`wire-1` → `blog-3`: coverage 100%, copy, 2 sentences, score 0.99 — verdict: **facts kept (score 0.05)**" in md
     # alignment table of daily-2: its sentence, the relation, the source sentence with its index, the score
-    assert "| 1 | About 2,000 workers joined the strike. | paraphrase | `wire-1` #1: About 1,200 workers joined the strike, according to union secretary Maria Lind. | 0.81 |" in md
+    assert (
+        "| 1 | About 2,000 workers joined the strike. | paraphrase | `wire-1` #1: About 1,200 workers joined the strike, according to union secretary Maria Lind. | 0.81 |"
+        in md
+    )
     assert re.search(r"\| 3 \| Use .* \| unsupported \| — \| 0\.21 \|", md)
     # findings grouped by type, with explanation and the quoted spans / values on both sides
     assert "#### Findings (4)" in md

@@ -28,7 +28,16 @@ def sample_rows() -> list[dict]:
 
 
 def articles(rows: list[dict]) -> list[Article]:
-    return [Article(id=r["id"], text=r["text"], published=parse_published(r.get("published")), outlet=r.get("outlet"), title=r.get("title")) for r in rows]
+    return [
+        Article(
+            id=r["id"],
+            text=r["text"],
+            published=parse_published(r.get("published")),
+            outlet=r.get("outlet"),
+            title=r.get("title"),
+        )
+        for r in rows
+    ]
 
 
 def doc_of(result) -> dict:
@@ -47,9 +56,11 @@ PARA = [
 
 def _corpus() -> list[Article]:
     source = " ".join(PARA)
-    rewrite = ("Ana Ferreira, Lisbon's mayor, inaugurated the Alcantara bridge on Monday following four years of construction. "
-               "According to the city, the 320 million euro bridge will carry 60,000 vehicles daily. "
-               "Residents of Loures complain that the 2.40 euro toll is too steep for commuters.")
+    rewrite = (
+        "Ana Ferreira, Lisbon's mayor, inaugurated the Alcantara bridge on Monday following four years of construction. "
+        "According to the city, the 320 million euro bridge will carry 60,000 vehicles daily. "
+        "Residents of Loures complain that the 2.40 euro toll is too steep for commuters."
+    )
     summary = "Lisbon mayor Ana Ferreira opened the 320 million euro Alcantara bridge; Loures commuters object to the toll."
     others = [
         "Heavy rain flooded parts of Valencia on Tuesday, and the regional government closed schools in Torrent and Paiporta.",
@@ -57,10 +68,12 @@ def _corpus() -> list[Article]:
         "A new exhibition of Hokusai prints opens at the Ashmolean museum in Oxford next month.",
         "Farmers in Brittany blocked roads near Rennes to protest against falling milk prices and new rules.",
     ]
-    arts = [Article(id="src", text=source, published=parse_published("2024-03-01")),
-            Article(id="rw", text=rewrite, published=parse_published("2024-03-02")),
-            Article(id="sum", text=summary, published=parse_published("2024-03-03")),
-            Article(id="undated", text=source + " More to follow.", published=None)]
+    arts = [
+        Article(id="src", text=source, published=parse_published("2024-03-01")),
+        Article(id="rw", text=rewrite, published=parse_published("2024-03-02")),
+        Article(id="sum", text=summary, published=parse_published("2024-03-03")),
+        Article(id="undated", text=source + " More to follow.", published=None),
+    ]
     arts += [Article(id=f"o{k}", text=t, published=parse_published(f"2024-03-0{k + 1}")) for k, t in enumerate(others)]
     return sorted(arts, key=Article.sort_key)
 
@@ -95,7 +108,10 @@ def test_term_neighbours_skip_common_terms():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     # 60 reports share the word "market" and nothing else: no pairs from a common word
-    texts = [f"market report number{k} zebra{k} quagga{k}" for k in range(60)] + ["Xanthippe Quorvald visited Ulan", "Quorvald and Xanthippe left Ulan"]
+    texts = [f"market report number{k} zebra{k} quagga{k}" for k in range(60)] + [
+        "Xanthippe Quorvald visited Ulan",
+        "Quorvald and Xanthippe left Ulan",
+    ]
     x = TfidfVectorizer().fit_transform(texts)
     df = np.bincount(x.indices, minlength=x.shape[1])
     idf = (np.log((1 + x.shape[0]) / (1 + df)) + 1).astype(np.float32)

@@ -53,14 +53,18 @@ def test_spark_equals_local(tmp_path):
     def part(doc, key):
         return sorted(json.dumps(x, sort_keys=True) for s in doc["stories"] for x in s[key])
 
-    assert sorted(map(sorted, (s["articles"] for s in spark_doc["stories"]))) == sorted(map(sorted, (s["articles"] for s in local["stories"])))
+    assert sorted(map(sorted, (s["articles"] for s in spark_doc["stories"]))) == sorted(
+        map(sorted, (s["articles"] for s in local["stories"]))
+    )
     for key in ("edges", "alignments", "findings"):
         assert part(spark_doc, key) == part(local, key), key
     assert spark_doc == local  # and everything else too: origins, verdicts, profiles, order
     assert any(s["edges"] for s in local["stories"]) and any(s["findings"] for s in local["stories"])
 
     edges = pq.read_table(out / "edges").to_pylist()
-    assert sorted((e["source"], e["derived"]) for e in edges) == sorted((e["source"], e["derived"]) for s in local["stories"] for e in s["edges"])
+    assert sorted((e["source"], e["derived"]) for e in edges) == sorted(
+        (e["source"], e["derived"]) for s in local["stories"] for e in s["edges"]
+    )
     findings = pq.read_table(out / "findings").to_pylist()
     assert len(findings) == sum(len(s["findings"]) for s in local["stories"])
     assert pq.read_table(out / "articles").num_rows == len({r["id"] for r in rows})

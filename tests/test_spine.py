@@ -25,7 +25,9 @@ def _demo_articles() -> list[Article]:
     out = []
     for line in DEMO.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
-        out.append(Article(id=r["id"], text=r["text"], published=parse_published(r["published"]), outlet=r["outlet"], title=r["title"]))
+        out.append(
+            Article(id=r["id"], text=r["text"], published=parse_published(r["published"]), outlet=r["outlet"], title=r["title"])
+        )
     return out
 
 
@@ -34,7 +36,7 @@ def _seed_articles() -> list[Article]:
     for path in sorted(SEEDS.glob("0*.txt")):
         text = path.read_text(encoding="utf-8")
         m = re.match(r"^ date (\d{4}-\d\d-\d\d) ", text)
-        out.append(Article(id=path.stem[:3], text=text[m.end():], published=parse_published(m.group(1))))
+        out.append(Article(id=path.stem[:3], text=text[m.end() :], published=parse_published(m.group(1))))
     return out
 
 

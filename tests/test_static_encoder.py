@@ -89,7 +89,7 @@ def test_seed_lineage_with_the_static_encoder(static_encoder):
     for path in sorted(SEEDS.glob("0*.txt")):
         text = path.read_text(encoding="utf-8")
         m = re.match(r"^ date (\d{4}-\d\d-\d\d) ", text)
-        arts.append(Article(id=path.stem[:3], text=text[m.end():], published=parse_published(m.group(1))))
+        arts.append(Article(id=path.stem[:3], text=text[m.end() :], published=parse_published(m.group(1))))
     edges = _edges(trace(arts))
     assert ("000", "001") in edges and ("000", "002") in edges
     assert not {("001", "002"), ("002", "001")} & edges

@@ -16,7 +16,14 @@ def _article(aid: str, texts: list[str]) -> Article:
 
 
 def _edge(source: str, derived: Article, pairs: list[tuple[int, int]], score: float) -> tuple[Edge, list[Alignment]]:
-    edge = Edge(source=source, derived=derived.id, coverage=len(pairs) / len(derived.sentences), relation="paraphrase", sentences=len(pairs), score=score)
+    edge = Edge(
+        source=source,
+        derived=derived.id,
+        coverage=len(pairs) / len(derived.sentences),
+        relation="paraphrase",
+        sentences=len(pairs),
+        score=score,
+    )
     return edge, [Alignment(derived.id, i, source, j, "paraphrase", score) for i, j in pairs]
 
 
@@ -57,7 +64,10 @@ def test_stock_text_does_not_join_stories():
 def test_a_source_sentence_restated_by_many_reports_is_stock():
     close = thresholds().close
     src = _article("src", ["Visit our hub for the latest updates on the outbreak.", "Data may be out of date."])
-    derived = [_article(f"d{k}", [f"For updates on the outbreak see our hub, edition {k}.", f"The data could be out of date, note {k}."]) for k in range(3)]
+    derived = [
+        _article(f"d{k}", [f"For updates on the outbreak see our hub, edition {k}.", f"The data could be out of date, note {k}."])
+        for k in range(3)
+    ]
     edges = [_edge("src", d, [(0, 0), (1, 1)], close + 0.1) for d in derived]
     assert _links([src, *derived], *edges) == set()
     assert _links([src, *derived[:2]], *edges[:2]) == {("src", "d0"), ("src", "d1")}
@@ -97,10 +107,18 @@ def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
     close = thresholds().close
     src = _article("src", ["The mayor of Lund opened the tram line on Monday.", "It cost 40 million euros."])
     # a heavy rewrite of src: few shared words, but none of its candidates is nearer
-    rewrite = _article("rewrite", ["Lund's new tram line was inaugurated by its mayor this week.", "The price tag: 40 million euros."])
+    rewrite = _article(
+        "rewrite", ["Lund's new tram line was inaugurated by its mayor this week.", "The price tag: 40 million euros."]
+    )
     # a report of another story, written from the same mould as src's sentences
     mould = _article("mould", ["The mayor of Malmo opened the harbour bridge on Monday.", "It cost 12 million euros."])
-    mate = _article("mate", ["Malmo harbour bridge opened by mayor on Monday, crowds watch.", "Malmo bridge cost 12 million euros, harbour board says."])
+    mate = _article(
+        "mate",
+        [
+            "Malmo harbour bridge opened by mayor on Monday, crowds watch.",
+            "Malmo bridge cost 12 million euros, harbour board says.",
+        ],
+    )
     articles = [src, rewrite, mould, mate]
     for day, a in enumerate(articles, start=1):
         a.published = parse_published(f"2024-05-0{day}")

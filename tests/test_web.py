@@ -126,7 +126,9 @@ def test_empty_search_query(client):
 def test_fts_index_built_for_old_store_and_kept_by_trigger(tmp_path):
     path = tmp_path / "old.db"
     with Store(path) as store:  # a store from before the index existed
-        store.add_article(Article(id="a", text="The mayor opened a bridge.", title="Bridge", published=parse_published("2024-01-01")))
+        store.add_article(
+            Article(id="a", text="The mayor opened a bridge.", title="Bridge", published=parse_published("2024-01-01"))
+        )
     db = sqlite3.connect(path, isolation_level=None)
     assert ensure_index(db) is True
     assert ensure_index(db) is False  # already there
@@ -224,7 +226,9 @@ def test_serve_cli_refuses_public_bind_without_token(tmp_path, monkeypatch):
     runner = CliRunner()
     r = runner.invoke(cli, ["serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "9"])
     assert r.exit_code == 2 and "without a token" in r.output and calls == []
-    r = runner.invoke(cli, ["serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "9"], env={"STORYTRACE_TOKEN": TOKEN})
+    r = runner.invoke(
+        cli, ["serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "9"], env={"STORYTRACE_TOKEN": TOKEN}
+    )
     assert r.exit_code == 0, r.output
     app, kw = calls[-1]
     assert kw["host"] == "0.0.0.0" and kw["port"] == 9 and app.state.token == TOKEN
@@ -311,7 +315,11 @@ def test_readers_keep_previous_trace_while_retracing(tmp_path):
     def slow_trace():
         started.set()
         assert release.wait(30)
-        return {"schema": "x", "articles": [{"id": "n", "published": None, "sentences": []}], "stories": [{"id": "story-n", "articles": ["n"], "origin": "n", "edges": [], "alignments": [], "findings": []}]}
+        return {
+            "schema": "x",
+            "articles": [{"id": "n", "published": None, "sentences": []}],
+            "stories": [{"id": "story-n", "articles": ["n"], "origin": "n", "edges": [], "alignments": [], "findings": []}],
+        }
 
     service._trace = slow_trace
     with TestClient(app, base_url=LOCAL) as c:

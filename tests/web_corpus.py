@@ -10,14 +10,14 @@ DEMO = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "demo" / "co
 
 PAYLOAD_ID = "evil/<svg onload=window.__pwned=1>"
 PAYLOAD_TITLE = "<script>window.__pwned=1</script>Crane <b>down</b>"
-PAYLOAD_OUTLET = "<img src=x onerror=\"window.__pwned=1;alert(1)\">"
+PAYLOAD_OUTLET = '<img src=x onerror="window.__pwned=1;alert(1)">'
 PAYLOAD_URL = "javascript:window.__pwned=1"
 PAYLOAD_TEXT = (
     "A container crane collapsed at the Port of Valmare on Friday, forcing the evacuation of 75 workers "
     "and halting operations at the city's busiest terminal.\n\n"
     "The 60-metre crane, operated by Brisamar Terminals, toppled onto an empty berth shortly after 6 p.m., "
     "according to the port authority.\n\n"
-    "Witnesses painted \"<script>window.__pwned=1;alert(1)</script>\" and <img src=x onerror=alert(1)> on the fence.\n\n"
+    'Witnesses painted "<script>window.__pwned=1;alert(1)</script>" and <img src=x onerror=alert(1)> on the fence.\n\n'
     "A power line damaged by the falling boom left about 5,000 households in the Santa Lúcia district "
     "without electricity for most of the night.\n\n"
     "Brisamar Terminals estimated the cost of the damage at 3.5 million euros and said the terminal "

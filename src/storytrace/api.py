@@ -1,10 +1,10 @@
 """The Python API: ingest into a store, trace the store, compare two reports.
 
-    from storytrace import api
-    with api.Store("storytrace.db") as store:
-        report = api.ingest(store, ["reports/"])
-        result = api.trace_store(store)
-        print(result.to_dict()["stories"])
+from storytrace import api
+with api.Store("storytrace.db") as store:
+    report = api.ingest(store, ["reports/"])
+    result = api.trace_store(store)
+    print(result.to_dict()["stories"])
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def read_articles(
     out = []
     for path in paths:
         if not Path(path).exists():
-            report.rejected.append(Rejected(input=str(path), record=None, reason=f"{path}: no such file or folder", kind="format"))
+            report.rejected.append(
+                Rejected(input=str(path), record=None, reason=f"{path}: no such file or folder", kind="format")
+            )
             continue
         for item in iter_path(path, max_bytes=max_bytes, mapping=mapping):
             if isinstance(item, Rejected):
@@ -112,8 +114,15 @@ def _version_date(item: Article, first_published) -> Article:
     if item.published is not None:
         meta["published_page"] = item.published.isoformat()
     return Article(
-        id=item.id, text=item.text, published=date, outlet=item.outlet, url=item.url, title=item.title,
-        origin_path=item.origin_path, sentences=item.sentences, meta=meta,
+        id=item.id,
+        text=item.text,
+        published=date,
+        outlet=item.outlet,
+        url=item.url,
+        title=item.title,
+        origin_path=item.origin_path,
+        sentences=item.sentences,
+        meta=meta,
     )
 
 
@@ -177,7 +186,9 @@ def compare(source: Article, derived: Article, audit: bool = True) -> TraceResul
     story = Story(id=story_id([source.id]), articles=[source.id, derived.id], origin=source.id)
     story.edges = [edge]
     story.alignments = alignments
-    result = TraceResult(articles=[source, derived], stories=[story], cache=cache, prepared=prepared, stats={"encoder": encoder_name()})
+    result = TraceResult(
+        articles=[source, derived], stories=[story], cache=cache, prepared=prepared, stats={"encoder": encoder_name()}
+    )
     if audit:
         _audit(result)
     return result

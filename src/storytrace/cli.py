@@ -53,14 +53,22 @@ def choose_encoder(name: str) -> None:
 def trace(
     paths: list[Path] = typer.Argument(..., help="Files or folders of reports (read recursively)."),
     db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the trace as JSON (schema: storytrace/schema/trace.schema.json)."),
+    json_out: Optional[Path] = typer.Option(
+        None, "--json", help="Write the trace as JSON (schema: storytrace/schema/trace.schema.json)."
+    ),
     md_out: Optional[Path] = typer.Option(None, "--md", help="Write the trace as Markdown."),
     html_out: Optional[Path] = typer.Option(None, "--html", help="Write a single-file HTML report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal summary."),
     column_map: Optional[list[str]] = typer.Option(
-        None, "--map", help="CSV/Parquet columns for our fields (id, published, title, text, url, outlet): FIELD=COLUMN, repeatable or comma-separated, e.g. --map text=body,published=date."
+        None,
+        "--map",
+        help="CSV/Parquet columns for our fields (id, published, title, text, url, outlet): FIELD=COLUMN, repeatable or comma-separated, e.g. --map text=body,published=date.",
     ),
-    max_bytes: str = typer.Option("50MB", "--max-bytes", help="Largest input file (and decompressed stream) read; larger ones are rejected. E.g. 500KB, 50MB."),
+    max_bytes: str = typer.Option(
+        "50MB",
+        "--max-bytes",
+        help="Largest input file (and decompressed stream) read; larger ones are rejected. E.g. 500KB, 50MB.",
+    ),
     encoder: str = typer.Option("auto", "--encoder", help=ENCODER_HELP),
 ) -> None:
     """Ingest reports into the store and trace every story in it."""
@@ -88,7 +96,9 @@ def trace(
     _write_outputs(doc, json_out, md_out, html_out)
     if not quiet:
         print_summary(doc)
-        typer.echo(f"{len(report.added)} new, {len(report.unchanged)} already stored, {len(report.rejected)} rejected; store: {db}")
+        typer.echo(
+            f"{len(report.added)} new, {len(report.unchanged)} already stored, {len(report.rejected)} rejected; store: {db}"
+        )
         typer.echo(_encoder_line(encoder, result.stats.get("encoder")))
     if report.rejected:
         raise typer.Exit(code=1)
@@ -111,7 +121,9 @@ def compare(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the comparison as JSON (JSON Lines with --pairs)."),
     md_out: Optional[Path] = typer.Option(None, "--md", help="Write the comparison as Markdown."),
     html_out: Optional[Path] = typer.Option(None, "--html", help="Write the comparison as a single-file HTML report."),
-    pairs: Optional[Path] = typer.Option(None, "--pairs", help="JSON Lines of pairs {id, source:{id,text,published?}, derived:{...}}."),
+    pairs: Optional[Path] = typer.Option(
+        None, "--pairs", help="JSON Lines of pairs {id, source:{id,text,published?}, derived:{...}}."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     encoder: str = typer.Option("auto", "--encoder", help=ENCODER_HELP),
 ) -> None:

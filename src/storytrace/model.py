@@ -123,15 +123,19 @@ class Article:
         return h.hexdigest()
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "published": self.published_iso,
-            "date_known": self.date_known,
-            "outlet": self.outlet,
-            "url": self.url,
-            "title": self.title,
-            "sentences": [s.to_dict() for s in self.sentences],
-        } | ({"profile": self.meta["profile"]} if "profile" in self.meta else {}) | self._dates_dict()
+        return (
+            {
+                "id": self.id,
+                "published": self.published_iso,
+                "date_known": self.date_known,
+                "outlet": self.outlet,
+                "url": self.url,
+                "title": self.title,
+                "sentences": [s.to_dict() for s in self.sentences],
+            }
+            | ({"profile": self.meta["profile"]} if "profile" in self.meta else {})
+            | self._dates_dict()
+        )
 
     def _dates_dict(self) -> dict:
         """Event dates the text mentions (absolute or relative, resolved against this report's

@@ -246,7 +246,9 @@ def sentences_to_embed(plan: Plan) -> int:
     return plan.stats["sentences_to_embed"]
 
 
-def _trace(plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: bool, workers, mapper, task_sentences, spill) -> TraceResult:
+def _trace(
+    plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: bool, workers, mapper, task_sentences, spill
+) -> TraceResult:
     import time  # noqa: PLC0415
 
     from storytrace.group.stories import TextCheck, group, join_lone_reports, story_links  # noqa: PLC0415
@@ -389,8 +391,14 @@ class LineageWork:
             self._keep(cache, out.pairs)
             progress("embed", k + 1, len(tasks))
         self._align(mapper, cache, across, progress, "align")
-        self.stats.update({"embed_tasks": len(tasks), "pairs_inside_blocks": sum(map(len, inside)),
-                           "pairs_across_blocks": len(across), "aligned_pairs": len(cache.new)})
+        self.stats.update(
+            {
+                "embed_tasks": len(tasks),
+                "pairs_inside_blocks": sum(map(len, inside)),
+                "pairs_across_blocks": len(across),
+                "aligned_pairs": len(cache.new),
+            }
+        )
 
     def _keep(self, cache, pairs: dict) -> None:
         cache.pairs.update(pairs)
@@ -402,13 +410,15 @@ class LineageWork:
         for start in range(0, len(pairs), PAIR_TASK):
             chunk = pairs[start : start + PAIR_TASK]
             ids = sorted({x for p in chunk for x in p})
-            tasks.append(PairTask(
-                pairs=chunk,
-                articles=[by_id[i] for i in ids],
-                vectors={i: self.vectors[i] for i in ids if i in self.vectors and i in self.locations},
-                locations={i: self.locations[i] for i in ids if i in self.locations},
-                encoder=encoder_name(),
-            ))
+            tasks.append(
+                PairTask(
+                    pairs=chunk,
+                    articles=[by_id[i] for i in ids],
+                    vectors={i: self.vectors[i] for i in ids if i in self.vectors and i in self.locations},
+                    locations={i: self.locations[i] for i in ids if i in self.locations},
+                    encoder=encoder_name(),
+                )
+            )
         for k, out in enumerate(mapper(run_pairs, tasks)):
             self._keep(cache, out)
             progress(stage, k + 1, len(tasks))

@@ -216,7 +216,7 @@ def align(derived: Prepared, source: Prepared, probs: np.ndarray | None = None) 
         chosen = [best]
         d_tok = derived.tokens[i]
         met = _token_coverage(d_tok, [source.tokens[best]])
-        for j in order[1:MAX_SOURCES * 3]:
+        for j in order[1 : MAX_SOURCES * 3]:
             if len(chosen) >= MAX_SOURCES or probs[i, j] < partial:
                 break
             more = np.maximum(met, _token_coverage(d_tok, [source.tokens[j]]))

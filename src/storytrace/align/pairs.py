@@ -74,7 +74,9 @@ MODEL_FILE = Path(__file__).with_name("pair_model.json")
 THRESHOLD = 0.5  # probability at or above which a pair is called a paraphrase (not tuned)
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_DATE_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+_DATE_WORD = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I
+)
 
 
 def _ratio(a: float, b: float) -> float:
@@ -323,7 +325,13 @@ def read_pair_model(path: Path) -> PairModel:
         raise RuntimeError(f"{path} was fitted on other features; re-run python -m storytrace.align.train")
     trees = Trees(data["trees"]["baseline"], data["trees"]["trees"]) if "trees" in data else None
     return PairModel(
-        data["coef"], data["intercept"], data["mean"], data["scale"], data.get("meta", {}), trees, data.get("threshold", THRESHOLD)
+        data["coef"],
+        data["intercept"],
+        data["mean"],
+        data["scale"],
+        data.get("meta", {}),
+        trees,
+        data.get("threshold", THRESHOLD),
     )
 
 

@@ -110,7 +110,9 @@ def main() -> None:
         },
     )
     model.write(args.out)
-    print(f"{len(records)} pairs, {FOLDS}-fold cross-validated accuracy {cv_acc:.4f}, F1 {cv_f1:.4f}; model written to {args.out}")
+    print(
+        f"{len(records)} pairs, {FOLDS}-fold cross-validated accuracy {cv_acc:.4f}, F1 {cv_f1:.4f}; model written to {args.out}"
+    )
     for name, c in sorted(zip(FEATURES, model.coef), key=lambda t: -abs(t[1]))[:12]:
         print(f"  logistic {name:22s} {c:+.3f}")
 

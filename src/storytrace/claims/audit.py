@@ -123,22 +123,105 @@ def _wkey(word: str) -> str:
 
 
 _IRREGULAR = {
-    "found": "find", "took": "take", "taken": "take", "made": "make", "gave": "give", "given": "give",
-    "went": "go", "gone": "go", "came": "come", "saw": "see", "seen": "see", "knew": "know", "known": "know",
-    "got": "get", "gotten": "get", "held": "hold", "kept": "keep", "left": "leave", "lost": "lose", "met": "meet",
-    "paid": "pay", "put": "put", "ran": "run", "said": "say", "sent": "send", "spent": "spend", "stood": "stand",
-    "thought": "think", "told": "tell", "won": "win", "wrote": "write", "written": "write", "brought": "bring",
-    "bought": "buy", "built": "build", "caught": "catch", "chose": "choose", "chosen": "choose", "drew": "draw",
-    "drawn": "draw", "drove": "drive", "driven": "drive", "fell": "fall", "fallen": "fall", "felt": "feel",
-    "fought": "fight", "flew": "fly", "flown": "fly", "forgot": "forget", "grew": "grow", "grown": "grow",
-    "heard": "hear", "hid": "hide", "hidden": "hide", "hit": "hit", "hurt": "hurt", "led": "lead", "meant": "mean",
-    "rose": "rise", "risen": "rise", "sold": "sell", "shot": "shoot", "shut": "shut", "spoke": "speak",
-    "spoken": "speak", "stole": "steal", "stolen": "steal", "struck": "strike", "taught": "teach", "threw": "throw",
-    "thrown": "throw", "understood": "understand", "wore": "wear", "worn": "wear", "broke": "break",
-    "broken": "break", "began": "begin", "begun": "begin", "did": "do", "done": "do", "had": "have",
-    "was": "be", "were": "be", "been": "be", "is": "be", "are": "be", "am": "be", "sought": "seek", "set": "set",
-    "let": "let", "cut": "cut", "quit": "quit", "read": "read", "became": "become", "withdrew": "withdraw",
-    "withdrawn": "withdraw", "overtook": "overtake", "undertook": "undertake", "forbade": "forbid",
+    "found": "find",
+    "took": "take",
+    "taken": "take",
+    "made": "make",
+    "gave": "give",
+    "given": "give",
+    "went": "go",
+    "gone": "go",
+    "came": "come",
+    "saw": "see",
+    "seen": "see",
+    "knew": "know",
+    "known": "know",
+    "got": "get",
+    "gotten": "get",
+    "held": "hold",
+    "kept": "keep",
+    "left": "leave",
+    "lost": "lose",
+    "met": "meet",
+    "paid": "pay",
+    "put": "put",
+    "ran": "run",
+    "said": "say",
+    "sent": "send",
+    "spent": "spend",
+    "stood": "stand",
+    "thought": "think",
+    "told": "tell",
+    "won": "win",
+    "wrote": "write",
+    "written": "write",
+    "brought": "bring",
+    "bought": "buy",
+    "built": "build",
+    "caught": "catch",
+    "chose": "choose",
+    "chosen": "choose",
+    "drew": "draw",
+    "drawn": "draw",
+    "drove": "drive",
+    "driven": "drive",
+    "fell": "fall",
+    "fallen": "fall",
+    "felt": "feel",
+    "fought": "fight",
+    "flew": "fly",
+    "flown": "fly",
+    "forgot": "forget",
+    "grew": "grow",
+    "grown": "grow",
+    "heard": "hear",
+    "hid": "hide",
+    "hidden": "hide",
+    "hit": "hit",
+    "hurt": "hurt",
+    "led": "lead",
+    "meant": "mean",
+    "rose": "rise",
+    "risen": "rise",
+    "sold": "sell",
+    "shot": "shoot",
+    "shut": "shut",
+    "spoke": "speak",
+    "spoken": "speak",
+    "stole": "steal",
+    "stolen": "steal",
+    "struck": "strike",
+    "taught": "teach",
+    "threw": "throw",
+    "thrown": "throw",
+    "understood": "understand",
+    "wore": "wear",
+    "worn": "wear",
+    "broke": "break",
+    "broken": "break",
+    "began": "begin",
+    "begun": "begin",
+    "did": "do",
+    "done": "do",
+    "had": "have",
+    "was": "be",
+    "were": "be",
+    "been": "be",
+    "is": "be",
+    "are": "be",
+    "am": "be",
+    "sought": "seek",
+    "set": "set",
+    "let": "let",
+    "cut": "cut",
+    "quit": "quit",
+    "read": "read",
+    "became": "become",
+    "withdrew": "withdraw",
+    "withdrawn": "withdraw",
+    "overtook": "overtake",
+    "undertook": "undertake",
+    "forbade": "forbid",
 }
 
 
@@ -189,48 +272,196 @@ _PEOPLE_WORDS = {w for w in _PEOPLE if w not in ("man", "older", "minor", "minor
 _STATIVE = {
     _wkey(w)
     for w in (
-        "be", "is", "are", "was", "were", "been", "being", "am", "'s", "’s", "'re", "’re", "'m", "remain", "remains", "seem",
-        "seems", "appear", "appears", "become", "becomes", "stay", "stays", "depend",
-        "depends", "hinge", "hinges", "rest", "rests", "require", "requires", "need", "needs",
-        "involve", "involves", "mean", "means", "matter", "matters", "deserve", "warrant",
-        "hope", "hopes", "wish", "look", "looks", "sound", "sounds", "feel", "feels", "exist",
-        "exists", "highlight", "highlights", "underscore", "underscores", "underline",
-        "serve", "serves", "remind", "reminds", "reflect", "reflects", "illustrate",
-        "illustrates", "continue", "continues", "know", "understand", "get",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "been",
+        "being",
+        "am",
+        "'s",
+        "’s",
+        "'re",
+        "’re",
+        "'m",
+        "remain",
+        "remains",
+        "seem",
+        "seems",
+        "appear",
+        "appears",
+        "become",
+        "becomes",
+        "stay",
+        "stays",
+        "depend",
+        "depends",
+        "hinge",
+        "hinges",
+        "rest",
+        "rests",
+        "require",
+        "requires",
+        "need",
+        "needs",
+        "involve",
+        "involves",
+        "mean",
+        "means",
+        "matter",
+        "matters",
+        "deserve",
+        "warrant",
+        "hope",
+        "hopes",
+        "wish",
+        "look",
+        "looks",
+        "sound",
+        "sounds",
+        "feel",
+        "feels",
+        "exist",
+        "exists",
+        "highlight",
+        "highlights",
+        "underscore",
+        "underscores",
+        "underline",
+        "serve",
+        "serves",
+        "remind",
+        "reminds",
+        "reflect",
+        "reflects",
+        "illustrate",
+        "illustrates",
+        "continue",
+        "continues",
+        "know",
+        "understand",
+        "get",
     )
 }
 _HYPOTHETICAL_MODALS = {"can", "could", "may", "might", "should", "must", "would", "ought"}
 
 # event words described as still to come
 _PENDING_ADJ = {
-    "potential", "possible", "planned", "impending", "looming", "prospective", "proposed",
-    "anticipated", "upcoming", "imminent", "eventual", "expected", "future", "threatened",
+    "potential",
+    "possible",
+    "planned",
+    "impending",
+    "looming",
+    "prospective",
+    "proposed",
+    "anticipated",
+    "upcoming",
+    "imminent",
+    "eventual",
+    "expected",
+    "future",
+    "threatened",
 }
 _PENDING_VERBS = {
     _wkey(w)
     for w in (
-        "delay", "delays", "delayed", "postpone", "postponed", "consider", "considering",
-        "threaten", "threatens", "plan", "plans", "planning", "prepare", "preparing", "weigh",
-        "weighing", "avert", "prevent", "await", "awaiting", "contemplate", "contemplating",
-        "mull", "defer", "deferred",
+        "delay",
+        "delays",
+        "delayed",
+        "postpone",
+        "postponed",
+        "consider",
+        "considering",
+        "threaten",
+        "threatens",
+        "plan",
+        "plans",
+        "planning",
+        "prepare",
+        "preparing",
+        "weigh",
+        "weighing",
+        "avert",
+        "prevent",
+        "await",
+        "awaiting",
+        "contemplate",
+        "contemplating",
+        "mull",
+        "defer",
+        "deferred",
     )
 }
-_VAGUE_AMOUNTS = {"various", "several", "many", "numerous", "multiple", "some", "few", "countless", "dozens", "hundreds", "thousands", "scores", "number", "handful"}
+_VAGUE_AMOUNTS = {
+    "various",
+    "several",
+    "many",
+    "numerous",
+    "multiple",
+    "some",
+    "few",
+    "countless",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "scores",
+    "number",
+    "handful",
+}
 _PENDING_MARKS = _PENDING_VERBS | {_wkey(w) for w in _PENDING_ADJ} | {"might", "may", "could", "would", "will"}
 
 # opposite words: one on each side of an aligned pair (and not the other) is a conflict
 _ANTONYMS: list[tuple[set[str], set[str]]] = [
     ({"approve", "approved", "approves", "approval"}, {"reject", "rejected", "rejects", "rejection", "veto", "vetoed"}),
     ({"accept", "accepted", "accepts"}, {"reject", "rejected", "rejects", "refused", "refuse"}),
-    ({"allow", "allowed", "allows", "permit", "permitted", "legal", "legalized", "legalised"},
-     {"ban", "banned", "bans", "prohibit", "prohibited", "forbid", "forbidden", "illegal", "outlawed"}),
+    (
+        {"allow", "allowed", "allows", "permit", "permitted", "legal", "legalized", "legalised"},
+        {"ban", "banned", "bans", "prohibit", "prohibited", "forbid", "forbidden", "illegal", "outlawed"},
+    ),
     ({"confirm", "confirmed", "confirms"}, {"deny", "denied", "denies", "refuted"}),
     ({"support", "supported", "supports"}, {"oppose", "opposed", "opposes"}),
     ({"win", "won", "wins", "victory"}, {"lose", "lost", "loses", "defeat"}),
-    ({"increase", "increased", "increases", "increasing", "rise", "rose", "risen", "rising", "grew",
-      "grown", "growing", "higher", "surge", "surged", "soared", "soaring"},
-     {"decrease", "decreased", "decreases", "decreasing", "fall", "fell", "fallen", "falling", "drop",
-      "dropped", "dropping", "declined", "declining", "shrank", "shrinking", "lower", "plunged", "plunging"}),
+    (
+        {
+            "increase",
+            "increased",
+            "increases",
+            "increasing",
+            "rise",
+            "rose",
+            "risen",
+            "rising",
+            "grew",
+            "grown",
+            "growing",
+            "higher",
+            "surge",
+            "surged",
+            "soared",
+            "soaring",
+        },
+        {
+            "decrease",
+            "decreased",
+            "decreases",
+            "decreasing",
+            "fall",
+            "fell",
+            "fallen",
+            "falling",
+            "drop",
+            "dropped",
+            "dropping",
+            "declined",
+            "declining",
+            "shrank",
+            "shrinking",
+            "lower",
+            "plunged",
+            "plunging",
+        },
+    ),
     ({"alive", "survived", "survives"}, {"dead", "died", "dies", "killed"}),
     ({"guilty", "convicted"}, {"innocent", "acquitted"}),
     ({"safe", "safely"}, {"unsafe", "dangerous", "harmful"}),
@@ -246,7 +477,15 @@ _ANTONYMS: list[tuple[set[str], set[str]]] = [
 ]
 _NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 
-_LABEL_GROUP = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group", "EVENT": "event"}
+_LABEL_GROUP = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+    "EVENT": "event",
+}
 _ALIAS_GROUPS = [
     {"united states", "u.s.", "u.s", "usa", "u.s.a.", "america", "united states of america"},
     {"united kingdom", "u.k.", "uk", "britain", "great britain"},
@@ -255,13 +494,44 @@ _ALIAS_GROUPS = [
 ]
 _ALIAS_OF = {name: group for group in _ALIAS_GROUPS for name in group} | {"us": _ALIAS_GROUPS[0] - {"us"}}
 _DEMONYMS = {
-    "american": "united states", "british": "united kingdom", "french": "france", "dutch": "netherlands",
-    "chinese": "china", "german": "germany", "spanish": "spain", "swiss": "switzerland", "greek": "greece",
-    "turkish": "turkey", "irish": "ireland", "welsh": "wales", "scottish": "scotland", "english": "england",
-    "danish": "denmark", "swedish": "sweden", "finnish": "finland", "polish": "poland", "thai": "thailand",
-    "filipino": "philippines", "israeli": "israel", "iraqi": "iraq", "saudi": "saudi arabia",
+    "american": "united states",
+    "british": "united kingdom",
+    "french": "france",
+    "dutch": "netherlands",
+    "chinese": "china",
+    "german": "germany",
+    "spanish": "spain",
+    "swiss": "switzerland",
+    "greek": "greece",
+    "turkish": "turkey",
+    "irish": "ireland",
+    "welsh": "wales",
+    "scottish": "scotland",
+    "english": "england",
+    "danish": "denmark",
+    "swedish": "sweden",
+    "finnish": "finland",
+    "polish": "poland",
+    "thai": "thailand",
+    "filipino": "philippines",
+    "israeli": "israel",
+    "iraqi": "iraq",
+    "saudi": "saudi arabia",
 }
-_RELATIVE_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday", "tomorrow", "tonight", "weekend"}
+_RELATIVE_DAYS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "tonight",
+    "weekend",
+}
 
 
 # ======================================================================================
@@ -307,9 +577,15 @@ class _View:
         self.published: date | None = article.published.date() if article.published else None
         starts = [s.text[:1] for s in self.sents if s.text]
         self.compact = re.sub(r"[^a-z0-9]", "", self.lower)
-        self.people = {
-            cat for w, cat in _PEOPLE.items() if re.search(r"(?<![a-z])" + w + r"(?![a-z])", self.lower) or (len(w) >= 6 and w in self.compact)
-        } if self.text else set()
+        self.people = (
+            {
+                cat
+                for w, cat in _PEOPLE.items()
+                if re.search(r"(?<![a-z])" + w + r"(?![a-z])", self.lower) or (len(w) >= 6 and w in self.compact)
+            }
+            if self.text
+            else set()
+        )
         self.digit_strings = {re.sub(r"[^\d]", "", m) for m in re.findall(r"\d[\d,.]*\d|\d", self.text)}
         self.cased = bool(starts) and sum(1 for c in starts if c.isupper() or c in "“\"‘'(") >= 0.5 * len(starts)
 
@@ -515,7 +791,11 @@ def _entity_in(c: Claim, view: _View, sentence: int | None = None) -> bool:
         return True  # "COVID- 19", "newyork"
     label = c.attrs.get("label")
     words = [w for w in re.findall(r"[a-z0-9]+", c.text.lower()) if w not in STOP_WORDS]
-    if label != "PERSON" and len(words) >= 3 and sum(1 for w in words if re.search(r"(?<![a-z0-9])" + re.escape(w), text)) >= 0.66 * len(words):
+    if (
+        label != "PERSON"
+        and len(words) >= 3
+        and sum(1 for w in words if re.search(r"(?<![a-z0-9])" + re.escape(w), text)) >= 0.66 * len(words)
+    ):
         return True  # a spelling variant of a long name ("John Hopkins ..." / "Johns Hopkins ...")
     if label == "NORP":
         base = _DEMONYMS.get(key.rstrip("s"))
@@ -525,12 +805,18 @@ def _entity_in(c: Claim, view: _View, sentence: int | None = None) -> bool:
         if re.search(r"(?<![a-z])" + re.escape(stem4), text):
             return True
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", c.text) if w[0].isupper())
-    if len(initials) >= 3 and any(re.search(r"(?<![a-z])" + a.lower() + r"(?![a-z])", text) for a in {initials, initials[:-1]} if len(a) >= 3):
+    if len(initials) >= 3 and any(
+        re.search(r"(?<![a-z])" + a.lower() + r"(?![a-z])", text) for a in {initials, initials[:-1]} if len(a) >= 3
+    ):
         return True  # the source uses the acronym ("CDC" for "Centers for Disease Control and Prevention")
     if re.fullmatch(r"[A-Z]{2,6}", c.text.replace(".", "")):  # an acronym: the full name's initials
         acr = c.text.replace(".", "")
         for e in ents:
-            words = [w for w in re.findall(r"[A-Za-z]+", str(e.value)) if w[0].isupper() and w.lower() not in ("of", "the", "and", "for")]
+            words = [
+                w
+                for w in re.findall(r"[A-Za-z]+", str(e.value))
+                if w[0].isupper() and w.lower() not in ("of", "the", "and", "for")
+            ]
             if len(words) >= 2 and "".join(w[0] for w in words).upper() == acr:
                 return True
     return False
@@ -555,7 +841,9 @@ def _date_sig(c: Claim) -> tuple | None:
     expr = f"{_date_expression(c)} {c.text.lower()}"
     month = _MONTH_RE.search(expr)
     if month:
-        day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", expr[month.end() :][:8]) or re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$", expr[: month.start()])
+        day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", expr[month.end() :][:8]) or re.search(
+            r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$", expr[: month.start()]
+        )
         if day:
             return ("md", month.group(1)[:3], int(day.group(1)))
         year = re.search(r"\b(1[89]\d\d|20\d\d)\b", expr)
@@ -590,7 +878,12 @@ class _Auditor:
         self.found: list[tuple[Finding, float, str]] = []  # finding, weight, weight key
         self.aligned: dict[int, _Aligned] = {}
         for al in alignments:
-            if al.derived != derived.id or al.relation == "unsupported" or al.source not in self.sources or al.source_sentence is None:
+            if (
+                al.derived != derived.id
+                or al.relation == "unsupported"
+                or al.source not in self.sources
+                or al.source_sentence is None
+            ):
                 continue
             a = self.aligned.setdefault(al.derived_sentence, _Aligned(al.source, [], al.relation))
             if al.source == a.source and al.source_sentence not in a.sentences:
@@ -600,13 +893,32 @@ class _Auditor:
 
     # ------------------------------------------------------------------ plumbing
 
-    def add(self, kind: str, *, i: int | None, src: str | None, j: int | None, explanation: str,
-            d_span: tuple[int, int] | None = None, s_span: tuple[int, int] | None = None,
-            d_value: Any = None, s_value: Any = None, weight_key: str | None = None) -> None:
+    def add(
+        self,
+        kind: str,
+        *,
+        i: int | None,
+        src: str | None,
+        j: int | None,
+        explanation: str,
+        d_span: tuple[int, int] | None = None,
+        s_span: tuple[int, int] | None = None,
+        d_value: Any = None,
+        s_value: Any = None,
+        weight_key: str | None = None,
+    ) -> None:
         key = weight_key or kind
         f = Finding(
-            type=kind, derived=self.d.article.id, source=src, derived_sentence=i, source_sentence=j,
-            explanation=explanation, derived_span=d_span, source_span=s_span, derived_value=d_value, source_value=s_value,
+            type=kind,
+            derived=self.d.article.id,
+            source=src,
+            derived_sentence=i,
+            source_sentence=j,
+            explanation=explanation,
+            derived_span=d_span,
+            source_span=s_span,
+            derived_value=d_value,
+            source_value=s_value,
         )
         self.found.append((f, WEIGHTS.get(key, WEIGHTS.get(kind, 0.0)), key))
 
@@ -626,7 +938,13 @@ class _Auditor:
         self.pending_done()
         self.omitted_entities()
         order = {k: n for n, k in enumerate(_TYPE_ORDER)}
-        self.found.sort(key=lambda t: (t[0].derived_sentence if t[0].derived_sentence is not None else 10**9, order.get(t[0].type, 99), (t[0].derived_span or (0, 0))[0]))
+        self.found.sort(
+            key=lambda t: (
+                t[0].derived_sentence if t[0].derived_sentence is not None else 10**9,
+                order.get(t[0].type, 99),
+                (t[0].derived_span or (0, 0))[0],
+            )
+        )
         return self.found
 
     # ------------------------------------------------------------------ aligned pairs
@@ -643,13 +961,16 @@ class _Auditor:
 
     def _covered(self, i: int, d_span: tuple[int, int] | None, s_span: tuple[int, int] | None) -> bool:
         """Does a finding of this sentence already cover these spans?"""
+
         def overlaps(x, y) -> bool:
             return x is not None and y is not None and x[0] < y[1] and y[0] < x[1]
 
         for f, _, _ in self.found:
             if f.derived_sentence != i or f.type in ("entity_dropped", "entity_added", "unsupported_claim", "detail_dropped"):
                 continue
-            if (overlaps(f.derived_span, d_span) and f.derived_span != (self.d.sents[i].start, self.d.sents[i].end)) or overlaps(f.source_span, s_span):
+            if (overlaps(f.derived_span, d_span) and f.derived_span != (self.d.sents[i].start, self.d.sents[i].end)) or overlaps(
+                f.source_span, s_span
+            ):
                 return True
         return False
 
@@ -694,7 +1015,14 @@ class _Auditor:
                 if not self._covered(i, d_span, s_span):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     self.add(
-                        "conflict", i=i, src=a.source, j=j, d_span=d_span, s_span=s_span, d_value=dv, s_value=sv,
+                        "conflict",
+                        i=i,
+                        src=a.source,
+                        j=j,
+                        d_span=d_span,
+                        s_span=s_span,
+                        d_value=dv,
+                        s_value=sv,
                         explanation=f'"{dv}" where the source says "{sv}": the negation is {"added" if neg_new else "removed"}',
                     )
                 continue
@@ -714,7 +1042,14 @@ class _Auditor:
                 if not self._covered(i, d_span, s_span):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     self.add(
-                        "number_changed", i=i, src=a.source, j=j, d_span=d_span, s_span=s_span, d_value=dv, s_value=sv,
+                        "number_changed",
+                        i=i,
+                        src=a.source,
+                        j=j,
+                        d_span=d_span,
+                        s_span=s_span,
+                        d_value=dv,
+                        s_value=sv,
                         explanation=f'"{dv}" where the source says "{sv}"',
                     )
                 continue
@@ -733,7 +1068,14 @@ class _Auditor:
                     if sc is not None:
                         s_span = (sc.start, sc.end)
                     self.add(
-                        "date_shift", i=i, src=a.source, j=j, d_span=d_span, s_span=s_span, d_value=dv, s_value=sv,
+                        "date_shift",
+                        i=i,
+                        src=a.source,
+                        j=j,
+                        d_span=d_span,
+                        s_span=s_span,
+                        d_value=dv,
+                        s_value=sv,
                         explanation=f'"{dv}" where the source says "{sv}": the event is re-dated',
                     )
                 continue
@@ -742,11 +1084,20 @@ class _Auditor:
             s_name = [t for t in old if t.tag_ in ("NNP", "NNPS") and t.text[:1].isupper()]
             if d_name and s_name and {t.lower_ for t in d_name}.isdisjoint({t.lower_ for t in s_name}):
                 d_span, s_span = span(dsent, d_name), span(ssent, s_name)
-                if not self._covered(i, d_span, s_span) and not self.in_any_source(lambda v: v.mentions(self.d.text[d_span[0] : d_span[1]])):
+                if not self._covered(i, d_span, s_span) and not self.in_any_source(
+                    lambda v: v.mentions(self.d.text[d_span[0] : d_span[1]])
+                ):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     self.added_reported.add(dv.lower())
                     self.add(
-                        "detail_changed", i=i, src=a.source, j=j, d_span=d_span, s_span=s_span, d_value=dv, s_value=sv,
+                        "detail_changed",
+                        i=i,
+                        src=a.source,
+                        j=j,
+                        d_span=d_span,
+                        s_span=s_span,
+                        d_value=dv,
+                        s_value=sv,
                         explanation=f'the name "{dv}" where the source says "{sv}"',
                     )
 
@@ -764,11 +1115,20 @@ class _Auditor:
         roles = [t for t in old if t.i in subjects and t.i < who[0].i and t.tag_.startswith("NN")]
         who = roles + who if roles and roles[-1].i == who[0].i - 1 else who  # "Mayor Elena Ruiz"
         s_span = (ssent.span_of(who[0])[0], ssent.span_of(who[-1])[1])
-        if any(f.type == "attribution_dropped" and f.derived_sentence == i for f, _, _ in self.found) or self._covered(i, None, s_span):
+        if any(f.type == "attribution_dropped" and f.derived_sentence == i for f, _, _ in self.found) or self._covered(
+            i, None, s_span
+        ):
             return True
         phrase = self.sources[a.source].text[s_span[0] : s_span[1]]
         self.add(
-            "attribution_dropped", i=i, src=a.source, j=j, d_span=(sent.start, sent.end), s_span=s_span, d_value=None, s_value=phrase,
+            "attribution_dropped",
+            i=i,
+            src=a.source,
+            j=j,
+            d_span=(sent.start, sent.end),
+            s_span=s_span,
+            d_value=None,
+            s_value=phrase,
             explanation=f'"{phrase}" is cut from the statement it spoke: restated as unattributed narration',
         )
         return True
@@ -784,7 +1144,12 @@ class _Auditor:
             if q.vague:
                 continue
             distinctive = q.value >= 13 or q.value != int(q.value)
-            same = [s for s in sq if _same_number(q.value, s.value) and (distinctive or s.unit == q.unit or None in (s.unit, q.unit) or not any(x.unit == q.unit for x in sq))]
+            same = [
+                s
+                for s in sq
+                if _same_number(q.value, s.value)
+                and (distinctive or s.unit == q.unit or None in (s.unit, q.unit) or not any(x.unit == q.unit for x in sq))
+            ]
             if same:
                 s = min(same, key=lambda s: (s.unit != q.unit, id(s) in used))
                 used.add(id(s))
@@ -794,33 +1159,70 @@ class _Auditor:
                 elif s.unit == q.unit:
                     self.qualifiers(i, a, src, q, s, claimed)
                 continue
-            if self._number_known(q, [src]) or self.in_any_source(lambda v: any(_same_number(q.value, x.value) and (x.unit == q.unit or None in (x.unit, q.unit)) for x in v.quantities)):
+            if self._number_known(q, [src]) or self.in_any_source(
+                lambda v: any(
+                    _same_number(q.value, x.value) and (x.unit == q.unit or None in (x.unit, q.unit)) for x in v.quantities
+                )
+            ):
                 claimed.add(id(q.claim))
                 continue  # said elsewhere in a source
             j_text = " ".join(src.sents[j].text.lower() for j in a.sentences)
             written = str(q.claim.attrs.get("number_text") or "").lower()
-            if q.value < 1 or (q.value == 1 and not re.search(r"\d", q.claim.text)) or (written and re.search(r"(?<![\w.,])" + re.escape(written) + r"(?![\w])", j_text)):
+            if (
+                q.value < 1
+                or (q.value == 1 and not re.search(r"\d", q.claim.text))
+                or (written and re.search(r"(?<![\w.,])" + re.escape(written) + r"(?![\w])", j_text))
+            ):
                 continue  # "half", "one person to another"; a number written in the source sentence
-            rivals = [s for s in sq if s.unit is not None and s.unit == q.unit and id(s) not in used and not s.vague and s.value >= 1 and not any(_same_number(x.value, s.value) for x in dq)]
+            rivals = [
+                s
+                for s in sq
+                if s.unit is not None
+                and s.unit == q.unit
+                and id(s) not in used
+                and not s.vague
+                and s.value >= 1
+                and not any(_same_number(x.value, s.value) for x in dq)
+            ]
             if not rivals and q.unit is not None:
-                rivals = [s for s in src.quantities if s.unit == q.unit and not s.vague and s.value >= 1 and not any(_same_number(x.value, s.value) and x.unit == s.unit for x in self.d.quantities)]
+                rivals = [
+                    s
+                    for s in src.quantities
+                    if s.unit == q.unit
+                    and not s.vague
+                    and s.value >= 1
+                    and not any(_same_number(x.value, s.value) and x.unit == s.unit for x in self.d.quantities)
+                ]
             if rivals:
-                s = min(rivals, key=lambda s: (s.sentence not in a.sentences, abs(s.sentence - (a.sentences[0] if a.sentences else 0))))
+                s = min(
+                    rivals,
+                    key=lambda s: (s.sentence not in a.sentences, abs(s.sentence - (a.sentences[0] if a.sentences else 0))),
+                )
                 used.add(id(s))
                 claimed.add(id(q.claim))
                 self.number(i, a.source, q, s, None)
         # a source number the restatement replaced by a vague word ("various foreign countries")
         for s in sq:
-            if id(s) in used or s.vague or s.unit is None or any(_same_number(x.value, s.value) or x.unit == s.unit for x in self.d.quantities):
+            if (
+                id(s) in used
+                or s.vague
+                or s.unit is None
+                or any(_same_number(x.value, s.value) or x.unit == s.unit for x in self.d.quantities)
+            ):
                 continue
             tok = self._noun_in(i, s.unit)
             if tok is not None and any(c.lower_ in _VAGUE_AMOUNTS for c in tok.lefts):
                 chunk = self._chunk(i, tok)
                 self.add(
-                    "detail_dropped", i=i, src=a.source, j=s.sentence,
-                    d_span=chunk, s_span=(s.claim.start, s.claim.end),
-                    d_value=self.d.text[chunk[0] : chunk[1]], s_value=s.claim.text,
-                    explanation=f'"{_short(self.d.text[chunk[0]:chunk[1]])}" where the source says "{_short(s.claim.text)}": the number is gone',
+                    "detail_dropped",
+                    i=i,
+                    src=a.source,
+                    j=s.sentence,
+                    d_span=chunk,
+                    s_span=(s.claim.start, s.claim.end),
+                    d_value=self.d.text[chunk[0] : chunk[1]],
+                    s_value=s.claim.text,
+                    explanation=f'"{_short(self.d.text[chunk[0] : chunk[1]])}" where the source says "{_short(s.claim.text)}": the number is gone',
                 )
 
     def number(self, i: int, source: str, q: _Qty, s: _Qty, why: str | None) -> None:
@@ -831,9 +1233,14 @@ class _Auditor:
             elif q.modifier and not s.modifier:
                 note = f' ("{q.modifier.replace("_", " ")}" is new)'
         self.add(
-            "number_changed", i=i, src=source, j=s.sentence,
-            d_span=(q.claim.start, q.claim.end), s_span=(s.claim.start, s.claim.end),
-            d_value=q.claim.text, s_value=s.claim.text,
+            "number_changed",
+            i=i,
+            src=source,
+            j=s.sentence,
+            d_span=(q.claim.start, q.claim.end),
+            s_span=(s.claim.start, s.claim.end),
+            d_value=q.claim.text,
+            s_value=s.claim.text,
             explanation=f'"{q.claim.text}" where the source says "{s.claim.text}"{note}',
         )
 
@@ -852,10 +1259,18 @@ class _Auditor:
         j_text = " ".join(src.sents[j].text.lower() for j in a.sentences)
         new = []
         for c in sent.claims:
-            if c.kind == "entity" and c.attrs.get("label") == "NORP" and c.start > q.claim.start and _entity_key(c) not in j_text and c.text.lower() not in j_text:
+            if (
+                c.kind == "entity"
+                and c.attrs.get("label") == "NORP"
+                and c.start > q.claim.start
+                and _entity_key(c) not in j_text
+                and c.text.lower() not in j_text
+            ):
                 new.append((c.start, c.end))
         for tok in sent.doc:
-            if tok.lower_ in _PEOPLE_WORDS and not any(w in j_text.split() for w, cat in _PEOPLE.items() if cat == _PEOPLE[tok.lower_]):
+            if tok.lower_ in _PEOPLE_WORDS and not any(
+                w in j_text.split() for w, cat in _PEOPLE.items() if cat == _PEOPLE[tok.lower_]
+            ):
                 st, en = sent.span_of(tok)
                 if st > q.claim.start:
                     new.append((st, en))
@@ -869,14 +1284,26 @@ class _Auditor:
             span = (q.claim.start, end)
             value = self.d.text[span[0] : span[1]]
             self.add(
-                "detail_changed", i=i, src=a.source, j=s.sentence,
-                d_span=span, s_span=(s.claim.start, s.claim.end), d_value=value, s_value=s.claim.text,
+                "detail_changed",
+                i=i,
+                src=a.source,
+                j=s.sentence,
+                d_span=span,
+                s_span=(s.claim.start, s.claim.end),
+                d_value=value,
+                s_value=s.claim.text,
                 explanation=f'"{_short(value)}" where the source says "{s.claim.text}": {lost_text} replaced by details no source gives',
             )
         else:
             self.add(
-                "detail_dropped", i=i, src=a.source, j=s.sentence,
-                d_span=(q.claim.start, q.claim.end), s_span=(s.claim.start, s.claim.end), d_value=q.claim.text, s_value=s.claim.text,
+                "detail_dropped",
+                i=i,
+                src=a.source,
+                j=s.sentence,
+                d_span=(q.claim.start, q.claim.end),
+                s_span=(s.claim.start, s.claim.end),
+                d_value=q.claim.text,
+                s_value=s.claim.text,
                 explanation=f'"{q.claim.text}" where the source says "{s.claim.text}": {lost_text} dropped',
             )
 
@@ -896,8 +1323,14 @@ class _Auditor:
                 claimed.add(id(c))
                 if _date_sig(c)[0] == "rel" and c.value and s.value and c.value != s.value:
                     self.add(
-                        "date_shift", i=i, src=a.source, j=s.sentence,
-                        d_span=(c.start, c.end), s_span=(s.start, s.end), d_value=_date_text(c), s_value=_date_text(s),
+                        "date_shift",
+                        i=i,
+                        src=a.source,
+                        j=s.sentence,
+                        d_span=(c.start, c.end),
+                        s_span=(s.start, s.end),
+                        d_value=_date_text(c),
+                        s_value=_date_text(s),
                         explanation=(
                             f'"{c.text}" is {c.value} read from this report\'s date ({self.d.published}), but {s.value} in the source '
                             f"(published {src.published}): the event is re-dated"
@@ -917,14 +1350,26 @@ class _Auditor:
             if kind == "rel":
                 when = f" ({c.value} against {s.value})" if c.value and s.value else ""
                 self.add(
-                    "date_shift", i=i, src=a.source, j=s.sentence,
-                    d_span=(c.start, c.end), s_span=(s.start, s.end), d_value=_date_text(c), s_value=_date_text(s),
+                    "date_shift",
+                    i=i,
+                    src=a.source,
+                    j=s.sentence,
+                    d_span=(c.start, c.end),
+                    s_span=(s.start, s.end),
+                    d_value=_date_text(c),
+                    s_value=_date_text(s),
                     explanation=f'"{c.text}" where the source says "{s.text}"{when}: the event is re-dated',
                 )
             else:
                 self.add(
-                    "detail_changed", i=i, src=a.source, j=s.sentence,
-                    d_span=(c.start, c.end), s_span=(s.start, s.end), d_value=c.text, s_value=s.text,
+                    "detail_changed",
+                    i=i,
+                    src=a.source,
+                    j=s.sentence,
+                    d_span=(c.start, c.end),
+                    s_span=(s.start, s.end),
+                    d_value=c.text,
+                    s_value=s.text,
                     explanation=f'the date "{c.text}" where the source says "{s.text}"',
                 )
 
@@ -958,7 +1403,11 @@ class _Auditor:
             novel = not self.in_any_source(lambda v: _entity_in(c, v))
             label = _LABEL_GROUP.get(c.attrs.get("label"), "")
             for m in missing:
-                if id(m) in replaced or _LABEL_GROUP.get(m.attrs.get("label"), "") != label or label not in ("person", "organisation", "place"):
+                if (
+                    id(m) in replaced
+                    or _LABEL_GROUP.get(m.attrs.get("label"), "") != label
+                    or label not in ("person", "organisation", "place")
+                ):
                     continue
                 one_for_one = groups[label] == 1 and lost_groups[label] == 1
                 if not ((whole and one_for_one and m.sentence == a.sentences[0]) or self._same_slot(c, self.d, m, src)):
@@ -970,8 +1419,14 @@ class _Auditor:
                     self.added_reported.add(_entity_key(c))
                     self.dropped_reported.add((a.source, _entity_key(m)))
                     self.add(
-                        "detail_changed", i=i, src=a.source, j=m.sentence,
-                        d_span=(c.start, c.end), s_span=(m.start, m.end), d_value=c.text, s_value=m.text,
+                        "detail_changed",
+                        i=i,
+                        src=a.source,
+                        j=m.sentence,
+                        d_span=(c.start, c.end),
+                        s_span=(m.start, m.end),
+                        d_value=c.text,
+                        s_value=m.text,
                         explanation=f'{label} "{c.text}" where the source names "{m.text}"',
                     )
                     break
@@ -981,14 +1436,23 @@ class _Auditor:
                 continue
             for m in s_ents:
                 if (
-                    m.attrs.get("label") == "PERSON" and len(m.text.split()) == 2 and _entity_key(m) == _entity_key(c)
-                    and m.text.split()[0].lower() != c.text.split()[0].lower() and not self.d.mentions(m.text)
+                    m.attrs.get("label") == "PERSON"
+                    and len(m.text.split()) == 2
+                    and _entity_key(m) == _entity_key(c)
+                    and m.text.split()[0].lower() != c.text.split()[0].lower()
+                    and not self.d.mentions(m.text)
                     and not self.in_any_source(lambda v: v.mentions(c.text))
                 ):
                     claimed.add(id(c))
                     self.add(
-                        "detail_changed", i=i, src=a.source, j=m.sentence,
-                        d_span=(c.start, c.end), s_span=(m.start, m.end), d_value=c.text, s_value=m.text,
+                        "detail_changed",
+                        i=i,
+                        src=a.source,
+                        j=m.sentence,
+                        d_span=(c.start, c.end),
+                        s_span=(m.start, m.end),
+                        d_value=c.text,
+                        s_value=m.text,
                         explanation=f'person "{c.text}" where the source names "{m.text}"',
                     )
                     break
@@ -997,8 +1461,14 @@ class _Auditor:
                 continue
             self.dropped_reported.add((a.source, _entity_key(m)))
             self.add(
-                "entity_dropped", i=i, src=a.source, j=m.sentence,
-                d_span=(self.d.sents[i].start, self.d.sents[i].end), s_span=(m.start, m.end), d_value=None, s_value=m.text,
+                "entity_dropped",
+                i=i,
+                src=a.source,
+                j=m.sentence,
+                d_span=(self.d.sents[i].start, self.d.sents[i].end),
+                s_span=(m.start, m.end),
+                d_value=None,
+                s_value=m.text,
                 explanation=f'"{m.text}" of the restated source sentence is not named anywhere in the derived report',
             )
         for c in d_ents:
@@ -1012,7 +1482,12 @@ class _Auditor:
         self.added_reported.add(k)
         norp = c.attrs.get("label") == "NORP"
         self.add(
-            "entity_added", i=i, src=self.primary, j=None, d_span=(c.start, c.end), d_value=c.text,
+            "entity_added",
+            i=i,
+            src=self.primary,
+            j=None,
+            d_span=(c.start, c.end),
+            d_value=c.text,
             weight_key="entity_added:norp" if norp else "entity_added",
             explanation=f'{_LABEL_GROUP.get(c.attrs.get("label"), "name")} "{c.text}" appears in no source',
         )
@@ -1042,8 +1517,13 @@ class _Auditor:
         span = (items[0][0], max(e for _, e in items))
         parts = [self.d.text[s:e] for s, e in items]
         self.add(
-            "unsupported_claim", i=i, src=a.source, j=a.sentences[0] if a.sentences else None, d_span=span,
-            d_value=self.d.text[span[0] : span[1]], weight_key="unsupported_claim:detail",
+            "unsupported_claim",
+            i=i,
+            src=a.source,
+            j=a.sentences[0] if a.sentences else None,
+            d_span=span,
+            d_value=self.d.text[span[0] : span[1]],
+            weight_key="unsupported_claim:detail",
             explanation="adds " + ", ".join(f'"{p}"' for p in parts) + ", which no source gives, to a restated sentence",
         )
 
@@ -1071,7 +1551,14 @@ class _Auditor:
                     s_span = _predicate_span(ssent, st)
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     self.add(
-                        "conflict", i=i, src=a.source, j=ssent.index, d_span=d_span, s_span=s_span, d_value=dv, s_value=sv,
+                        "conflict",
+                        i=i,
+                        src=a.source,
+                        j=ssent.index,
+                        d_span=d_span,
+                        s_span=s_span,
+                        d_value=dv,
+                        s_value=sv,
                         explanation=f'"{dv}" where the source says "{sv}": the negation is {"added" if dn else "removed"}',
                     )
                     return
@@ -1093,7 +1580,14 @@ class _Auditor:
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     shared = ", ".join(sorted(d_args & _arguments(st)))
                     self.add(
-                        "conflict", i=i, src=a.source, j=ssent.index, d_span=d_span, s_span=s_span, d_value=dv, s_value=sv,
+                        "conflict",
+                        i=i,
+                        src=a.source,
+                        j=ssent.index,
+                        d_span=d_span,
+                        s_span=s_span,
+                        d_value=dv,
+                        s_value=sv,
                         explanation=f'"{dv}" where the source says "{sv}" (about the same {shared}): the negation is {"added" if dn else "removed"}',
                     )
                     return
@@ -1111,11 +1605,22 @@ class _Auditor:
                 if dw and sw and not any(w in theirs for w in d_words) and not any(w in mine for w in s_words):
                     dt = d_words[dw[0]]
                     st, ssent = s_words[sw[0]]
-                    if _is_negated(dt) or _is_negated(st) or _negations(dsent.doc) != sum(_negations(src.sents[j].doc) for j in a.sentences):
+                    if (
+                        _is_negated(dt)
+                        or _is_negated(st)
+                        or _negations(dsent.doc) != sum(_negations(src.sents[j].doc) for j in a.sentences)
+                    ):
                         continue  # "did not increase" / "fell": consistent
                     self.add(
-                        "conflict", i=i, src=a.source, j=ssent.index, d_span=dsent.span_of(dt), s_span=ssent.span_of(st),
-                        d_value=dt.text, s_value=st.text, explanation=f'"{dt.text}" where the source says "{st.text}"',
+                        "conflict",
+                        i=i,
+                        src=a.source,
+                        j=ssent.index,
+                        d_span=dsent.span_of(dt),
+                        s_span=ssent.span_of(st),
+                        d_value=dt.text,
+                        s_value=st.text,
+                        explanation=f'"{dt.text}" where the source says "{st.text}"',
                     )
                     return
         for t in dsent.doc:  # "unsafe" where the source says "safe"
@@ -1128,8 +1633,15 @@ class _Auditor:
                     if st.tag_[:2] != t.tag_[:2] or _is_negated(st) or _is_negated(t):
                         continue  # "unlikely" / "not likely": consistent
                     self.add(
-                        "conflict", i=i, src=a.source, j=ssent.index, d_span=dsent.span_of(t), s_span=ssent.span_of(st),
-                        d_value=t.text, s_value=st.text, explanation=f'"{t.text}" where the source says "{st.text}"',
+                        "conflict",
+                        i=i,
+                        src=a.source,
+                        j=ssent.index,
+                        d_span=dsent.span_of(t),
+                        s_span=ssent.span_of(st),
+                        d_value=t.text,
+                        s_value=st.text,
+                        explanation=f'"{t.text}" where the source says "{st.text}"',
                     )
                     return
 
@@ -1158,7 +1670,14 @@ class _Auditor:
                         dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[hit[0] : hit[1]]
                         when = f" (published {src.published})" if src.published else ""
                         self.add(
-                            "conflict", i=sent.index, src=sid, j=ssent.index, d_span=d_span, s_span=hit, d_value=dv, s_value=sv,
+                            "conflict",
+                            i=sent.index,
+                            src=sid,
+                            j=ssent.index,
+                            d_span=d_span,
+                            s_span=hit,
+                            d_value=dv,
+                            s_value=sv,
                             explanation=f'describes "{dv}" as still to come, while the source{when} reports it as done: "{sv}"',
                         )
                         return
@@ -1175,7 +1694,11 @@ class _Auditor:
                 # a restatement may also hold the quotation of the neighbouring source sentence,
                 # word for word (two quotations joined once the attribution between them is cut)
                 for k in (j - 1, j + 1):
-                    if 0 <= k < len(src.sents) and any(_contains_words(self.d.sents[i].text, q.value) for q in src.sents[k].claims if q.kind == "quote" and _explicit(q)):
+                    if 0 <= k < len(src.sents) and any(
+                        _contains_words(self.d.sents[i].text, q.value)
+                        for q in src.sents[k].claims
+                        if q.kind == "quote" and _explicit(q)
+                    ):
                         by_source.setdefault((a.source, k), []).append(i)
         done: set[tuple[str, str]] = set()
         speakers_dropped: set[tuple[str, str]] = set()
@@ -1191,8 +1714,10 @@ class _Auditor:
                 rest = src.sents[j].keys - content
                 rare = {k for k in content if src.frequency[k] <= max(2, 0.15 * len(src.sents))}
                 restating = [
-                    i for i in sorted(set(derived_sents))
-                    if len(content & self.d.sents[i].keys) >= len(rest & self.d.sents[i].keys) and len(rare & self.d.sents[i].keys) >= 2
+                    i
+                    for i in sorted(set(derived_sents))
+                    if len(content & self.d.sents[i].keys) >= len(rest & self.d.sents[i].keys)
+                    and len(rare & self.d.sents[i].keys) >= 2
                 ]
                 if not restating:
                     continue
@@ -1209,14 +1734,28 @@ class _Auditor:
                 if vague:
                     v = vague[0]
                     self.add(
-                        "attribution_dropped", i=v.sentence, src=sid, j=item.sentence, d_span=(v.start, v.end), s_span=item.span,
-                        d_value=v.text, s_value=item.phrase, weight_key="attribution_dropped:again" if again else "attribution_dropped:vague",
+                        "attribution_dropped",
+                        i=v.sentence,
+                        src=sid,
+                        j=item.sentence,
+                        d_span=(v.start, v.end),
+                        s_span=item.span,
+                        d_value=v.text,
+                        s_value=item.phrase,
+                        weight_key="attribution_dropped:again" if again else "attribution_dropped:vague",
                         explanation=f'the {what} of "{item.phrase}" is restated as coming from "{v.text}": the named source is gone',
                     )
                 else:
                     self.add(
-                        "attribution_dropped", i=i, src=sid, j=item.sentence, d_span=(sent.start, sent.end), s_span=item.span,
-                        d_value=None, s_value=item.phrase, weight_key="attribution_dropped:again" if again else None,
+                        "attribution_dropped",
+                        i=i,
+                        src=sid,
+                        j=item.sentence,
+                        d_span=(sent.start, sent.end),
+                        s_span=item.span,
+                        d_value=None,
+                        s_value=item.phrase,
+                        weight_key="attribution_dropped:again" if again else None,
                         explanation=f'the {what} of "{item.phrase}" is restated as unattributed narration',
                     )
 
@@ -1228,15 +1767,25 @@ class _Auditor:
                 return "kept"
         # speakers said in this sentence (a quotation's speaker carried over from an earlier one
         # by the extractor is no attribution here)
-        atts = [c for c in sent.claims if c.kind == "attribution"] + [c for c in sent.claims if c.kind == "quote" and _explicit(c)]
+        atts = [c for c in sent.claims if c.kind == "attribution"] + [
+            c for c in sent.claims if c.kind == "quote" and _explicit(c)
+        ]
         if not atts:
-            speech = [t for t in sent.doc if t.tag_.startswith("VB") and (_tkey(t) in _SPEECH or _tkey(t) in {_wkey("show"), _wkey("find"), _wkey("found")}) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)]
+            speech = [
+                t
+                for t in sent.doc
+                if t.tag_.startswith("VB")
+                and (_tkey(t) in _SPEECH or _tkey(t) in {_wkey("show"), _wkey("find"), _wkey("found")})
+                and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+            ]
             if any(t.lower_ == "according" for t in sent.doc):
                 return "kept"
             return "kept" if speech else "dropped"  # "the report revealed ...": attributed, if to another source
         if any(c.attrs.get("speaker_kind") == "pronoun" for c in atts):
             return "kept"  # "he said": the speaker is still there, by a pronoun
-        if item.named and all(not c.attrs.get("named") and c.attrs.get("speaker_kind") != "named" for c in atts if c.kind == "attribution"):
+        if item.named and all(
+            not c.attrs.get("named") and c.attrs.get("speaker_kind") != "named" for c in atts if c.kind == "attribution"
+        ):
             vague = [c for c in atts if c.kind == "attribution"]
             if vague:
                 return vague[0]
@@ -1252,7 +1801,12 @@ class _Auditor:
             for phrase, span in self._invented_sources(i):
                 a = self.aligned[i]
                 self.add(
-                    "unsupported_claim", i=i, src=a.source, j=a.sentences[0], d_span=span, d_value=phrase,
+                    "unsupported_claim",
+                    i=i,
+                    src=a.source,
+                    j=a.sentences[0],
+                    d_span=span,
+                    d_value=phrase,
                     weight_key="unsupported_claim:source",
                     explanation=f'cites "{phrase}", a source that no source report cites',
                 )
@@ -1268,7 +1822,11 @@ class _Auditor:
                 if self.in_any_source(lambda v: _cites(v, head, affiliation)):
                     continue
                 out.append((c.text, (c.start, c.end)))
-            elif c.kind == "hedge" and str(c.value).lower() in _RUMOUR_HEDGES and not self.in_any_source(lambda v: v.mentions(str(c.value))):
+            elif (
+                c.kind == "hedge"
+                and str(c.value).lower() in _RUMOUR_HEDGES
+                and not self.in_any_source(lambda v: v.mentions(str(c.value)))
+            ):
                 out.append((c.text, (c.start, c.end)))
         return out
 
@@ -1296,16 +1854,30 @@ class _Auditor:
                 # marks were read differently) are no change
                 derived_words = " " + " ".join(_quote_words(self.d.text)) + " "
                 changes = [
-                    (old, new) for old, new in changes
+                    (old, new)
+                    for old, new in changes
                     if not (not old and len(new.split()) >= 3 and f" {new} " in source_words[sid])
                     and not (not new and len(old.split()) >= 3 and f" {old} " in derived_words)
                 ]
-                inside = [f for f, _, _ in self.found if f.derived_span and q.start <= f.derived_span[0] < q.end and f.type in ("number_changed", "conflict", "detail_changed", "date_shift")]
+                inside = [
+                    f
+                    for f, _, _ in self.found
+                    if f.derived_span
+                    and q.start <= f.derived_span[0] < q.end
+                    and f.type in ("number_changed", "conflict", "detail_changed", "date_shift")
+                ]
                 if changes and not inside:  # a change inside the quotation already found is not repeated
                     shown = "; ".join(f'"{d or "…"}" for "{s or "…"}"' for s, d in changes[:3])
                     self.add(
-                        "quote_altered", i=q.sentence, src=sid, j=sq.sentence, d_span=(q.start, q.end), s_span=(sq.start, sq.end),
-                        d_value=q.value, s_value=sq.value, explanation=f"the quotation's words differ from the source's: {shown}",
+                        "quote_altered",
+                        i=q.sentence,
+                        src=sid,
+                        j=sq.sentence,
+                        d_span=(q.start, q.end),
+                        s_span=(sq.start, sq.end),
+                        d_value=q.value,
+                        s_value=sq.value,
+                        explanation=f"the quotation's words differ from the source's: {shown}",
                     )
                 continue
             if q.sentence in self.aligned and _attributed(q):
@@ -1313,8 +1885,14 @@ class _Auditor:
                 if support < 0.6:
                     a = self.aligned[q.sentence]
                     self.add(
-                        "unsupported_claim", i=q.sentence, src=a.source, j=a.sentences[0], d_span=(q.start, q.end), d_value=q.value,
-                        weight_key="unsupported_claim:quote", explanation="a quotation that no source contains",
+                        "unsupported_claim",
+                        i=q.sentence,
+                        src=a.source,
+                        j=a.sentences[0],
+                        d_span=(q.start, q.end),
+                        d_value=q.value,
+                        weight_key="unsupported_claim:quote",
+                        explanation="a quotation that no source contains",
                     )
 
     # ------------------------------------------------------------------ unsupported sentences
@@ -1326,7 +1904,9 @@ class _Auditor:
             if c.kind == "entity":
                 if not _real_name(c, self.d.text):
                     continue
-                if self.entity_added(i, c) or (_entity_key(c) in self.added_reported and not self.in_any_source(lambda v: _entity_in(c, v))):
+                if self.entity_added(i, c) or (
+                    _entity_key(c) in self.added_reported and not self.in_any_source(lambda v: _entity_in(c, v))
+                ):
                     new.append(c.text)
             elif c.kind in ("quantity", "duration"):
                 q = _as_quantity(c)
@@ -1337,7 +1917,11 @@ class _Auditor:
                     new.append(c.text)
             elif c.kind == "quote" and _attributed(c) and len(_quote_words(c.value)) >= 4:
                 new.append(_short(c.text, 60))
-            elif c.kind == "scare_quote" and re.search(r"[A-Z]", str(c.value)) and not self.in_any_source(lambda v: v.mentions(str(c.value))):
+            elif (
+                c.kind == "scare_quote"
+                and re.search(r"[A-Z]", str(c.value))
+                and not self.in_any_source(lambda v: v.mentions(str(c.value)))
+            ):
                 new.append(c.text)  # a quoted name: a pill called "Coronaway"
         for tok in sent.doc:
             if tok.lower_ in _PEOPLE_WORDS and not self.in_any_source(lambda v: _PEOPLE[tok.lower_] in v.people):
@@ -1347,27 +1931,52 @@ class _Auditor:
         if new:
             shown = ", ".join(f'"{x}"' for x in dict.fromkeys(new))
             self.add(
-                "unsupported_claim", i=i, src=self.primary, j=None, d_span=span, d_value=sent.text, weight_key="unsupported_claim:new",
+                "unsupported_claim",
+                i=i,
+                src=self.primary,
+                j=None,
+                d_span=span,
+                d_value=sent.text,
+                weight_key="unsupported_claim:new",
                 explanation=f"no source supports this sentence; it gives {shown}, which no source has",
             )
             return
         event = _statement(sent)
         if event:
             # most of its words in one source sentence: a loose restatement more likely than an invention
-            echo = max(self.sources[self.primary].sents, key=lambda x: len(sent.keys & x.keys), default=None) if sent.keys else None
+            echo = (
+                max(self.sources[self.primary].sents, key=lambda x: len(sent.keys & x.keys), default=None) if sent.keys else None
+            )
             if echo is not None and len(sent.keys) >= 3 and len(sent.keys & echo.keys) >= ECHO * len(sent.keys):
                 self.add(
-                    "unsupported_claim", i=i, src=self.primary, j=echo.index, d_span=span, d_value=sent.text, weight_key="unsupported_claim:echo",
+                    "unsupported_claim",
+                    i=i,
+                    src=self.primary,
+                    j=echo.index,
+                    d_span=span,
+                    d_value=sent.text,
+                    weight_key="unsupported_claim:echo",
                     explanation=f"no source sentence supports this statement ({event}), though most of its words are in source sentence {echo.index}",
                 )
                 return
             self.add(
-                "unsupported_claim", i=i, src=self.primary, j=None, d_span=span, d_value=sent.text, weight_key="unsupported_claim:event",
+                "unsupported_claim",
+                i=i,
+                src=self.primary,
+                j=None,
+                d_span=span,
+                d_value=sent.text,
+                weight_key="unsupported_claim:event",
                 explanation=f"no source supports this statement ({event})",
             )
             return
         self.add(
-            "filler", i=i, src=self.primary, j=None, d_span=span, d_value=sent.text,
+            "filler",
+            i=i,
+            src=self.primary,
+            j=None,
+            d_span=span,
+            d_value=sent.text,
             explanation="unsupported but non-specific: no new name, number, date, quotation or event that a source could confirm",
         )
 
@@ -1382,7 +1991,12 @@ class _Auditor:
                 if _entity_in(c, self.d):
                     continue
                 self.add(
-                    "entity_dropped", i=None, src=sid, j=c.sentence, s_span=(c.start, c.end), s_value=c.text,
+                    "entity_dropped",
+                    i=None,
+                    src=sid,
+                    j=c.sentence,
+                    s_span=(c.start, c.end),
+                    s_value=c.text,
                     weight_key="entity_dropped:omitted",
                     explanation=f'"{c.text}" is not named anywhere in the derived report (its source sentence is not restated)',
                 )
@@ -1407,7 +2021,11 @@ class _Auditor:
         sig = _date_sig(c)
         if self.in_any_source(lambda v: any(_date_sig(x) == sig or (c.value and x.value == c.value) for x in v.dates)):
             return True
-        words = [w for w in re.findall(r"[a-z]+|\d+", c.text.lower()) if w not in ("on", "in", "of", "the", "early", "late", "last", "this", "next")]
+        words = [
+            w
+            for w in re.findall(r"[a-z]+|\d+", c.text.lower())
+            if w not in ("on", "in", "of", "the", "early", "late", "last", "this", "next")
+        ]
         return bool(words) and self.in_any_source(lambda v: all(w in v.compact for w in words))  # "julyaugust 2020"
 
     def _noun_in(self, i: int, unit: str):
@@ -1430,6 +2048,7 @@ class _Auditor:
     @staticmethod
     def _same_slot(c: Claim, view: _View, m: Claim, other: _View) -> bool:
         """Do the two names stand between the same words ("Mayor ___ said")?"""
+
         def neighbours(claim: Claim, v: _View) -> tuple[str | None, str | None]:
             doc = v.sents[claim.sentence].doc
             base = v.sents[claim.sentence].start
@@ -1449,8 +2068,17 @@ class _Auditor:
 
 
 _TYPE_ORDER = [
-    "conflict", "number_changed", "date_shift", "quote_altered", "attribution_dropped", "detail_changed",
-    "entity_dropped", "entity_added", "detail_dropped", "unsupported_claim", "filler",
+    "conflict",
+    "number_changed",
+    "date_shift",
+    "quote_altered",
+    "attribution_dropped",
+    "detail_changed",
+    "entity_dropped",
+    "entity_added",
+    "detail_dropped",
+    "unsupported_claim",
+    "filler",
 ]
 
 
@@ -1460,13 +2088,81 @@ _TYPE_ORDER = [
 
 
 _IMPLICIT_NEGATIVES = {
-    "avoid", "avoids", "avoided", "avoiding", "refrain", "refrains", "fail", "fails", "failed", "refuse", "refuses",
-    "refused", "deny", "denies", "denied", "lack", "lacks", "lacked", "lacking", "unable", "without", "never", "none",
-    "nobody", "nothing", "neither", "nor", "prevent", "prevents", "stop", "stops", "stopped", "cease", "ceased",
-    "halt", "halted", "absence", "absent", "impossible", "incapable", "ban", "banned", "prohibit", "prohibited",
-    "decline", "declined", "reject", "rejected", "instead", "rather", "hardly", "barely", "little", "less", "fewer",
-    "opposed", "unlikely", "neglect", "neglected", "ignore", "ignored", "ignoring", "miss", "missed", "declining",
-    "refusing", "failing", "avoiding", "lacking", "warn", "warns", "warned", "warning", "against", "instead",
+    "avoid",
+    "avoids",
+    "avoided",
+    "avoiding",
+    "refrain",
+    "refrains",
+    "fail",
+    "fails",
+    "failed",
+    "refuse",
+    "refuses",
+    "refused",
+    "deny",
+    "denies",
+    "denied",
+    "lack",
+    "lacks",
+    "lacked",
+    "lacking",
+    "unable",
+    "without",
+    "never",
+    "none",
+    "nobody",
+    "nothing",
+    "neither",
+    "nor",
+    "prevent",
+    "prevents",
+    "stop",
+    "stops",
+    "stopped",
+    "cease",
+    "ceased",
+    "halt",
+    "halted",
+    "absence",
+    "absent",
+    "impossible",
+    "incapable",
+    "ban",
+    "banned",
+    "prohibit",
+    "prohibited",
+    "decline",
+    "declined",
+    "reject",
+    "rejected",
+    "instead",
+    "rather",
+    "hardly",
+    "barely",
+    "little",
+    "less",
+    "fewer",
+    "opposed",
+    "unlikely",
+    "neglect",
+    "neglected",
+    "ignore",
+    "ignored",
+    "ignoring",
+    "miss",
+    "missed",
+    "declining",
+    "refusing",
+    "failing",
+    "avoiding",
+    "lacking",
+    "warn",
+    "warns",
+    "warned",
+    "warning",
+    "against",
+    "instead",
 }
 _NEG_WORDS = {"not", "n't", "nt", "never", "no"}
 _DO_FORMS = {"do", "does", "did"}
@@ -1491,10 +2187,32 @@ def _same_numerals(a: list[str], b: list[str]) -> bool:
     va = [_numeral_values(x) for x in a]
     vb = [_numeral_values(x) for x in b]
     return len(va) == len(vb) and all(x & y for x, y in zip(va, vb))
+
+
 _WEEKDAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 DIFF_RATIO = 0.6  # a restated sentence this close to its source sentence (word sequence) is compared word by word
 _FINITE = {"VB", "VBD", "VBZ", "VBP", "VBN"}
-_NOT_PREDICATES = {"be", "is", "are", "was", "were", "been", "being", "am", "have", "has", "had", "having", "do", "does", "did", "get", "got", "make", "let"}
+_NOT_PREDICATES = {
+    "be",
+    "is",
+    "are",
+    "was",
+    "were",
+    "been",
+    "being",
+    "am",
+    "have",
+    "has",
+    "had",
+    "having",
+    "do",
+    "does",
+    "did",
+    "get",
+    "got",
+    "make",
+    "let",
+}
 
 
 def _negations(doc) -> int:
@@ -1530,7 +2248,13 @@ def _arguments(t) -> set[str]:
     """Content keys of a predicate's subject, object and prepositional objects (a few words each)."""
     keys: set[str] = set()
     for c in t.children:
-        heads = [c] if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") else [g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" else []
+        heads = (
+            [c]
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
+            else [g for g in c.children if g.dep_ == "pobj"]
+            if c.dep_ == "prep"
+            else []
+        )
         for h in heads:
             for w in list(h.subtree)[:6]:
                 if w.is_alpha and len(w.text) > 2 and w.lower_ not in STOP_WORDS:
@@ -1556,7 +2280,11 @@ def _polarity(sent: _Sent) -> dict[str, list[tuple[Any, bool, _Sent]]]:
         if t.dep_ in ("amod", "compound") and not any(c.lower_ == "no" and c.dep_ == "det" for c in t.head.children):
             continue  # "paid sick leave"
         if t.tag_.startswith("VB") or t.tag_.startswith("JJ"):
-            if t.dep_ in ("aux", "auxpass") or t.lower_ in _NOT_PREDICATES and not any(c.dep_ in ("acomp", "attr") for c in t.children):
+            if (
+                t.dep_ in ("aux", "auxpass")
+                or t.lower_ in _NOT_PREDICATES
+                and not any(c.dep_ in ("acomp", "attr") for c in t.children)
+            ):
                 continue
             if _tkey(t) in _STATIVE and t.tag_.startswith("VB"):
                 # a copula carries the negation of its complement: "is not safe"
@@ -1625,16 +2353,22 @@ def _governing_verb(t):
 def _realis_match(ssent: _Sent, keys: set[str], ent_keys: set[str]) -> tuple[int, int] | None:
     """Where ``ssent`` reports the event (the given words) as done: the words under one verb,
     in the past tense (or governed by one: "began ... by sending"), with no pending cue."""
-    if any(t.lower_ in _PENDING_ADJ or _wkey(t.text) in _PENDING_VERBS or t.lower_ in _HYPOTHETICAL_MODALS or t.lower_ == "will" for t in ssent.doc):
+    if any(
+        t.lower_ in _PENDING_ADJ or _wkey(t.text) in _PENDING_VERBS or t.lower_ in _HYPOTHETICAL_MODALS or t.lower_ == "will"
+        for t in ssent.doc
+    ):
         return None
     toks = [t for t in ssent.doc if _wkey(t.text) in keys and t.ent_type_ == ""]
     governing = [_governing_verb(t) for t in toks]
     if not governing or any(v is None for v in governing) or len({v.i for v in governing}) != 1:
         return None  # not one reported event
     verb = governing[0]
-    ents = [t for t in ssent.doc if _wkey(t.text) in ent_keys and (_governing_verb(t) is not None and _governing_verb(t).i == verb.i)]
+    ents = [
+        t for t in ssent.doc if _wkey(t.text) in ent_keys and (_governing_verb(t) is not None and _governing_verb(t).i == verb.i)
+    ]
     if len({_wkey(t.text) for t in toks}) + (1 if ents else 0) < 2:
         return None
+
     def past(v) -> bool:
         auxes = [c.lower_ for c in v.children if c.dep_ in ("aux", "auxpass")]
         if any(a in ("has", "have", "had", "was", "were") for a in auxes):
@@ -1661,14 +2395,78 @@ def _realis_match(ssent: _Sent, keys: set[str], ent_keys: set[str]) -> tuple[int
 _SPEECH = {
     _wkey(w)
     for w in (
-        "say", "said", "says", "tell", "told", "report", "reported", "claim", "claimed", "announce", "announced",
-        "reveal", "revealed", "state", "stated", "add", "added", "note", "noted", "warn", "warned", "confirm",
-        "confirmed", "explain", "explained", "insist", "insisted", "argue", "argued", "accuse", "accused",
-        "allege", "alleged", "emphasize", "emphasized", "stress", "stressed", "admit", "admitted", "deny", "denied",
-        "urge", "urged", "write", "wrote", "tweet", "tweeted", "post", "posted", "testify", "testified",
+        "say",
+        "said",
+        "says",
+        "tell",
+        "told",
+        "report",
+        "reported",
+        "claim",
+        "claimed",
+        "announce",
+        "announced",
+        "reveal",
+        "revealed",
+        "state",
+        "stated",
+        "add",
+        "added",
+        "note",
+        "noted",
+        "warn",
+        "warned",
+        "confirm",
+        "confirmed",
+        "explain",
+        "explained",
+        "insist",
+        "insisted",
+        "argue",
+        "argued",
+        "accuse",
+        "accused",
+        "allege",
+        "alleged",
+        "emphasize",
+        "emphasized",
+        "stress",
+        "stressed",
+        "admit",
+        "admitted",
+        "deny",
+        "denied",
+        "urge",
+        "urged",
+        "write",
+        "wrote",
+        "tweet",
+        "tweeted",
+        "post",
+        "posted",
+        "testify",
+        "testified",
     )
 }
-_COGNITION = {_wkey(w) for w in ("believe", "believes", "think", "thinks", "expect", "expects", "fear", "fears", "suggest", "suggests", "seem", "seems", "appear", "appears")}
+_COGNITION = {
+    _wkey(w)
+    for w in (
+        "believe",
+        "believes",
+        "think",
+        "thinks",
+        "expect",
+        "expects",
+        "fear",
+        "fears",
+        "suggest",
+        "suggests",
+        "seem",
+        "seems",
+        "appear",
+        "appears",
+    )
+}
 
 
 _EVALUATIVE_OBJECTS = {"importance", "need", "significance", "necessity", "value", "role", "urgency", "benefits"}
@@ -1678,7 +2476,9 @@ def _eventive(verb) -> bool:
     """An action or change (not a copula, a state, a modal, a cognition verb or advice)."""
     if not verb.tag_.startswith("VB"):
         return False
-    carrier = verb.head if verb.dep_ == "conj" and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in verb.children) else verb
+    carrier = (
+        verb.head if verb.dep_ == "conj" and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in verb.children) else verb
+    )
     if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS for c in carrier.children):
         return False  # "can lead ... and show": the modal covers both
     if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("you", "we") for c in carrier.children):
@@ -1702,7 +2502,12 @@ def _statement(sent: _Sent) -> str | None:
         subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
         if root.tag_ == "VB" and not subj and root.i == root.left_edge.i:
             continue  # an imperative: "Stay safe"
-        subj_names = [e.text for s in subj for e in doc.ents if e.label_ in _LABEL_GROUP and s.left_edge.i <= e.start and e.end - 1 <= s.right_edge.i]
+        subj_names = [
+            e.text
+            for s in subj
+            for e in doc.ents
+            if e.label_ in _LABEL_GROUP and s.left_edge.i <= e.start and e.end - 1 <= s.right_edge.i
+        ]
         verbs = [root] + [c for c in root.children if c.dep_ == "conj" and c.tag_.startswith("VB")]
         for verb in verbs:
             if _tkey(verb) in _COGNITION:
@@ -1749,7 +2554,18 @@ def _speaker_items(view: _View, j: int) -> list[_SpeakerItem]:
         if any(o.speaker == str(c.value) for o in out):
             continue
         content = (sent.text[: c.start - sent.start] + " " + sent.text[c.end - sent.start :]).strip()
-        out.append(_SpeakerItem("statement", j, str(c.value), c.text, (c.start, c.end), content, bool(c.attrs.get("named")), _speaker_names(str(c.value), c.text, c.attrs)))
+        out.append(
+            _SpeakerItem(
+                "statement",
+                j,
+                str(c.value),
+                c.text,
+                (c.start, c.end),
+                content,
+                bool(c.attrs.get("named")),
+                _speaker_names(str(c.value), c.text, c.attrs),
+            )
+        )
     return out
 
 
@@ -1786,7 +2602,9 @@ def _source_head(sent: _Sent, c: Claim):
         if not nouns:
             return None, []
         head = nouns[0]
-    affiliation = [t.text.lower() for t in toks if t.i != head.i and (t.ent_type_ in ("NORP", "GPE", "ORG") or t.tag_ in ("NNP", "NNPS"))]
+    affiliation = [
+        t.text.lower() for t in toks if t.i != head.i and (t.ent_type_ in ("NORP", "GPE", "ORG") or t.tag_ in ("NNP", "NNPS"))
+    ]
     return head, affiliation
 
 
@@ -1823,8 +2641,14 @@ def _find(view: _View, sent: _Sent, phrase: str) -> tuple[int, int] | None:
     return (sent.start + k, sent.start + k + len(phrase)) if k >= 0 else None
 
 
-_CONTRACTIONS = [(re.compile(r"\b(ca|wo|sha)n['’]t\b", re.I), lambda m: {"ca": "can", "wo": "will", "sha": "shall"}[m.group(1).lower()] + " not"),
-                 (re.compile(r"n['’]t\b", re.I), lambda m: " not"), (re.compile(r"\bcannot\b", re.I), lambda m: "can not")]
+_CONTRACTIONS = [
+    (
+        re.compile(r"\b(ca|wo|sha)n['’]t\b", re.I),
+        lambda m: {"ca": "can", "wo": "will", "sha": "shall"}[m.group(1).lower()] + " not",
+    ),
+    (re.compile(r"n['’]t\b", re.I), lambda m: " not"),
+    (re.compile(r"\bcannot\b", re.I), lambda m: "can not"),
+]
 
 
 def _explicit(q: Claim) -> bool:

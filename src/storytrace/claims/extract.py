@@ -79,57 +79,180 @@ def get_nlp(model: str = MODEL_NAME, parse: bool = True):
 # ======================================================================================
 
 _MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_ALT = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
 )
 _MONTH_NAMES = [
-    "", "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
+    "",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ]
 _WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
     "sunday": 6,
 }
 _WEEKDAY_ALT = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _PARTS_OF_DAY = {"morning", "afternoon", "evening", "night", "midday", "noon", "overnight"}
 
 _ONES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _BIG_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "lakh": 1e5, "crore": 1e7}
 _SCALE_ABBR = {
-    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "mil": 1e6, "bn": 1e9, "b": 1e9, "bln": 1e9,
-    "tn": 1e12, "trn": 1e12,
+    "k": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "mil": 1e6,
+    "bn": 1e9,
+    "b": 1e9,
+    "bln": 1e9,
+    "tn": 1e12,
+    "trn": 1e12,
 }
 _VAGUE_SCALES = {
-    "dozens": 12.0, "hundreds": 100.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9,
-    "tens": 10.0, "scores": 20.0,
+    "dozens": 12.0,
+    "hundreds": 100.0,
+    "thousands": 1e3,
+    "millions": 1e6,
+    "billions": 1e9,
+    "tens": 10.0,
+    "scores": 20.0,
 }
 _NUMBER_WORDS = set(_ONES) | set(_TENS) | set(_BIG_SCALES) | set(_VAGUE_SCALES) | {"hundred", "dozen", "half"}
 _CURRENCY_SYMBOLS = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen", "₹": "rupees", "₪": "shekels", "₽": "rubles"}
 _CURRENCY_WORDS = {
-    "dollar", "dollars", "euro", "euros", "pound", "pounds", "sterling", "yen", "yuan",
-    "renminbi", "rupee", "rupees", "franc", "francs", "shekel", "shekels", "ruble", "rubles",
-    "rouble", "roubles", "peso", "pesos", "won", "dinar", "dinars", "riyal", "riyals",
-    "dirham", "dirhams", "lira", "naira", "rand", "krona", "kronor", "krone", "kroner",
-    "real", "reais", "baht", "ringgit", "cents", "pence",
+    "dollar",
+    "dollars",
+    "euro",
+    "euros",
+    "pound",
+    "pounds",
+    "sterling",
+    "yen",
+    "yuan",
+    "renminbi",
+    "rupee",
+    "rupees",
+    "franc",
+    "francs",
+    "shekel",
+    "shekels",
+    "ruble",
+    "rubles",
+    "rouble",
+    "roubles",
+    "peso",
+    "pesos",
+    "won",
+    "dinar",
+    "dinars",
+    "riyal",
+    "riyals",
+    "dirham",
+    "dirhams",
+    "lira",
+    "naira",
+    "rand",
+    "krona",
+    "kronor",
+    "krone",
+    "kroner",
+    "real",
+    "reais",
+    "baht",
+    "ringgit",
+    "cents",
+    "pence",
 }
 _COLLECTIVE_NOUNS = {
-    "sets", "groups", "batches", "rounds", "waves", "pairs", "teams", "lots", "busloads",
-    "planeloads", "truckloads", "convoys", "packs", "boxes", "bundles", "rows", "groupings",
+    "sets",
+    "groups",
+    "batches",
+    "rounds",
+    "waves",
+    "pairs",
+    "teams",
+    "lots",
+    "busloads",
+    "planeloads",
+    "truckloads",
+    "convoys",
+    "packs",
+    "boxes",
+    "bundles",
+    "rows",
+    "groupings",
 }
 _NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 _COMMON_NOUN_TAGS = {"NN", "NNS"}
@@ -137,9 +260,20 @@ _ADJ_TAGS = {"JJ", "JJR", "JJS"}
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 
 _IRREGULAR_PLURALS = {
-    "people": "person", "women": "woman", "men": "man", "children": "child", "feet": "foot",
-    "teeth": "tooth", "mice": "mouse", "geese": "goose", "police": "police", "data": "data",
-    "staff": "staff", "series": "series", "species": "species", "news": "news",
+    "people": "person",
+    "women": "woman",
+    "men": "man",
+    "children": "child",
+    "feet": "foot",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "geese": "goose",
+    "police": "police",
+    "data": "data",
+    "staff": "staff",
+    "series": "series",
+    "species": "species",
+    "news": "news",
 }
 
 
@@ -254,9 +388,7 @@ _RANGE_RE = re.compile(
 def _parse_quantity_text(num_text: str) -> tuple[float | None, bool, list[float] | None]:
     """(value, vague, range) for the number part of a quantity phrase."""
     t = _norm_space(num_text.lower().replace("’", "'"))
-    if re.search(r"\d\s*(?:-|–|—|to|or)\s*\d|\b(?:to|or)\b|\bbetween\b", t) and not re.fullmatch(
-        r"[a-z]+(?:-[a-z]+)*", t
-    ):
+    if re.search(r"\d\s*(?:-|–|—|to|or)\s*\d|\b(?:to|or)\b|\bbetween\b", t) and not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", t):
         m = _RANGE_RE.match(t)
         if m:
             a, _ = _parse_number(m.group("a"))
@@ -276,30 +408,68 @@ def _parse_quantity_text(num_text: str) -> tuple[float | None, bool, list[float]
 
 # "more than", "about", ... just before the number (the text is lower-cased, anchored at its end)
 _MODIFIER_PHRASES = {
-    "no more than": "at_most", "not more than": "at_most", "at most": "at_most",
-    "a maximum of": "at_most", "maximum of": "at_most", "no greater than": "at_most",
+    "no more than": "at_most",
+    "not more than": "at_most",
+    "at most": "at_most",
+    "a maximum of": "at_most",
+    "maximum of": "at_most",
+    "no greater than": "at_most",
     "not exceeding": "at_most",
-    "no fewer than": "at_least", "no less than": "at_least", "not less than": "at_least",
-    "at least": "at_least", "a minimum of": "at_least", "minimum of": "at_least",
-    "more than": "more_than", "over": "more_than", "above": "more_than",
-    "in excess of": "more_than", "upwards of": "more_than", "greater than": "more_than",
-    "north of": "more_than", "exceeding": "more_than", "well over": "more_than",
-    "just over": "more_than", "well above": "more_than", "beyond": "more_than",
-    "fewer than": "less_than", "less than": "less_than", "under": "less_than",
-    "below": "less_than", "well under": "less_than", "well below": "less_than",
-    "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
-    "just below": "nearly", "approaching": "nearly", "just shy of": "nearly",
-    "up to": "up_to", "as many as": "up_to", "as much as": "up_to", "as high as": "up_to",
-    "about": "about", "around": "about", "approximately": "about", "approx.": "about",
-    "approx": "about", "roughly": "about", "some": "about", "an estimated": "about",
-    "estimated": "about", "circa": "about", "in the region of": "about",
-    "on the order of": "about", "an approximate": "about", "nigh on": "nearly",
-    "exactly": "exactly", "precisely": "exactly", "a total of": "exactly",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "not less than": "at_least",
+    "at least": "at_least",
+    "a minimum of": "at_least",
+    "minimum of": "at_least",
+    "more than": "more_than",
+    "over": "more_than",
+    "above": "more_than",
+    "in excess of": "more_than",
+    "upwards of": "more_than",
+    "greater than": "more_than",
+    "north of": "more_than",
+    "exceeding": "more_than",
+    "well over": "more_than",
+    "just over": "more_than",
+    "well above": "more_than",
+    "beyond": "more_than",
+    "fewer than": "less_than",
+    "less than": "less_than",
+    "under": "less_than",
+    "below": "less_than",
+    "well under": "less_than",
+    "well below": "less_than",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "close to": "nearly",
+    "just under": "nearly",
+    "just below": "nearly",
+    "approaching": "nearly",
+    "just shy of": "nearly",
+    "up to": "up_to",
+    "as many as": "up_to",
+    "as much as": "up_to",
+    "as high as": "up_to",
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "approx.": "about",
+    "approx": "about",
+    "roughly": "about",
+    "some": "about",
+    "an estimated": "about",
+    "estimated": "about",
+    "circa": "about",
+    "in the region of": "about",
+    "on the order of": "about",
+    "an approximate": "about",
+    "nigh on": "nearly",
+    "exactly": "exactly",
+    "precisely": "exactly",
+    "a total of": "exactly",
 }
 _MODIFIER_RE = re.compile(
-    r"(?:^|[^\w])("
-    + "|".join(re.escape(p) for p in sorted(_MODIFIER_PHRASES, key=len, reverse=True))
-    + r")[\s$€£¥₹]*$"
+    r"(?:^|[^\w])(" + "|".join(re.escape(p) for p in sorted(_MODIFIER_PHRASES, key=len, reverse=True)) + r")[\s$€£¥₹]*$"
 )
 _SUFFIX_MODIFIERS = [
     (re.compile(r"^\s*(?:\+|-?\s*plus\b|or more\b|or above\b|or over\b)"), "more_than", False),
@@ -392,43 +562,202 @@ class _Ctx:
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 _LABEL_GROUP = {"PERSON": "P", "ORG": "O", "GPE": "G", "LOC": "G", "FAC": "G", "NORP": "N", "EVENT": "E"}
 _PERSON_TITLES = {
-    "president", "vice", "prime", "minister", "mr", "mrs", "ms", "miss", "dr", "prof",
-    "professor", "sen", "senator", "rep", "representative", "gov", "governor", "gen",
-    "general", "lt", "lieutenant", "col", "colonel", "capt", "captain", "sgt", "sergeant",
-    "adm", "admiral", "maj", "major", "cmdr", "commander", "rev", "reverend", "sir", "dame",
-    "lord", "lady", "king", "queen", "prince", "princess", "pope", "judge", "justice",
-    "chancellor", "secretary", "spokesman", "spokeswoman", "spokesperson", "chief", "ambassador",
-    "mayor", "sheikh", "emir", "ayatollah", "rabbi", "imam", "father", "brig", "pvt", "cpl",
-    "former", "late", "deputy", "foreign", "defense", "defence", "state", "attorney",
-    "magistrate", "detective", "inspector", "constable", "superintendent", "commissioner",
-    "coach", "crown", "prosecutor", "director", "officer", "sheriff", "corporal", "private",
-    "sgt.", "supt", "insp", "det", "hon", "honourable", "honorable", "rt", "mp", "councillor",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "gen",
+    "general",
+    "lt",
+    "lieutenant",
+    "col",
+    "colonel",
+    "capt",
+    "captain",
+    "sgt",
+    "sergeant",
+    "adm",
+    "admiral",
+    "maj",
+    "major",
+    "cmdr",
+    "commander",
+    "rev",
+    "reverend",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "judge",
+    "justice",
+    "chancellor",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chief",
+    "ambassador",
+    "mayor",
+    "sheikh",
+    "emir",
+    "ayatollah",
+    "rabbi",
+    "imam",
+    "father",
+    "brig",
+    "pvt",
+    "cpl",
+    "former",
+    "late",
+    "deputy",
+    "foreign",
+    "defense",
+    "defence",
+    "state",
+    "attorney",
+    "magistrate",
+    "detective",
+    "inspector",
+    "constable",
+    "superintendent",
+    "commissioner",
+    "coach",
+    "crown",
+    "prosecutor",
+    "director",
+    "officer",
+    "sheriff",
+    "corporal",
+    "private",
+    "sgt.",
+    "supt",
+    "insp",
+    "det",
+    "hon",
+    "honourable",
+    "honorable",
+    "rt",
+    "mp",
+    "councillor",
 }
 # occupations that, written just before a name ("port engineer Lucas Almeida"), make it a
 # person whatever the small NER model says (it often calls unfamiliar two-word names ORG)
 _PERSON_ROLES = {
-    "engineer", "analyst", "economist", "researcher", "scientist", "doctor", "nurse", "surgeon",
-    "physician", "lawyer", "teacher", "worker", "official", "witness", "resident", "manager",
-    "executive", "founder", "chairman", "chairwoman", "expert", "activist", "author",
-    "journalist", "reporter", "editor", "photographer", "student", "pilot", "driver", "farmer",
-    "technician", "firefighter", "paramedic", "epidemiologist", "virologist", "architect",
-    "consultant", "investigator", "volunteer", "survivor", "owner", "operator", "foreman",
+    "engineer",
+    "analyst",
+    "economist",
+    "researcher",
+    "scientist",
+    "doctor",
+    "nurse",
+    "surgeon",
+    "physician",
+    "lawyer",
+    "teacher",
+    "worker",
+    "official",
+    "witness",
+    "resident",
+    "manager",
+    "executive",
+    "founder",
+    "chairman",
+    "chairwoman",
+    "expert",
+    "activist",
+    "author",
+    "journalist",
+    "reporter",
+    "editor",
+    "photographer",
+    "student",
+    "pilot",
+    "driver",
+    "farmer",
+    "technician",
+    "firefighter",
+    "paramedic",
+    "epidemiologist",
+    "virologist",
+    "architect",
+    "consultant",
+    "investigator",
+    "volunteer",
+    "survivor",
+    "owner",
+    "operator",
+    "foreman",
 }
 _ALIASES = {
-    "us": "United States", "u.s.": "United States", "u.s": "United States",
-    "usa": "United States", "u.s.a.": "United States", "america": "United States",
-    "united states of america": "United States", "united states": "United States",
-    "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
-    "great britain": "United Kingdom", "united kingdom": "United Kingdom",
-    "un": "United Nations", "u.n.": "United Nations", "united nations": "United Nations",
-    "eu": "European Union", "e.u.": "European Union", "european union": "European Union",
+    "us": "United States",
+    "u.s.": "United States",
+    "u.s": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "america": "United States",
+    "united states of america": "United States",
+    "united states": "United States",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "united kingdom": "United Kingdom",
+    "un": "United Nations",
+    "u.n.": "United Nations",
+    "united nations": "United Nations",
+    "eu": "European Union",
+    "e.u.": "European Union",
+    "european union": "European Union",
 }
 _NAME_STOP = {"of", "the", "and", "for", "&", "'s", "’s", "de", "du", "des", "la", "le", "al", "el"}
 _GENERIC_NAME_WORDS = {
-    "international", "committee", "organization", "organisation", "association", "society",
-    "strip", "region", "province", "city", "county", "district", "territory", "territories",
-    "island", "islands", "inc", "inc.", "ltd", "ltd.", "llc", "corp", "corp.", "corporation",
-    "company", "co", "co.", "plc", "group",
+    "international",
+    "committee",
+    "organization",
+    "organisation",
+    "association",
+    "society",
+    "strip",
+    "region",
+    "province",
+    "city",
+    "county",
+    "district",
+    "territory",
+    "territories",
+    "island",
+    "islands",
+    "inc",
+    "inc.",
+    "ltd",
+    "ltd.",
+    "llc",
+    "corp",
+    "corp.",
+    "corporation",
+    "company",
+    "co",
+    "co.",
+    "plc",
+    "group",
 }
 _DATE_WORDS = set(_MONTHS) | set(_WEEKDAYS) | {"today", "yesterday", "tomorrow", "tonight"}
 
@@ -553,7 +882,15 @@ def _collect_mentions(ctx: _Ctx) -> None:
             if label == "ORG" and _after_person_role(ent):
                 label = "PERSON"
             ctx.mentions.append(
-                _Mention(start, end, _norm_space(surface), label, sent.index, subject=_is_subject(ent.root), gender=_honorific_gender(ent))
+                _Mention(
+                    start,
+                    end,
+                    _norm_space(surface),
+                    label,
+                    sent.index,
+                    subject=_is_subject(ent.root),
+                    gender=_honorific_gender(ent),
+                )
             )
     # surnames of people named in full, where NER missed the short mention ("Biden later said")
     surnames = {}
@@ -569,7 +906,15 @@ def _collect_mentions(ctx: _Ctx) -> None:
                     a, b = sent.s(tok), sent.e(tok)
                     if not any(x < b and a < y for x, y in taken):
                         ctx.mentions.append(
-                            _Mention(a, b, tok.text, "PERSON", sent.index, subject=_is_subject(tok), gender=_honorific_gender(sent.doc[tok.i : tok.i + 1]))
+                            _Mention(
+                                a,
+                                b,
+                                tok.text,
+                                "PERSON",
+                                sent.index,
+                                subject=_is_subject(tok),
+                                gender=_honorific_gender(sent.doc[tok.i : tok.i + 1]),
+                            )
                         )
                         taken.append((a, b))
         ctx.mentions.sort(key=lambda m: m.start)
@@ -611,7 +956,7 @@ def _canonicalize(mentions: list[_Mention]) -> None:
         if lab == "PERSON" or (len(toks) <= 2 and lab in ("ORG", "GPE", "NORP", "LOC")):
             for p in persons:
                 ptoks = [w.lower() for w in _name_tokens(p)]
-                if p != n and len(ptoks) > len(toks) and ptoks[-len(toks):] == toks:
+                if p != n and len(ptoks) > len(toks) and ptoks[-len(toks) :] == toks:
                     cands.append(p)
         if not cands and lab != "PERSON":
             group = _LABEL_GROUP.get(lab)
@@ -631,7 +976,7 @@ def _canonicalize(mentions: list[_Mention]) -> None:
                     # "Red Cross" ~ "International Committee of the Red Cross": the short
                     # name's distinctive words end the long one's (not "White House" ~
                     # "White House National Security Council").
-                    ok = okey[-len(key):] == key and len(okey) >= len(key)
+                    ok = okey[-len(key) :] == key and len(okey) >= len(key)
                 if ok:
                     cands.append(other)
         if cands:
@@ -641,7 +986,9 @@ def _canonicalize(mentions: list[_Mention]) -> None:
         cands = targets[n]
         if len(cands) == 1:
             return cands[0]
-        before = [(max(p for p in names[c]["positions"] if p < pos), c) for c in cands if any(p < pos for p in names[c]["positions"])]
+        before = [
+            (max(p for p in names[c]["positions"] if p < pos), c) for c in cands if any(p < pos for p in names[c]["positions"])
+        ]
         if before:
             return max(before)[1]
         return max(cands, key=lambda c: (len(_name_tokens(c)), len(names[c]["positions"])))
@@ -754,25 +1101,97 @@ def _word_count(s: str) -> int:
 # ======================================================================================
 
 _SAY_LIKE = {
-    "say", "tell", "add", "explain", "insist", "reply", "respond", "remark", "comment",
-    "write", "tweet", "quip", "exclaim", "ask", "answer", "note", "state", "post",
+    "say",
+    "tell",
+    "add",
+    "explain",
+    "insist",
+    "reply",
+    "respond",
+    "remark",
+    "comment",
+    "write",
+    "tweet",
+    "quip",
+    "exclaim",
+    "ask",
+    "answer",
+    "note",
+    "state",
+    "post",
 }
 _CLAUSE_VERBS = {
-    "reveal", "claim", "announce", "confirm", "deny", "warn", "acknowledge", "admit", "argue",
-    "assert", "declare", "disclose", "allege", "maintain", "mention", "stress", "emphasize",
-    "emphasise", "testify", "report", "contend", "concede", "recall", "observe", "predict",
-    "estimate", "agree", "believe", "think", "indicate", "suggest", "complain", "boast",
-    "caution", "promise", "pledge", "vow", "affirm", "conclude", "underline", "underscore",
-    "reiterate", "repeat", "insist", "explain", "add", "point", "signal", "acknowledge",
+    "reveal",
+    "claim",
+    "announce",
+    "confirm",
+    "deny",
+    "warn",
+    "acknowledge",
+    "admit",
+    "argue",
+    "assert",
+    "declare",
+    "disclose",
+    "allege",
+    "maintain",
+    "mention",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "testify",
+    "report",
+    "contend",
+    "concede",
+    "recall",
+    "observe",
+    "predict",
+    "estimate",
+    "agree",
+    "believe",
+    "think",
+    "indicate",
+    "suggest",
+    "complain",
+    "boast",
+    "caution",
+    "promise",
+    "pledge",
+    "vow",
+    "affirm",
+    "conclude",
+    "underline",
+    "underscore",
+    "reiterate",
+    "repeat",
+    "insist",
+    "explain",
+    "add",
+    "point",
+    "signal",
+    "acknowledge",
 }
 _STANCE_VERBS = {"express", "voice", "reiterate"}
 _QUOTE_ONLY_VERBS = {"continue", "joke", "shout", "scream", "whisper", "laugh", "recount", "begin", "conclude"}
 _ALL_VERBS = _SAY_LIKE | _CLAUSE_VERBS | _STANCE_VERBS | _QUOTE_ONLY_VERBS
 _IRREGULAR_VERBS = {
-    "said": "say", "says": "say", "saying": "say", "told": "tell", "tells": "tell",
-    "telling": "tell", "wrote": "write", "written": "write", "writes": "write",
-    "writing": "write", "thought": "think", "thinks": "think", "thinking": "think",
-    "began": "begin", "begun": "begin", "spoke": "speak", "laughed": "laugh",
+    "said": "say",
+    "says": "say",
+    "saying": "say",
+    "told": "tell",
+    "tells": "tell",
+    "telling": "tell",
+    "wrote": "write",
+    "written": "write",
+    "writes": "write",
+    "writing": "write",
+    "thought": "think",
+    "thinks": "think",
+    "thinking": "think",
+    "began": "begin",
+    "begun": "begin",
+    "spoke": "speak",
+    "laughed": "laugh",
 }
 
 
@@ -814,28 +1233,129 @@ _VAGUE_RE = re.compile(
     re.I,
 )
 _GENERIC_SOURCE_HEADS = {
-    "sources", "officials", "people", "experts", "analysts", "diplomats", "insiders",
-    "observers", "reports", "authorities", "critics", "officers", "witnesses", "residents",
-    "members", "aides", "persons", "individuals", "negotiators", "advisers", "advisors",
-    "sources", "source", "someone", "others", "many", "some",
+    "sources",
+    "officials",
+    "people",
+    "experts",
+    "analysts",
+    "diplomats",
+    "insiders",
+    "observers",
+    "reports",
+    "authorities",
+    "critics",
+    "officers",
+    "witnesses",
+    "residents",
+    "members",
+    "aides",
+    "persons",
+    "individuals",
+    "negotiators",
+    "advisers",
+    "advisors",
+    "sources",
+    "source",
+    "someone",
+    "others",
+    "many",
+    "some",
 }
 _ANON_HEADS = {"source", "sources", "insider", "insiders", "person", "people", "individual"}
 _ORG_VOICES = {
-    "spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative",
-    "statement", "office", "ministry", "department", "agency", "embassy", "government",
-    "army", "military", "police", "court", "spokesmen", "spokeswomen", "administration",
-    "cabinet", "presidency", "mission",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "representative",
+    "statement",
+    "office",
+    "ministry",
+    "department",
+    "agency",
+    "embassy",
+    "government",
+    "army",
+    "military",
+    "police",
+    "court",
+    "spokesmen",
+    "spokeswomen",
+    "administration",
+    "cabinet",
+    "presidency",
+    "mission",
 }
 _NONHUMAN_HEADS = {
-    "newspaper", "paper", "agency", "network", "channel", "station", "report", "reports",
-    "study", "survey", "statement", "website", "site", "outlet", "magazine", "journal",
-    "team", "club", "company", "firm", "group", "committee", "council", "ministry",
-    "department", "government", "police", "army", "military", "court", "office", "hearing",
-    "document", "documents", "letter", "data", "research", "analysis", "investigation",
-    "inquiry", "examination", "examinations", "figures", "poll", "organization",
-    "organisation", "administration", "embassy", "campaign", "party", "union", "board",
-    "authority", "authorities", "service", "media", "press", "broadcaster", "tv", "radio",
-    "post", "blog", "account", "video", "footage", "book", "article", "story", "memo",
+    "newspaper",
+    "paper",
+    "agency",
+    "network",
+    "channel",
+    "station",
+    "report",
+    "reports",
+    "study",
+    "survey",
+    "statement",
+    "website",
+    "site",
+    "outlet",
+    "magazine",
+    "journal",
+    "team",
+    "club",
+    "company",
+    "firm",
+    "group",
+    "committee",
+    "council",
+    "ministry",
+    "department",
+    "government",
+    "police",
+    "army",
+    "military",
+    "court",
+    "office",
+    "hearing",
+    "document",
+    "documents",
+    "letter",
+    "data",
+    "research",
+    "analysis",
+    "investigation",
+    "inquiry",
+    "examination",
+    "examinations",
+    "figures",
+    "poll",
+    "organization",
+    "organisation",
+    "administration",
+    "embassy",
+    "campaign",
+    "party",
+    "union",
+    "board",
+    "authority",
+    "authorities",
+    "service",
+    "media",
+    "press",
+    "broadcaster",
+    "tv",
+    "radio",
+    "post",
+    "blog",
+    "account",
+    "video",
+    "footage",
+    "book",
+    "article",
+    "story",
+    "memo",
 }
 _PRONOUNS = {"he", "she", "they", "it", "i", "we", "you"}
 
@@ -858,7 +1378,7 @@ def _phrase_tokens(sent: _Sent, head, ctx: _Ctx) -> tuple[list, list, list]:
             if tok.dep_ == "appos" and tok.head.i == head.i:
                 appos = [doc[i] for i in sorted(sub) if not doc[i].is_punct]
     kept = {t.i for t in head.subtree} - removed
-    kept = {i for i in kept if not ctx.in_quote(sent.s(doc[i])) and doc[i].text not in "“”\"‘’"}
+    kept = {i for i in kept if not ctx.in_quote(sent.s(doc[i])) and doc[i].text not in '“”"‘’'}
     if head.i not in kept:
         return [head], appos, [head]
     lo = hi = head.i
@@ -934,10 +1454,19 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
     elif any(m.start <= head_pos < m.end for m in orgs):
         m = next(m for m in orgs if m.start <= head_pos < m.end)
         info.update(speaker=m.value, speaker_kind="named", named=True, org=m.value)
-    elif len(core) == 1 and head.tag_ == "NNP" and head.text[:1].isupper() and head.text[1:].islower() and head.text.isalpha() and head.i > 0:
+    elif (
+        len(core) == 1
+        and head.tag_ == "NNP"
+        and head.text[:1].isupper()
+        and head.text[1:].islower()
+        and head.text.isalpha()
+        and head.i > 0
+    ):
         # a capitalised single name NER missed ("..., Putnam told me")
         info.update(speaker=head.text, speaker_kind="named", named=True)
-    elif len(core) >= 2 and all(t.tag_ in ("NNP", "NNPS") or (t.lower_ in _NAME_STOP and 0 < k < len(core) - 1) for k, t in enumerate(core)):
+    elif len(core) >= 2 and all(
+        t.tag_ in ("NNP", "NNPS") or (t.lower_ in _NAME_STOP and 0 < k < len(core) - 1) for k, t in enumerate(core)
+    ):
         # a capitalised name NER missed ("Human Rights Watch said")
         info.update(speaker=phrase, speaker_kind="named", named=True, org=phrase)
     else:
@@ -975,7 +1504,9 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
         if org:
             info["org"] = org
     info["_head_plural"] = head_plural
-    info["_definite"] = bool(re.match(r"^(the|this|that)\b", phrase, re.I)) or not re.match(r"^(a|an|one|some|several|two|three|many)\b", phrase, re.I)
+    info["_definite"] = bool(re.match(r"^(the|this|that)\b", phrase, re.I)) or not re.match(
+        r"^(a|an|one|some|several|two|three|many)\b", phrase, re.I
+    )
     info["_head"] = head.lower_
     info["_words"] = {t.lower_ for t in core if not t.is_punct and t.lower_ not in _DETERMINERS}
     return info
@@ -1054,7 +1585,18 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
                 core, appos, full = _phrase_tokens(sent, pobj, ctx)
             info = _describe_source(ctx, sent, pobj, core, appos, full)
             reports.append(
-                _Report(sent.index, pos, "according to", sent.s(core[0]), sent.e(core[-1]), info["phrase"], info, True, info["_head_plural"], rank=1)
+                _Report(
+                    sent.index,
+                    pos,
+                    "according to",
+                    sent.s(core[0]),
+                    sent.e(core[-1]),
+                    info["phrase"],
+                    info,
+                    True,
+                    info["_head_plural"],
+                    rank=1,
+                )
             )
             continue
         if not tok.tag_.startswith("VB"):
@@ -1091,7 +1633,18 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
         if tok.dep_ in ("relcl", "acl"):
             rank = 2  # "..., who believes ...": rarely the verb that introduces the quote
         reports.append(
-            _Report(sent.index, pos, lemma, sent.s(core[0]), sent.e(core[-1]), info["phrase"], info, qualifies, info["_head_plural"], rank=rank)
+            _Report(
+                sent.index,
+                pos,
+                lemma,
+                sent.s(core[0]),
+                sent.e(core[-1]),
+                info["phrase"],
+                info,
+                qualifies,
+                info["_head_plural"],
+                rank=rank,
+            )
         )
     return reports
 
@@ -1105,7 +1658,7 @@ def _subject_fallback(doc, verb):
             k -= 1
         if k > 0:
             j = k - 1
-    while j >= 0 and doc[j].tag_ in ("RB", "MD") :
+    while j >= 0 and doc[j].tag_ in ("RB", "MD"):
         j -= 1
     if j >= 0 and (doc[j].tag_ in _NOUN_TAGS or doc[j].tag_ == "PRP"):
         return doc[j]
@@ -1150,7 +1703,11 @@ def _collect_role_equations(ctx: _Ctx) -> None:
             # "the spokesman, John Kirby, said"
             if root.dep_ == "appos" and root.head.tag_ in _COMMON_NOUN_TAGS:
                 h = root.head
-                words = {t.lower_ for t in h.subtree if not t.is_punct and t.lower_ not in _DETERMINERS and t.i not in range(span.start, span.end)}
+                words = {
+                    t.lower_
+                    for t in h.subtree
+                    if not t.is_punct and t.lower_ not in _DETERMINERS and t.i not in range(span.start, span.end)
+                }
                 ctx.role_eqs.append((m.start, m.value, h.lower_, words))
 
 
@@ -1196,14 +1753,20 @@ def _resolve_pronoun(ctx: _Ctx, info: dict, pos: int, earlier: list[_Report]) ->
     cands: list[tuple[int, bool, dict, str | None]] = []  # (position, subject, info, key)
     for m in ctx.mentions:
         if m.label == "PERSON" and m.end <= pos:
-            cands.append((m.start, m.subject, {"speaker": m.value, "speaker_kind": "named", "named": True, "person": m.value}, m.value))
+            cands.append(
+                (m.start, m.subject, {"speaker": m.value, "speaker_kind": "named", "named": True, "person": m.value}, m.value)
+            )
     for r in earlier:
         if r.start < pos and r.info.get("speaker_kind") in ("named", "role") and not r.info.get("_head_plural"):
             if r.info.get("speaker_kind") == "named" and not r.info.get("person"):
                 continue  # an organisation is not "he" or "she"
             if r.info.get("speaker_kind") == "role" and (r.info.get("_head") in _NONHUMAN_HEADS or r.verb == "according to"):
                 continue  # "the newspaper", "a statement"
-            keep = {k: r.info[k] for k in ("speaker", "speaker_kind", "named", "anonymous", "vague", "person", "role", "org") if k in r.info}
+            keep = {
+                k: r.info[k]
+                for k in ("speaker", "speaker_kind", "named", "anonymous", "vague", "person", "role", "org")
+                if k in r.info
+            }
             cands.append((r.start, True, keep, r.info.get("speaker")))
     if not cands:
         return
@@ -1252,7 +1815,17 @@ def _hedge_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
     for m in _HEDGE_RE.finditer(text):
         a, b = sent.start + m.start(), sent.start + m.end()
         taken.append((a, b))
-        out.append(Claim("hedge", sent.index, a, b, text[m.start() : m.end()], _norm_space(m.group().lower()), {"in_quote": ctx.in_quote(a)}))
+        out.append(
+            Claim(
+                "hedge",
+                sent.index,
+                a,
+                b,
+                text[m.start() : m.end()],
+                _norm_space(m.group().lower()),
+                {"in_quote": ctx.in_quote(a)},
+            )
+        )
     doc = sent.doc
     for tok in doc if _MODAL_RE.search(text) else ():
         if tok.lower_ in _MODAL_HEDGES and tok.tag_ == "MD":
@@ -1281,7 +1854,11 @@ def _numberish(doc, i: int) -> bool:
     w = tok.lower_
     if tok.like_num or w in _NUMBER_WORDS or _SCALE_ABBR_RE.match(w):
         return True
-    if w in ("a", "an") and i + 1 < len(doc) and doc[i + 1].lower_ in ("dozen", "hundred", "thousand", "million", "billion", "trillion"):
+    if (
+        w in ("a", "an")
+        and i + 1 < len(doc)
+        and doc[i + 1].lower_ in ("dozen", "hundred", "thousand", "million", "billion", "trillion")
+    ):
         return True
     return False
 
@@ -1299,8 +1876,12 @@ def _num_run_end(doc, i: int) -> int:
             j += 1
         elif doc[j].lower_.rstrip(".") in _SCALE_ABBR and j > i and doc[j - 1].like_num:
             j += 1
-        elif doc[j].lower_ in ("and", "of", "-", "–", "to") and j > i and j + 1 < len(doc) and _numberish(doc, j + 1) and (
-            doc[j].lower_ != "and" or doc[j + 1].lower_ in _ONES or doc[j + 1].lower_ in _TENS
+        elif (
+            doc[j].lower_ in ("and", "of", "-", "–", "to")
+            and j > i
+            and j + 1 < len(doc)
+            and _numberish(doc, j + 1)
+            and (doc[j].lower_ != "and" or doc[j + 1].lower_ in _ONES or doc[j + 1].lower_ in _TENS)
         ):
             if doc[j].lower_ == "of" and doc[j - 1].lower_ not in _VAGUE_SCALES:
                 break
@@ -1356,7 +1937,9 @@ _COLLECTIVE_RE = re.compile(r"\b(?:" + "|".join(sorted(_COLLECTIVE_NOUNS)) + r")
 _ANY_NUMBER_RE = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.I)
 
 
-_RATIO_HINT_RE = re.compile(r"\b\w+\s+(?:in|out of)\s+(?:two|three|four|five|ten|twenty|fifty|a hundred|one hundred|a thousand|\d+)\b", re.I)
+_RATIO_HINT_RE = re.compile(
+    r"\b\w+\s+(?:in|out of)\s+(?:two|three|four|five|ten|twenty|fifty|a hundred|one hundred|a thousand|\d+)\b", re.I
+)
 
 
 def _quantity_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
@@ -1411,7 +1994,9 @@ def _quantity_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
                     a, _ = _parse_number(doc[i:j].text)
                     b, _ = _parse_number(doc[k:e].text)
                     if a is not None and b and 0 < a <= b and b in (2.0, 3.0, 4.0, 5.0, 10.0, 100.0, 1000.0, 20.0, 50.0):
-                        claim = _build_quantity(ctx, sent, list(doc[i:j]), "PERCENT", used, value=round(100.0 * a / b, 4), expr_end=e, num_end=e)
+                        claim = _build_quantity(
+                            ctx, sent, list(doc[i:j]), "PERCENT", used, value=round(100.0 * a / b, 4), expr_end=e, num_end=e
+                        )
                         if claim is not None:
                             claim.attrs["unit"] = "%"
                             claim.attrs["expression"] = _norm_space(doc[i:e].text)
@@ -1463,7 +2048,16 @@ def _quantity_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
     return out
 
 
-def _build_quantity(ctx: _Ctx, sent: _Sent, toks: list, label: str, used: set[int], value: float | None = None, expr_end: int | None = None, num_end: int | None = None) -> Claim | None:
+def _build_quantity(
+    ctx: _Ctx,
+    sent: _Sent,
+    toks: list,
+    label: str,
+    used: set[int],
+    value: float | None = None,
+    expr_end: int | None = None,
+    num_end: int | None = None,
+) -> Claim | None:
     doc = sent.doc
     if not toks:
         return None
@@ -1504,13 +2098,17 @@ def _build_quantity(ctx: _Ctx, sent: _Sent, toks: list, label: str, used: set[in
         if rng is not None and rng[1] < rng[0]:
             return None  # "3-2": a score, not a range
     first, last = core[0], core[-1]
-    after_i = (num_end if num_end is not None else last.i + 1)
+    after_i = num_end if num_end is not None else last.i + 1
     prev_tok = doc[first.i - 1] if first.i > 0 else None
     next_tok = doc[after_i] if after_i < len(doc) else None
     plain = re.sub(r"[,\s]", "", num_text)
 
     is_money = label == "MONEY" or any(t.text in _CURRENCY_SYMBOLS or t.tag_ == "$" for t in toks)
-    is_percent = label == "PERCENT" or "%" in core_text or re.search(r"\bper ?cent\b", " ".join(t.lower_ for t in toks) + " " + (next_tok.lower_ if next_tok is not None else ""))
+    is_percent = (
+        label == "PERCENT"
+        or "%" in core_text
+        or re.search(r"\bper ?cent\b", " ".join(t.lower_ for t in toks) + " " + (next_tok.lower_ if next_tok is not None else ""))
+    )
     attrs: dict[str, Any] = {"label": label}
     unit_tok = None
     quals: list[str] = []
@@ -1518,8 +2116,15 @@ def _build_quantity(ctx: _Ctx, sent: _Sent, toks: list, label: str, used: set[in
     if is_percent:
         attrs["unit"] = "%"
         if next_tok is not None and next_tok.lower_ in ("percent", "per"):
-            span_end_tok = next_tok if next_tok.lower_ == "percent" else (doc[after_i + 1] if after_i + 1 < len(doc) else next_tok)
-        if next_tok is not None and next_tok.lower_ == "percentage" and after_i + 1 < len(doc) and doc[after_i + 1].lower_ == "points":
+            span_end_tok = (
+                next_tok if next_tok.lower_ == "percent" else (doc[after_i + 1] if after_i + 1 < len(doc) else next_tok)
+            )
+        if (
+            next_tok is not None
+            and next_tok.lower_ == "percentage"
+            and after_i + 1 < len(doc)
+            and doc[after_i + 1].lower_ == "points"
+        ):
             attrs["unit"] = "percentage points"
             span_end_tok = doc[after_i + 1]
     elif is_money:
@@ -1531,7 +2136,26 @@ def _build_quantity(ctx: _Ctx, sent: _Sent, toks: list, label: str, used: set[in
             word = next_tok.lower_
             span_end_tok = next_tok
         unit = word or (_CURRENCY_SYMBOLS.get(sym) if sym else None)
-        if unit and not unit.endswith("s") and unit not in ("yen", "yuan", "renminbi", "won", "rand", "baht", "ringgit", "sterling", "naira", "lira", "krona", "krone", "real"):
+        if (
+            unit
+            and not unit.endswith("s")
+            and unit
+            not in (
+                "yen",
+                "yuan",
+                "renminbi",
+                "won",
+                "rand",
+                "baht",
+                "ringgit",
+                "sterling",
+                "naira",
+                "lira",
+                "krona",
+                "krone",
+                "real",
+            )
+        ):
             unit += "s"
         attrs["unit"] = unit
         if sym:
@@ -1542,7 +2166,13 @@ def _build_quantity(ctx: _Ctx, sent: _Sent, toks: list, label: str, used: set[in
     else:
         blocked = set(used)
         unit_tok, quals, of, _ = _unit_after(doc, after_i, blocked)
-        if unit_tok is None and doc.has_annotation("DEP") and last.dep_ == "nummod" and last.head.tag_ in _NOUN_TAGS and last.head.i > last.i:
+        if (
+            unit_tok is None
+            and doc.has_annotation("DEP")
+            and last.dep_ == "nummod"
+            and last.head.tag_ in _NOUN_TAGS
+            and last.head.i > last.i
+        ):
             unit_tok = last.head
         if unit_tok is not None:
             attrs["unit"] = unit_tok.text if unit_tok.tag_ in ("NNP", "NNPS") else unit_tok.lower_
@@ -1562,13 +2192,28 @@ def _build_quantity(ctx: _Ctx, sent: _Sent, toks: list, label: str, used: set[in
             return None
         if ":" in core_text or (next_tok is not None and next_tok.lower_ in _TIME_AFTER):
             return None
-        if (prev_tok is not None and prev_tok.lower_.rstrip(".") in _MONTHS) or (next_tok is not None and next_tok.lower_.rstrip(".") in _MONTHS):
+        if (prev_tok is not None and prev_tok.lower_.rstrip(".") in _MONTHS) or (
+            next_tok is not None and next_tok.lower_.rstrip(".") in _MONTHS
+        ):
             return None
         if first.i == 0 and next_tok is not None and next_tok.text in (".", ")") and len(doc) > 3:
             return None
         if prev_tok is not None and prev_tok.text in ("(", "#") and next_tok is not None and next_tok.text == ")":
             return None
-        if prev_tok is not None and prev_tok.lower_.rstrip(".") in ("no", "nos", "number", "page", "article", "chapter", "section", "room", "flight", "route", "channel", "version"):
+        if prev_tok is not None and prev_tok.lower_.rstrip(".") in (
+            "no",
+            "nos",
+            "number",
+            "page",
+            "article",
+            "chapter",
+            "section",
+            "room",
+            "flight",
+            "route",
+            "channel",
+            "version",
+        ):
             return None
         if (
             prev_tok is not None
@@ -1634,9 +2279,17 @@ def _build_quantity(ctx: _Ctx, sent: _Sent, toks: list, label: str, used: set[in
 _AGE_RE = re.compile(r"\b\d+[- ]years?[- ]old\b|\byear-old\b|\b(?:aged|age)\b|\b\w+-year-old\b")
 _FREQUENCY = {"daily", "weekly", "monthly", "annual", "annually", "yearly", "quarterly", "biweekly", "nightly", "hourly"}
 _DURATION_UNITS = {
-    "second": ("S", True), "minute": ("M", True), "hour": ("H", True), "day": ("D", False),
-    "night": ("D", False), "week": ("W", False), "month": ("M", False), "year": ("Y", False),
-    "decade": ("Y", False), "century": ("Y", False), "centurie": ("Y", False),
+    "second": ("S", True),
+    "minute": ("M", True),
+    "hour": ("H", True),
+    "day": ("D", False),
+    "night": ("D", False),
+    "week": ("W", False),
+    "month": ("M", False),
+    "year": ("Y", False),
+    "decade": ("Y", False),
+    "century": ("Y", False),
+    "centurie": ("Y", False),
 }
 
 
@@ -1666,11 +2319,29 @@ def _month_end(y: int, m: int) -> date:
 
 
 def _day_result(d: date, relative: bool, expr: str, **extra) -> dict:
-    return {"kind": "date", "value": d.isoformat(), "relative": relative, "expression": expr, "granularity": "day", "resolved": True, "start": d.isoformat(), "end": d.isoformat(), **extra}
+    return {
+        "kind": "date",
+        "value": d.isoformat(),
+        "relative": relative,
+        "expression": expr,
+        "granularity": "day",
+        "resolved": True,
+        "start": d.isoformat(),
+        "end": d.isoformat(),
+        **extra,
+    }
 
 
 def _unresolved(expr: str, granularity: str, relative: bool = True, **extra) -> dict:
-    return {"kind": "date", "value": None, "relative": relative, "expression": expr, "granularity": granularity, "resolved": False, **extra}
+    return {
+        "kind": "date",
+        "value": None,
+        "relative": relative,
+        "expression": expr,
+        "granularity": granularity,
+        "resolved": False,
+        **extra,
+    }
 
 
 def _duration(expr: str, amount: float | None, unit: str, vague: bool = False) -> dict:
@@ -1688,11 +2359,21 @@ def _duration(expr: str, amount: float | None, unit: str, vague: bool = False) -
 
 
 def _span_result(start: date, end: date, gran: str, value: str, relative: bool, expr: str, **extra) -> dict:
-    return {"kind": "date", "value": value, "relative": relative, "expression": expr, "granularity": gran, "resolved": True, "start": start.isoformat(), "end": end.isoformat(), **extra}
+    return {
+        "kind": "date",
+        "value": value,
+        "relative": relative,
+        "expression": expr,
+        "granularity": gran,
+        "resolved": True,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        **extra,
+    }
 
 
 def _nearest_month_day(pub: date, month: int, day: int, forward: bool) -> date | None:
-    for y in ((pub.year, pub.year + 1) if forward else (pub.year, pub.year - 1)):
+    for y in (pub.year, pub.year + 1) if forward else (pub.year, pub.year - 1):
         try:
             d = date(y, month, day)
         except ValueError:
@@ -1730,7 +2411,10 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
         return _span_result(date(y0, 1, 1), date(y1, 12, 31), "year", f"{y0:04d}/{y1:04d}", False, t)
     t = re.sub(r"^(?:on|in|at|by|since|until|till|from|during|over|as of|before|after|through|throughout|for|of|into)\s+", "", t)
     part = None
-    pm = re.match(r"^(early|late|earlier|later|mid|the middle of|the end of|the start of|the beginning of|the first half of|the second half of)[\s-]+(?:on\s+|in\s+)?", t)
+    pm = re.match(
+        r"^(early|late|earlier|later|mid|the middle of|the end of|the start of|the beginning of|the first half of|the second half of)[\s-]+(?:on\s+|in\s+)?",
+        t,
+    )
     if pm:
         part = pm.group(1)
         t = t[pm.end() :]
@@ -1747,7 +2431,9 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
     # month + day (+ year), day + month (+ year)
     m = re.search(rf"\b(?P<mon>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", t)
     if not m:
-        m = re.search(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_ALT})\b\.?(?:,?\s+(?P<year>\d{{4}}))?", t)
+        m = re.search(
+            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_ALT})\b\.?(?:,?\s+(?P<year>\d{{4}}))?", t
+        )
     if m:
         month = _MONTHS[m.group("mon")]
         day = int(m.group("day"))
@@ -1774,7 +2460,13 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
         unit = m.group("u").rstrip("s")
         is_ago = t.endswith((" ago", " back"))
         if not is_ago or n is None or vague or unit in ("second", "minute", "hour") or pub is None:
-            gran = "day" if unit in ("day", "night", "second", "minute", "hour") else unit if unit in ("week", "month", "year") else "year"
+            gran = (
+                "day"
+                if unit in ("day", "night", "second", "minute", "hour")
+                else unit
+                if unit in ("week", "month", "year")
+                else "year"
+            )
             return _unresolved(t, gran, **extra)
         n_int = int(n)
         try:
@@ -1793,7 +2485,9 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
             y = pub.year - 10 * n_int
             return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", True, t, **extra)
         except (ValueError, OverflowError):  # "20,001 years ago" has no calendar date
-            return _unresolved(t, "day" if unit in ("day", "night") else unit if unit in ("week", "month", "year") else "year", **extra)
+            return _unresolved(
+                t, "day" if unit in ("day", "night") else unit if unit in ("week", "month", "year") else "year", **extra
+            )
 
     # today / yesterday / tomorrow (with a part of the day)
     pod = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon))?"
@@ -1815,7 +2509,10 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
             return _day_result(pub + timedelta(days=offset), True, expr, **extra)
 
     # weekdays
-    m = re.fullmatch(rf"(?:(?P<rel>last|next|this|this coming|coming|this past|past|the following|the previous)\s+)?(?P<wd>{_WEEKDAY_ALT})(?:,)?(?:\s+(?P<pod>morning|afternoon|evening|night|midday|noon))?", t)
+    m = re.fullmatch(
+        rf"(?:(?P<rel>last|next|this|this coming|coming|this past|past|the following|the previous)\s+)?(?P<wd>{_WEEKDAY_ALT})(?:,)?(?:\s+(?P<pod>morning|afternoon|evening|night|midday|noon))?",
+        t,
+    )
     if m:
         wd = _WEEKDAYS[m.group("wd")]
         rel = m.group("rel")
@@ -1854,7 +2551,10 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
         return _span_result(sat, sat + timedelta(days=1), "weekend", sat.isoformat(), True, "weekend", **extra)
 
     # this / last / next week, month, year
-    m = re.fullmatch(r"(?P<rel>this|last|next|past|coming|previous|the past|the last|the previous|the coming|the next|the following|current|the current)\s+(?P<u>week|month|year)", t)
+    m = re.fullmatch(
+        r"(?P<rel>this|last|next|past|coming|previous|the past|the last|the previous|the coming|the next|the following|current|the current)\s+(?P<u>week|month|year)",
+        t,
+    )
     if m:
         rel = m.group("rel")
         unit = m.group("u")
@@ -1889,7 +2589,9 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
             n, v = _parse_number(m.group("n"))
             vague = v or n is None
         elif not unit.endswith("s"):
-            if not re.match(r"(?:the\s+)?(?:past|last|previous|next|coming|first|final|following|whole|entire|full|another)\b", t):
+            if not re.match(
+                r"(?:the\s+)?(?:past|last|previous|next|coming|first|final|following|whole|entire|full|another)\b", t
+            ):
                 return _unresolved(t, unit if unit in ("week", "month", "year") else "day", **extra)  # "the week"
             n, vague = 1.0, False
         return _duration(t, n, unit, vague)
@@ -1921,10 +2623,16 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
     m = re.fullmatch(r"(?:the\s+)?(?:early |late |mid-)?(?:(?:1[5-9]|20)\d0|'\d0)s", t)
     if m:
         return _unresolved(t, "decade", relative=False, **extra)
-    m = re.fullmatch(r"(?:(?P<rel>this|last|next|the|this past|this coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?P<year>\d{4}))?", t)
+    m = re.fullmatch(
+        r"(?:(?P<rel>this|last|next|the|this past|this coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?P<year>\d{4}))?",
+        t,
+    )
     if m:
         return _unresolved(t, "season", relative=not m.group("year"), **extra)
-    if re.fullmatch(r"(?:(?:this|that|the same|the next|the previous|the following|a|one)\s+)?(?:day|week|month|year|time|period|season|morning|evening|night)", t):
+    if re.fullmatch(
+        r"(?:(?:this|that|the same|the next|the previous|the following|a|one)\s+)?(?:day|week|month|year|time|period|season|morning|evening|night)",
+        t,
+    ):
         return _unresolved(t, "day" if "day" in t else "week" if "week" in t else "month" if "month" in t else "year", **extra)
     m = re.fullmatch(r"(?:recent|coming|the coming|the past few|past few|next few|the next few)\s+(?:days|weeks|months|years)", t)
     if m:
@@ -1971,7 +2679,10 @@ _DAYWORD_RE = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?:\s+(?:morning|afternoon|evening|night))?"
     r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b(?:\s+(?:morning|afternoon|evening|night))?"
 )
-_TIME_DAY_RE = re.compile(rf"\b(?:{_WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|last night|this morning|this afternoon|this evening|overnight)\b", re.I)
+_TIME_DAY_RE = re.compile(
+    rf"\b(?:{_WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|last night|this morning|this afternoon|this evening|overnight)\b",
+    re.I,
+)
 
 
 _NAME_NUM_RE = re.compile(r"^[A-Za-z]+-\d+$")
@@ -2002,14 +2713,18 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
         if merged and sp[0] <= merged[-1][1] and sp[0] >= merged[-1][0]:
             merged[-1][1] = max(merged[-1][1], sp[1])
             continue
-        if merged and sp[0] == merged[-1][1] and doc[sp[0]:sp[1]].text.lower() in _PARTS_OF_DAY:
+        if merged and sp[0] == merged[-1][1] and doc[sp[0] : sp[1]].text.lower() in _PARTS_OF_DAY:
             merged[-1][1] = sp[1]
             continue
         merged.append(sp)
     out: list[Claim] = []
     for a, b in merged:
         # "Friday evening", "yesterday morning"
-        if b < len(doc) and doc[b].lower_ in _PARTS_OF_DAY and doc[b - 1].lower_ in _WEEKDAYS.keys() | {"yesterday", "tomorrow", "today"}:
+        if (
+            b < len(doc)
+            and doc[b].lower_ in _PARTS_OF_DAY
+            and doc[b - 1].lower_ in _WEEKDAYS.keys() | {"yesterday", "tomorrow", "today"}
+        ):
             b += 1
         # extend left over "on", "early on", "late on"
         if a - 1 >= 0 and doc[a - 1].lower_ == "on":
@@ -2132,7 +2847,10 @@ _KIND_ORDER = {"entity": 0, "quantity": 1, "date": 2, "duration": 3, "attributio
 
 def _extract_from_docs(article: Article, docs: list[Any]) -> list[Claim]:
     text = article.text or ""
-    sents = [_Sent(s.index if s.index is not None else i, s.start, s.end, s.paragraph, d) for i, (s, d) in enumerate(zip(article.sentences, docs))]
+    sents = [
+        _Sent(s.index if s.index is not None else i, s.start, s.end, s.paragraph, d)
+        for i, (s, d) in enumerate(zip(article.sentences, docs))
+    ]
     # claims use the position of the sentence in the list as its index
     for i, s in enumerate(sents):
         s.index = i
@@ -2148,7 +2866,17 @@ def _extract_from_docs(article: Article, docs: list[Any]) -> list[Claim]:
 
     claims: list[Claim] = []
     for m in ctx.mentions:
-        claims.append(Claim("entity", m.sent, m.start, m.end, text[m.start : m.end], m.value, {"label": m.label, "key": _entity_key(m.value, m.label)}))
+        claims.append(
+            Claim(
+                "entity",
+                m.sent,
+                m.start,
+                m.end,
+                text[m.start : m.end],
+                m.value,
+                {"label": m.label, "key": _entity_key(m.value, m.label)},
+            )
+        )
     reports: list[_Report] = []
     for sent in sents:
         claims.extend(_quantity_claims(ctx, sent))
@@ -2174,7 +2902,9 @@ def _extract_from_docs(article: Article, docs: list[Any]) -> list[Claim]:
 
 
 _INTERRUPT_VERB_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(_IRREGULAR_VERBS)) + r"|added|adds|explained|insisted|noted|continued|wrote|stated|asked|argued|recalled)\b"
+    r"\b(?:"
+    + "|".join(sorted(_IRREGULAR_VERBS))
+    + r"|added|adds|explained|insisted|noted|continued|wrote|stated|asked|argued|recalled)\b"
 )
 
 
@@ -2189,10 +2919,10 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
             if (
                 len(between) < 120
                 and "\n" not in between
-                and not re.search(r"[.!?]\s*$", text[prev[0] : prev[1]].rstrip("”\"’ "))
+                and not re.search(r"[.!?]\s*$", text[prev[0] : prev[1]].rstrip('”"’ '))
                 and _INTERRUPT_VERB_RE.search(between)
                 and between.strip().endswith(",")
-                and (re.match(r"^\s*,", between) is not None or text[prev[0] : prev[1]].rstrip("”\"’ ").endswith(","))
+                and (re.match(r"^\s*,", between) is not None or text[prev[0] : prev[1]].rstrip('”"’ ').endswith(","))
             ):
                 groups[-1].append(q)
                 continue
@@ -2214,6 +2944,7 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
         source = "same_sentence"
         chosen: _Report | None = None
         if cands:
+
             def dist(r: _Report) -> tuple[int, int]:
                 d = 0 if qs <= r.pos <= qe else (qs - r.pos if r.pos < qs else r.pos - qe)
                 return (r.rank, d)
@@ -2265,7 +2996,15 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
             continue
         gap = text[c.end : nxt.start]
         if gap.strip() == "":
-            for k in ("speaker", "speaker_kind", "speaker_role", "speaker_org", "speaker_resolved_from", "speaker_phrase", "speaker_anonymous"):
+            for k in (
+                "speaker",
+                "speaker_kind",
+                "speaker_role",
+                "speaker_org",
+                "speaker_resolved_from",
+                "speaker_phrase",
+                "speaker_anonymous",
+            ):
                 if k in nxt.attrs:
                     c.attrs[k] = nxt.attrs[k]
             c.attrs["speaker_source"] = "continuation"
@@ -2293,14 +3032,19 @@ def sourcing_profile(article: Article, claims: list[Claim] | None = None, nlp=No
         return seen
 
     quotes = [
-        {"text": c.value, "speaker": c.attrs.get("speaker"), "speaker_kind": c.attrs.get("speaker_kind"), "sentence": c.sentence, "span": [c.start, c.end]}
+        {
+            "text": c.value,
+            "speaker": c.attrs.get("speaker"),
+            "speaker_kind": c.attrs.get("speaker_kind"),
+            "sentence": c.sentence,
+            "span": [c.start, c.end],
+        }
         for c in claims
         if c.kind == "quote"
     ]
     attributions = [c for c in claims if c.kind == "attribution"]
     named = uniq(
-        [c.value for c in attributions if c.attrs.get("named")]
-        + [q["speaker"] for q in quotes if q["speaker_kind"] == "named"]
+        [c.value for c in attributions if c.attrs.get("named")] + [q["speaker"] for q in quotes if q["speaker_kind"] == "named"]
     )
     anonymous = uniq([c.attrs.get("phrase") or c.value for c in attributions if c.attrs.get("anonymous")])
     vague = uniq([c.attrs.get("phrase") or c.value for c in attributions if c.attrs.get("vague")])
@@ -2314,7 +3058,15 @@ def sourcing_profile(article: Article, claims: list[Claim] | None = None, nlp=No
         "hedges": hedges,
         "scare_quotes": scare,
         "attributions": [
-            {"source": c.value, "phrase": c.attrs.get("phrase"), "verb": c.attrs.get("verb"), "named": c.attrs.get("named", False), "anonymous": c.attrs.get("anonymous", False), "vague": c.attrs.get("vague", False), "sentence": c.sentence}
+            {
+                "source": c.value,
+                "phrase": c.attrs.get("phrase"),
+                "verb": c.attrs.get("verb"),
+                "named": c.attrs.get("named", False),
+                "anonymous": c.attrs.get("anonymous", False),
+                "vague": c.attrs.get("vague", False),
+                "sentence": c.sentence,
+            }
             for c in attributions
         ],
     }

@@ -24,7 +24,12 @@ from typing import Callable
 from storytrace.model import Article, parse_published
 
 # one model thread per Python worker: Spark runs one worker per core
-_EXECUTOR_ENV = {"STORYTRACE_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+_EXECUTOR_ENV = {
+    "STORYTRACE_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
 
 
 def session(master: str | None = "local[*]", app_name: str = "storytrace", conf: dict | None = None):
@@ -76,8 +81,16 @@ def read_articles(spark, path: str | Path) -> list[Article]:
         r = row.asDict()
         if r.get("id") is None or not isinstance(r.get("text"), str):
             continue
-        out.append(Article(id=str(r["id"]), text=r["text"], published=parse_published(r.get("published")),
-                           outlet=r.get("outlet"), url=r.get("url"), title=r.get("title")))
+        out.append(
+            Article(
+                id=str(r["id"]),
+                text=r["text"],
+                published=parse_published(r.get("published")),
+                outlet=r.get("outlet"),
+                url=r.get("url"),
+                title=r.get("title"),
+            )
+        )
     return out
 
 
@@ -103,19 +116,94 @@ def write_outputs(spark, result, output: str | Path) -> dict:
         spark.createDataFrame(rows, schema).coalesce(1).write.mode("overwrite").parquet(f"{out}/{name}")
 
     stories = doc["stories"]
-    table("stories", [("id", s), ("origin", s), ("articles", ArrayType(s))], [(x["id"], x["origin"], x["articles"]) for x in stories])
-    table("edges", [("story", s), ("source", s), ("derived", s), ("coverage", d), ("relation", s), ("sentences", i), ("score", d), ("verdict", s)],
-          [(x["id"], e["source"], e["derived"], float(e["coverage"]), e["relation"], int(e["sentences"]), float(e["score"]),
-            json.dumps(e.get("verdict"), sort_keys=True) if e.get("verdict") is not None else None) for x in stories for e in x["edges"]])
-    table("alignments", [("story", s), ("derived", s), ("derived_sentence", i), ("source", s), ("source_sentence", i), ("relation", s), ("score", d)],
-          [(x["id"], a["derived"], a["derived_sentence"], a["source"], a["source_sentence"], a["relation"], float(a["score"])) for x in stories for a in x["alignments"]])
-    table("findings", [("story", s), ("type", s), ("derived", s), ("source", s), ("derived_sentence", i), ("source_sentence", i),
-                       ("derived_span", ArrayType(i)), ("source_span", ArrayType(i)), ("derived_value", s), ("source_value", s), ("explanation", s)],
-          [(x["id"], f["type"], f["derived"], f["source"], f["derived_sentence"], f["source_sentence"], f["derived_span"], f["source_span"],
-            _json_or_none(f["derived_value"]), _json_or_none(f["source_value"]), f["explanation"]) for x in stories for f in x["findings"]])
+    table(
+        "stories",
+        [("id", s), ("origin", s), ("articles", ArrayType(s))],
+        [(x["id"], x["origin"], x["articles"]) for x in stories],
+    )
+    table(
+        "edges",
+        [
+            ("story", s),
+            ("source", s),
+            ("derived", s),
+            ("coverage", d),
+            ("relation", s),
+            ("sentences", i),
+            ("score", d),
+            ("verdict", s),
+        ],
+        [
+            (
+                x["id"],
+                e["source"],
+                e["derived"],
+                float(e["coverage"]),
+                e["relation"],
+                int(e["sentences"]),
+                float(e["score"]),
+                json.dumps(e.get("verdict"), sort_keys=True) if e.get("verdict") is not None else None,
+            )
+            for x in stories
+            for e in x["edges"]
+        ],
+    )
+    table(
+        "alignments",
+        [
+            ("story", s),
+            ("derived", s),
+            ("derived_sentence", i),
+            ("source", s),
+            ("source_sentence", i),
+            ("relation", s),
+            ("score", d),
+        ],
+        [
+            (x["id"], a["derived"], a["derived_sentence"], a["source"], a["source_sentence"], a["relation"], float(a["score"]))
+            for x in stories
+            for a in x["alignments"]
+        ],
+    )
+    table(
+        "findings",
+        [
+            ("story", s),
+            ("type", s),
+            ("derived", s),
+            ("source", s),
+            ("derived_sentence", i),
+            ("source_sentence", i),
+            ("derived_span", ArrayType(i)),
+            ("source_span", ArrayType(i)),
+            ("derived_value", s),
+            ("source_value", s),
+            ("explanation", s),
+        ],
+        [
+            (
+                x["id"],
+                f["type"],
+                f["derived"],
+                f["source"],
+                f["derived_sentence"],
+                f["source_sentence"],
+                f["derived_span"],
+                f["source_span"],
+                _json_or_none(f["derived_value"]),
+                _json_or_none(f["source_value"]),
+                f["explanation"],
+            )
+            for x in stories
+            for f in x["findings"]
+        ],
+    )
     story_of = {a: x["id"] for x in stories for a in x["articles"]}
-    table("articles", [("id", s), ("story", s), ("published", s), ("outlet", s), ("title", s), ("sentences", i)],
-          [(a["id"], story_of.get(a["id"]), a["published"], a["outlet"], a["title"], len(a["sentences"])) for a in doc["articles"]])
+    table(
+        "articles",
+        [("id", s), ("story", s), ("published", s), ("outlet", s), ("title", s), ("sentences", i)],
+        [(a["id"], story_of.get(a["id"]), a["published"], a["outlet"], a["title"], len(a["sentences"])) for a in doc["articles"]],
+    )
     path = Path(out) / "trace.json"
     if "://" not in out:  # a local folder: the JSON document beside the tables
         path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -133,8 +221,14 @@ def _json_or_none(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def run(input_path: str | Path, output: str | Path, master: str | None = "local[*]", audit: bool = True, conf: dict | None = None,
-        task_sentences: int | None = None) -> dict:
+def run(
+    input_path: str | Path,
+    output: str | Path,
+    master: str | None = "local[*]",
+    audit: bool = True,
+    conf: dict | None = None,
+    task_sentences: int | None = None,
+) -> dict:
     from storytrace.index import static  # noqa: PLC0415
 
     static.ensure_table()  # local executors find it made; remote ones make their own once
@@ -152,7 +246,7 @@ def run(input_path: str | Path, output: str | Path, master: str | None = "local[
 def main(argv: list[str] | None = None) -> None:
     """Entry point for spark-submit (which takes a file, not a console script):
 
-        spark-submit --master yarn ... $(python -c 'import storytrace.engines.spark as m; print(m.__file__)') INPUT OUTPUT
+    spark-submit --master yarn ... $(python -c 'import storytrace.engines.spark as m; print(m.__file__)') INPUT OUTPUT
     """
     import argparse  # noqa: PLC0415
 

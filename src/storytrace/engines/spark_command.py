@@ -9,13 +9,21 @@ import typer
 
 
 def command(
-    input: Path = typer.Argument(..., help="Reports as JSON Lines or Parquet (a file or a folder): id, text, published?, outlet?, url?, title?"),
-    output: Path = typer.Argument(..., help="Output folder: stories/, edges/, alignments/, findings/, articles/ (Parquet) and trace.json."),
+    input: Path = typer.Argument(
+        ..., help="Reports as JSON Lines or Parquet (a file or a folder): id, text, published?, outlet?, url?, title?"
+    ),
+    output: Path = typer.Argument(
+        ..., help="Output folder: stories/, edges/, alignments/, findings/, articles/ (Parquet) and trace.json."
+    ),
     master: str = typer.Option("local[*]", "--master", help="Spark master URL (local[*], spark://host:7077, yarn, k8s://...)."),
     audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the claim audit on derived reports."),
     conf: list[str] = typer.Option([], "--conf", help="Extra Spark settings, KEY=VALUE (repeatable)."),
-    task_sentences: int = typer.Option(0, "--task-sentences", help="About how many sentences one embedding task holds (0: the default, 1000)."),
-    encoder: str = typer.Option("auto", "--encoder", help="Sentence encoder: auto (default), minilm or static (see `storytrace trace --help`)."),
+    task_sentences: int = typer.Option(
+        0, "--task-sentences", help="About how many sentences one embedding task holds (0: the default, 1000)."
+    ),
+    encoder: str = typer.Option(
+        "auto", "--encoder", help="Sentence encoder: auto (default), minilm or static (see `storytrace trace --help`)."
+    ),
 ) -> None:
     """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
     try:

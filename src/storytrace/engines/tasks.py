@@ -104,7 +104,9 @@ def run_embed(task: EmbedTask) -> EmbedOutput:
         for a in arts:
             toks = prepared[a.id].tokens
             lens = np.array([len(t) for t in toks], dtype=np.int64)
-            starts[a.id] = at + np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64) if len(lens) else np.zeros(0, np.int64)
+            starts[a.id] = (
+                at + np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64) if len(lens) else np.zeros(0, np.int64)
+            )
             lengths[a.id] = lens
             at += int(lens.sum())
             rows.extend(t for t in toks if len(t))
@@ -179,7 +181,9 @@ class LazyPrepared(Mapping):
     task aligned: from the spill folder when the report was embedded there, else embedded on
     the spot (the same numbers). Only the last few are kept."""
 
-    def __init__(self, articles: dict[str, Article], vectors: dict[str, np.ndarray], locations: dict[str, Location], keep: int = 256):
+    def __init__(
+        self, articles: dict[str, Article], vectors: dict[str, np.ndarray], locations: dict[str, Location], keep: int = 256
+    ):
         self._articles = articles
         self._vectors = vectors
         self._locations = locations
@@ -235,14 +239,21 @@ def run_audit(items: list[tuple[Story, list[Article]]]) -> list[AuditOutput]:
     out = []
     for story, members in items:
         by_id = {a.id: _segmented(a) for a in members}
-        sub = Story(id=story.id, articles=[a for a in story.articles if a in by_id], origin=story.origin,
-                    edges=story.edges, alignments=story.alignments)
+        sub = Story(
+            id=story.id,
+            articles=[a for a in story.articles if a in by_id],
+            origin=story.origin,
+            edges=story.edges,
+            alignments=story.alignments,
+        )
         audit_story(sub, by_id)
-        out.append(AuditOutput(
-            story=story.id,
-            findings=sub.findings,
-            verdicts=[e.verdict for e in sub.edges],
-            profiles={a.id: a.meta["profile"] for a in members if "profile" in a.meta},
-            claims={a.id: a.claims for a in members},
-        ))
+        out.append(
+            AuditOutput(
+                story=story.id,
+                findings=sub.findings,
+                verdicts=[e.verdict for e in sub.edges],
+                profiles={a.id: a.meta["profile"] for a in members if "profile" in a.meta},
+                claims={a.id: a.claims for a in members},
+            )
+        )
     return out

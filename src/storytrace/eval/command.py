@@ -16,10 +16,17 @@ TASK_HELP = "grouping, lineage, facts, support, paraphrase, or all (every task i
 
 def command(
     task: str = typer.Argument(..., help=TASK_HELP),
-    data: Path = typer.Option(..., "--data", help="The datasets folder: each set is read from DIR/<set>/ (e.g. ../shared/datasets)."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the metrics (plain names: balanced_accuracy, roc_auc, f1, ...) as JSON."),
+    data: Path = typer.Option(
+        ..., "--data", help="The datasets folder: each set is read from DIR/<set>/ (e.g. ../shared/datasets)."
+    ),
+    json_out: Optional[Path] = typer.Option(
+        None, "--json", help="Write the metrics (plain names: balanced_accuracy, roc_auc, f1, ...) as JSON."
+    ),
     limit: Optional[int] = typer.Option(
-        None, "--limit", min=1, help="A small deterministic sample: N pairs (facts, support, paraphrase), N documents per set or language (grouping), N sources of one pile (lineage)."
+        None,
+        "--limit",
+        min=1,
+        help="A small deterministic sample: N pairs (facts, support, paraphrase), N documents per set or language (grouping), N sources of one pile (lineage).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
 ) -> None:
@@ -32,7 +39,9 @@ def command(
         typer.secho(f"unknown task {task!r}: choose one of {', '.join(TASKS)} or all", err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2)
     if not data.is_dir():
-        typer.secho(f"{data}: no such folder (give the datasets folder, e.g. --data ../shared/datasets)", err=True, fg=typer.colors.RED)
+        typer.secho(
+            f"{data}: no such folder (give the datasets folder, e.g. --data ../shared/datasets)", err=True, fg=typer.colors.RED
+        )
         raise typer.Exit(code=2)
 
     def progress(message: str) -> None:

@@ -439,23 +439,34 @@ NEAR_COPY_CONTAINMENT = 0.8
 # Chat residue at the start of an LLM answer; removed repeatedly, in any order.
 _LEAD_RESIDUE = [
     # "Can you paraphrase this passage?" echoed back from the prompt
-    re.compile(r"^(?:can|could|would|will) you (?:please )?(?:paraphrase|rewrite|re-write|reword|rephrase|"
-               r"summari[sz]e|continue|write)\b[^?\n]{0,300}\?\s*", re.I),
+    re.compile(
+        r"^(?:can|could|would|will) you (?:please )?(?:paraphrase|rewrite|re-write|reword|rephrase|"
+        r"summari[sz]e|continue|write)\b[^?\n]{0,300}\?\s*",
+        re.I,
+    ),
     # "Sure! ", "Certainly. ", "Of course, here is ..." (a comma only before here / I / below)
-    re.compile(r"^(?:sure(?: thing)?|certainly|of course|absolutely|okay|ok)\s*(?:[!.:]+\s*|,\s*(?=(?:here|i|below)\b))",
-               re.I),
+    re.compile(r"^(?:sure(?: thing)?|certainly|of course|absolutely|okay|ok)\s*(?:[!.:]+\s*|,\s*(?=(?:here|i|below)\b))", re.I),
     # "Here is the paraphrased text:", "Here's a rewritten version of the article:"
     re.compile(r"^here(?:'s| is| are)\b[^\n:]{0,150}:\s*", re.I),
     # "As a journalist, my paraphrase of the given passage would be:" / "..., here is my ...:"
-    re.compile(r"^as an? [a-z ]{2,40}?,\s*(?:(?:here(?:'s| is)|this is)\b|my\b|i (?:would|have|will)\b)"
-               r"[^\n:]{0,150}\b(?:paraphras|rewr|re-wr|rewor|rephras|version|passage|article|text)[^\n:]{0,80}:\s*", re.I),
+    re.compile(
+        r"^as an? [a-z ]{2,40}?,\s*(?:(?:here(?:'s| is)|this is)\b|my\b|i (?:would|have|will)\b)"
+        r"[^\n:]{0,150}\b(?:paraphras|rewr|re-wr|rewor|rephras|version|passage|article|text)[^\n:]{0,80}:\s*",
+        re.I,
+    ),
     # "Paraphrased version:", "Rewritten article:", "Paraphrase:"
-    re.compile(r"^(?:paraphrased?|rewritten|re-written|reworded|rephrased|revised)"
-               r"(?: (?:version|text|article|passage|news(?: article)?))?"
-               r"(?: of the (?:given |above |original )?(?:passage|text|article))?\s*:\s*", re.I),
+    re.compile(
+        r"^(?:paraphrased?|rewritten|re-written|reworded|rephrased|revised)"
+        r"(?: (?:version|text|article|passage|news(?: article)?))?"
+        r"(?: of the (?:given |above |original )?(?:passage|text|article))?\s*:\s*",
+        re.I,
+    ),
     # a first paragraph that is a note about the answer, not part of it
-    re.compile(r"^(?:please note|note|disclaimer)\b[^\n]{0,400}?\b(?:paraphras|rewrit|altered|changed|removed|"
-               r"fictional|language model|\bai\b|generated|passage)[^\n]*\n\s*\n", re.I),
+    re.compile(
+        r"^(?:please note|note|disclaimer)\b[^\n]{0,400}?\b(?:paraphras|rewrit|altered|changed|removed|"
+        r"fictional|language model|\bai\b|generated|passage)[^\n]*\n\s*\n",
+        re.I,
+    ),
     # "Title:" / "Headline:" labels, also in markdown ("**Title:**", "## Headline:"); the title itself is kept
     re.compile(r"^(?:#+\s*)?\**(?:title|headline)\s*:\s*\**\s*", re.I),
 ]
@@ -549,7 +560,7 @@ def strip_chat_residue(text: str) -> tuple[str, str]:
     if m:
         removed.append(m.group(0).strip())
         body = body[: m.start()].rstrip()
-    if lead_removed and len(body) >= 2 and body[0] in "\"\u201c" and body[-1] in "\"\u201d":
+    if lead_removed and len(body) >= 2 and body[0] in '"\u201c' and body[-1] in '"\u201d':
         inner = body[1:-1]
         if '"' not in inner and "\u201c" not in inner and "\u201d" not in inner:
             body = inner.strip()
@@ -801,10 +812,7 @@ def build_llmfake_pile(
         used_ids.add((key[1], key[2]))
         used_texts.add(text_key)
     if len(chosen) < n_sources:
-        raise ValueError(
-            f"llmfake: only {len(chosen)} sources have clean rewrites for all of {methods} "
-            f"(asked for {n_sources})"
-        )
+        raise ValueError(f"llmfake: only {len(chosen)} sources have clean rewrites for all of {methods} (asked for {n_sources})")
 
     subsets = {key[1] for key in chosen}
     unrelated_pool = []
@@ -850,17 +858,41 @@ def build_llmfake_pile(
         source_day = start_day + timedelta(days=rng.randrange(span_days))
         sid = _report_id(seed, gen, subset, news_id, "source")
         first = checks[key][methods[0]]
-        add(sid, first.source_text, source_day, story,
-            {"role": "source", "generator": gen, "subset": subset, "news_id": news_id, "method": None,
-             "source_cut": len(first.source_text) == 4000})
+        add(
+            sid,
+            first.source_text,
+            source_day,
+            story,
+            {
+                "role": "source",
+                "generator": gen,
+                "subset": subset,
+                "news_id": news_id,
+                "method": None,
+                "source_cut": len(first.source_text) == 4000,
+            },
+        )
         lags = rng.sample(range(lo, hi + 1), len(methods))
         for method, lag in zip(methods, lags):
             check = checks[key][method]
             did = _report_id(seed, gen, subset, news_id, method)
-            add(did, check.text, source_day + timedelta(days=lag), story,
-                {"role": "rewrite", "generator": gen, "subset": subset, "news_id": news_id, "method": method,
-                 "lag_days": lag, "near_copy": check.near_copy, "stripped": check.stripped,
-                 "containment": round(check.containment, 4)})
+            add(
+                did,
+                check.text,
+                source_day + timedelta(days=lag),
+                story,
+                {
+                    "role": "rewrite",
+                    "generator": gen,
+                    "subset": subset,
+                    "news_id": news_id,
+                    "method": method,
+                    "lag_days": lag,
+                    "near_copy": check.near_copy,
+                    "stripped": check.stripped,
+                    "containment": round(check.containment, 4),
+                },
+            )
             edges.add((sid, did))
 
     for key in unrelated:
@@ -868,8 +900,13 @@ def build_llmfake_pile(
         rec = any_row[key]
         rid = _report_id(seed, gen, subset, news_id, "unrelated")
         day = start_day + timedelta(days=rng.randrange(span_days + hi))
-        add(rid, rec.source_text, day, f"{subset}:{news_id}",
-            {"role": "unrelated", "generator": gen, "subset": subset, "news_id": news_id, "method": None})
+        add(
+            rid,
+            rec.source_text,
+            day,
+            f"{subset}:{news_id}",
+            {"role": "unrelated", "generator": gen, "subset": subset, "news_id": news_id, "method": None},
+        )
 
     reports.sort(key=lambda r: r["id"])
     params = {
@@ -970,9 +1007,7 @@ class CrisisDoc:
     to_dict = _record_to_dict
 
 
-def load_ml_crisis(
-    root: str | os.PathLike | None = None, langs: Iterable[str] = ("es", "fr", "it")
-) -> Iterator[CrisisDoc]:
+def load_ml_crisis(root: str | os.PathLike | None = None, langs: Iterable[str] = ("es", "fr", "it")) -> Iterator[CrisisDoc]:
     """``DIR/ml_crisis_tls/<lang>/<topic>/<YYYY-MM-DD>/*.txt`` for each language, in
     lexicographic path order; the ``reference`` timelines and folders that are not dates
     are skipped. Streams one file at a time."""

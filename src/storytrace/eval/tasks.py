@@ -185,7 +185,9 @@ def clustering_metrics(gold: Sequence, predicted: Sequence) -> dict:
 CHUNK = 32  # pairs whose claims are extracted in one spaCy pass
 
 
-def compare_and_audit(pairs: Sequence[tuple[str, str, str, dict]], label: str = "pairs", progress: Progress = _silent) -> tuple[list[dict], dict]:
+def compare_and_audit(
+    pairs: Sequence[tuple[str, str, str, dict]], label: str = "pairs", progress: Progress = _silent
+) -> tuple[list[dict], dict]:
     """Compare and audit ``(id, source text, derived text, info)`` pairs the way
     ``storytrace compare`` does: segment both, extract claims for a chunk of pairs in one
     spaCy pass (``audit.prepare_articles``), align (``api.compare(..., audit=False)``),
@@ -258,7 +260,10 @@ def _verdict_metrics(rows: list[dict]) -> dict:
 
 
 def _by(rows: list[dict], field_name: str) -> dict:
-    return {g: _verdict_metrics([r for r in rows if r["info"][field_name] == g]) for g in sorted({r["info"][field_name] for r in rows})}
+    return {
+        g: _verdict_metrics([r for r in rows if r["info"][field_name] == g])
+        for g in sorted({r["info"][field_name] for r in rows})
+    }
 
 
 def _verdict_settings() -> dict:
@@ -350,7 +355,9 @@ def _weight_matrix(rows: Sequence[dict]) -> tuple[list[str], np.ndarray, np.ndar
 
     keys = sorted({k for r in rows for k in r["keys"]} | set(audit.WEIGHTS))
     X = np.array([[r["keys"].get(k, 0) for k in keys] for r in rows], dtype=float).reshape(len(rows), len(keys))
-    share = np.array([sum(r["keys"].get(k, 0) for k in audit._SENTENCE_CLAIMS) / max(1, r["sentences"]) for r in rows], dtype=float)
+    share = np.array(
+        [sum(r["keys"].get(k, 0) for k in audit._SENTENCE_CLAIMS) / max(1, r["sentences"]) for r in rows], dtype=float
+    )
     return keys, X, share
 
 
@@ -376,7 +383,9 @@ def choose_weights(rows: Sequence[dict]) -> tuple[dict[str, float], float]:
     y = np.array([bool(r["info"]["label"]) for r in rows])
     names = list(WEIGHT_GRID)
     combos = list(itertools.product(*WEIGHT_GRID.values()))
-    W = np.array([[_key_weight(dict(audit.WEIGHTS) | dict(zip(names, c)), k) for k in keys] for c in combos]).reshape(len(combos), len(keys))
+    W = np.array([[_key_weight(dict(audit.WEIGHTS) | dict(zip(names, c)), k) for k in keys] for c in combos]).reshape(
+        len(combos), len(keys)
+    )
     shares = np.array([dict(zip(names, c))["share"] for c in combos])
     pred = (W @ X.T + shares[:, None] * share[None, :]) >= audit.THRESHOLD  # combos x rows
     positives, negatives = int(y.sum()), int((~y).sum())
@@ -449,7 +458,9 @@ def run_support(data: Path, limit: int | None = None, progress: Progress = _sile
     test = [r for r in rows if r["info"]["split"] == "test"]
     notes = ["positive = Factuality < 1 (at least one summary sentence judged not factual)"]
     if dev and test and len({bool(r["info"]["label"]) for r in dev}) == 2:
-        threshold = M.choose_threshold([r["verdict"]["score"] for r in dev], [r["info"]["label"] for r in dev], "balanced_accuracy")
+        threshold = M.choose_threshold(
+            [r["verdict"]["score"] for r in dev], [r["info"]["label"] for r in dev], "balanced_accuracy"
+        )
         tuned = binary_metrics(
             [bool(r["info"]["label"]) for r in test],
             M.apply_threshold([r["verdict"]["score"] for r in test], threshold),
@@ -458,7 +469,9 @@ def run_support(data: Path, limit: int | None = None, progress: Progress = _sile
         tuned["threshold"] = threshold
         overall["test_with_validation_threshold"] = tuned
         table_rows.append(_binary_rows(f"test, score >= {threshold:.3f} (chosen on validation)", tuned))
-        notes.append("the SummaC-benchmark protocol row: threshold on verdict.score chosen on the validation split, scored on the test split")
+        notes.append(
+            "the SummaC-benchmark protocol row: threshold on verdict.score chosen on the validation split, scored on the test split"
+        )
     table = format_table(("frank pairs", *_BINARY_COLUMNS), table_rows)
     notes.append("the audit was not tuned on FRANK; its weights come from f3")
     settings = _verdict_settings() | {"limit": limit, "speed": _speed(timing)}
@@ -505,8 +518,12 @@ def run_paraphrase(data: Path, limit: int | None = None, progress: Progress = _s
             mode = "stored model (never saw this part)"
         m = binary_metrics(y[idx], prob >= model.threshold, prob)
         m["mode"] = mode
-        m["baseline_all_paraphrase"] = {k: v for k, v in binary_metrics(y[idx], np.ones(len(idx), bool)).items() if k in ("accuracy", "f1")}
-        m["baseline_cosine"] = {k: v for k, v in binary_metrics(y[idx], cos_pred, cos[idx]).items() if k in ("accuracy", "f1", "roc_auc")}
+        m["baseline_all_paraphrase"] = {
+            k: v for k, v in binary_metrics(y[idx], np.ones(len(idx), bool)).items() if k in ("accuracy", "f1")
+        }
+        m["baseline_cosine"] = {
+            k: v for k, v in binary_metrics(y[idx], cos_pred, cos[idx]).items() if k in ("accuracy", "f1", "roc_auc")
+        }
         by_part[part] = m
     unseen = [p for p in parts if p not in fitted]
     if unseen:
@@ -519,9 +536,42 @@ def run_paraphrase(data: Path, limit: int | None = None, progress: Progress = _s
     headline["by_part"] = by_part
     rows = []
     for part, m in by_part.items():
-        rows.append([f"{part}: storytrace pair model", m["n"], m["accuracy"], m["f1"], m["precision"], m["recall"], m["roc_auc"], m["mode"]])
-        rows.append([f"{part}: MiniLM cosine threshold", m["n"], m["baseline_cosine"]["accuracy"], m["baseline_cosine"]["f1"], None, None, m["baseline_cosine"]["roc_auc"], ""])
-        rows.append([f"{part}: 'paraphrase' for every pair", m["n"], m["baseline_all_paraphrase"]["accuracy"], m["baseline_all_paraphrase"]["f1"], None, None, None, ""])
+        rows.append(
+            [
+                f"{part}: storytrace pair model",
+                m["n"],
+                m["accuracy"],
+                m["f1"],
+                m["precision"],
+                m["recall"],
+                m["roc_auc"],
+                m["mode"],
+            ]
+        )
+        rows.append(
+            [
+                f"{part}: MiniLM cosine threshold",
+                m["n"],
+                m["baseline_cosine"]["accuracy"],
+                m["baseline_cosine"]["f1"],
+                None,
+                None,
+                m["baseline_cosine"]["roc_auc"],
+                "",
+            ]
+        )
+        rows.append(
+            [
+                f"{part}: 'paraphrase' for every pair",
+                m["n"],
+                m["baseline_all_paraphrase"]["accuracy"],
+                m["baseline_all_paraphrase"]["f1"],
+                None,
+                None,
+                None,
+                "",
+            ]
+        )
     table = format_table(("mrpc pairs", "n", "accuracy", "f1", "precision", "recall", "roc_auc", "how"), rows)
     settings = {
         "threshold": model.threshold,
@@ -601,9 +651,7 @@ def lineage_metrics(pile, result) -> dict:
     derived_of: dict[str, set[str]] = defaultdict(set)
     for s, d in pile.edges:
         derived_of[s].add(d)
-    origin_ok = sum(
-        1 for s in sources if s in story_of and story_of[s].origin == s and derived_of[s] & set(story_of[s].articles)
-    )
+    origin_ok = sum(1 for s in sources if s in story_of and story_of[s].origin == s and derived_of[s] & set(story_of[s].articles))
     unrelated = {i for i, info in pile.info.items() if info.get("role") == "unrelated"}
     ids = sorted(pile.groups)
     label = {a: st.id for st in result.stories for a in st.articles}
@@ -642,7 +690,8 @@ def run_lineage(data: Path, limit: int | None = None, progress: Progress = _sile
         pile = _pile(data, n_sources, n_unrelated, seed)
         progress(f"llmfake pile seed {seed}: {len(pile.reports)} reports, {len(pile.edges)} true edges; tracing")
         articles = [
-            Article(id=r["id"], text=r["text"], published=parse_published(r["published"]), outlet=r.get("outlet")) for r in pile.reports
+            Article(id=r["id"], text=r["text"], published=parse_published(r["published"]), outlet=r.get("outlet"))
+            for r in pile.reports
         ]
         t = time.perf_counter()
         result = trace(articles, audit=False)
@@ -669,7 +718,10 @@ def run_lineage(data: Path, limit: int | None = None, progress: Progress = _sile
         "by_seed": per_seed,
     }
     cols = ("reports", "precision", "recall", "f1", "source_recall", "origin_recall", "unrelated_linked")
-    rows = [[f"seed {s}", *(m[c] for c in cols), m["grouping"]["bcubed_f1"], m["grouping"]["ari"], round(m["seconds"])] for s, m in per_seed.items()]
+    rows = [
+        [f"seed {s}", *(m[c] for c in cols), m["grouping"]["bcubed_f1"], m["grouping"]["ari"], round(m["seconds"])]
+        for s, m in per_seed.items()
+    ]
     rows.append(["pooled", *(overall[c] for c in cols), None, None, None])
     table = format_table(("llmfake pile", *cols, "bcubed_f1", "ari", "seconds"), rows)
     settings = {
@@ -782,7 +834,10 @@ def run_grouping(data: Path, limit: int | None = None, progress: Progress = _sil
             t = time.perf_counter()
             capped = [cap_words(d.text) for d in docs]
             labels = _trace_labels(
-                [Article(id=d.id, text=text, title=d.title, published=parse_published(d.published)) for d, (text, _) in zip(docs, capped)]
+                [
+                    Article(id=d.id, text=text, title=d.title, published=parse_published(d.published))
+                    for d, (text, _) in zip(docs, capped)
+                ]
             )
             gold = [d.topic for d in docs]
             pred = [labels.get(d.id, f"unassigned:{d.id}") for d in docs]

@@ -47,7 +47,9 @@ VECTOR_WEIGHT = 0.0  # document vectors merged same-domain stories on the develo
 
 class Similarity:
     def __init__(self, texts: list[str], doc_vectors: np.ndarray):
-        vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 20 else 1.0, stop_words="english", dtype=np.float32)
+        vectorizer = TfidfVectorizer(
+            sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 20 else 1.0, stop_words="english", dtype=np.float32
+        )
         try:
             self.tfidf = vectorizer.fit_transform(texts)
         except ValueError:  # an empty vocabulary: nothing but stop words
@@ -135,7 +137,14 @@ class TextCheck:
     part in no edge, so whether it is family cannot be told: it does not count (a digest that
     quotes the whole story is nearer every member than they are to each other)."""
 
-    def __init__(self, lineage: Lineage, articles: list[Article], index: dict[str, int], similarity: Similarity, neighbours: dict[int, set[int]]):
+    def __init__(
+        self,
+        lineage: Lineage,
+        articles: list[Article],
+        index: dict[str, int],
+        similarity: Similarity,
+        neighbours: dict[int, set[int]],
+    ):
         self.similarity, self.neighbours = similarity, neighbours
         self.undated = {k for k, a in enumerate(articles) if a.published is None}
         self.related: dict[int, set[int]] = {}
@@ -152,7 +161,9 @@ class TextCheck:
         return bool(values[0] >= values[1:].max())
 
 
-def story_links(lineage: Lineage, articles: list[Article], index: dict[str, int], check: TextCheck | None = None) -> set[tuple[int, int]]:
+def story_links(
+    lineage: Lineage, articles: list[Article], index: dict[str, int], check: TextCheck | None = None
+) -> set[tuple[int, int]]:
     """The lineage edges that join two reports into one story whatever their words: at least
     two sentences restated closely (each at ``close``) that are not stock text, and (with a
     ``check``) words that do not point to another story. A loose edge, or one

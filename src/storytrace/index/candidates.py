@@ -125,7 +125,9 @@ def _binary_idf(tfidf, idf: np.ndarray):
     return b
 
 
-def term_neighbours(tfidf, idf: np.ndarray, k: int = NEIGHBOURS, k_contain: int = CONTAIN_NEIGHBOURS, chunk: int = 2000) -> set[tuple[int, int]]:
+def term_neighbours(
+    tfidf, idf: np.ndarray, k: int = NEIGHBOURS, k_contain: int = CONTAIN_NEIGHBOURS, chunk: int = 2000
+) -> set[tuple[int, int]]:
     """Unordered pairs (i < j): each report's ``k`` nearest by shared rare-term mass (a cosine
     of idf-weighted term sets) and the ``k_contain`` reports that contain most of its rare terms.
 
@@ -159,7 +161,9 @@ def term_neighbours(tfidf, idf: np.ndarray, k: int = NEIGHBOURS, k_contain: int 
         rows.append(np.full(len(idx), i, dtype=np.int32))
         cols.append(idx)
         vals.append(data)
-    q = sp.csr_matrix((np.concatenate(vals) if vals else [], (np.concatenate(rows), np.concatenate(cols))), shape=b.shape, dtype=np.float32)
+    q = sp.csr_matrix(
+        (np.concatenate(vals) if vals else [], (np.concatenate(rows), np.concatenate(cols))), shape=b.shape, dtype=np.float32
+    )
     bt = b.T.tocsr()
     norm = np.sqrt(np.maximum(mass, 1e-12))
     for start in range(0, n, chunk):

@@ -121,6 +121,8 @@ class StaticEncoder:
                 pooled[i] = self.model.embedding[known[: self.model.max_length]].mean(axis=0)
             if tokens:
                 keep = _content_positions(enc.tokens)
-                token_vectors.append(self.unit[np.asarray(enc.ids, dtype=np.int64)[keep]] if keep else np.zeros((0, DIM), np.float32))
+                token_vectors.append(
+                    self.unit[np.asarray(enc.ids, dtype=np.int64)[keep]] if keep else np.zeros((0, DIM), np.float32)
+                )
         pooled /= np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-32
         return pooled, token_vectors

@@ -48,8 +48,22 @@ def parse_duration(text: str) -> float:
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
-_SIZE_UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "kib": 2**10, "m": 10**6, "mb": 10**6, "mib": 2**20,
-               "g": 10**9, "gb": 10**9, "gib": 2**30, "ki": 2**10, "mi": 2**20, "gi": 2**30}
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "kib": 2**10,
+    "m": 10**6,
+    "mb": 10**6,
+    "mib": 2**20,
+    "g": 10**9,
+    "gb": 10**9,
+    "gib": 2**30,
+    "ki": 2**10,
+    "mi": 2**20,
+    "gi": 2**30,
+}
 
 
 def parse_size(text: str) -> int:
@@ -125,11 +139,17 @@ def fetch_items(url: str, *, allow_private: bool = False, max_bytes: int = 10_00
     except FetchError as exc:
         return [Rejected(url, None, f"{url}: {exc}.", "fetch")]
     except Exception as exc:  # a bug must not lose the other URLs of the batch
-        return [Rejected(url, None, f"{url}: unexpected error while fetching it ({type(exc).__name__}: {str(exc)[:200]}).", "internal")]
+        return [
+            Rejected(
+                url, None, f"{url}: unexpected error while fetching it ({type(exc).__name__}: {str(exc)[:200]}).", "internal"
+            )
+        ]
     try:
         items = articles_from_fetch(result)
     except Exception as exc:
-        return [Rejected(url, None, f"{url}: unexpected error while reading it ({type(exc).__name__}: {str(exc)[:200]}).", "internal")]
+        return [
+            Rejected(url, None, f"{url}: unexpected error while reading it ({type(exc).__name__}: {str(exc)[:200]}).", "internal")
+        ]
     modified = None
     if any(isinstance(a, Article) and a.meta.get("format") == "html" for a in items):
         modified = _modified_date(result)
@@ -217,7 +237,9 @@ def _ingest_urls(store, urls: list[str], *, allow_private: bool, max_bytes: int,
 
     report = api.IngestReport()
     for url in urls:
-        api.ingest_articles(store, fetch_items(url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout), report, versions=True)
+        api.ingest_articles(
+            store, fetch_items(url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout), report, versions=True
+        )
     return report
 
 
@@ -244,7 +266,9 @@ def _trace_and_write(store, json_out: Optional[Path], md_out: Optional[Path], ht
         print_summary(doc)
         for c in changes:
             kinds = ", ".join(sorted({f["type"] for f in c["findings"]})) or "no finding"
-            typer.echo(f"version {c['version']} of {c['first']}: coverage {round(100 * c['edge']['coverage'])}%, {len(c['findings'])} findings ({kinds})")
+            typer.echo(
+                f"version {c['version']} of {c['first']}: coverage {round(100 * c['edge']['coverage'])}%, {len(c['findings'])} findings ({kinds})"
+            )
     return doc
 
 
@@ -297,12 +321,20 @@ def watch(
     feeds: list[str] = typer.Argument(..., help="Feeds (or pages) to poll (http or https)."),
     every: str = typer.Option("15m", "--every", help="Time between polls: 30s, 15m, 1h, 1h30m."),
     once: bool = typer.Option(False, "--once", help="Poll once and stop."),
-    polls: Optional[int] = typer.Option(None, "--polls", min=1, help="Stop after this many polls (default: run until interrupted)."),
+    polls: Optional[int] = typer.Option(
+        None, "--polls", min=1, help="Stop after this many polls (default: run until interrupted)."
+    ),
     db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
     allow_private: bool = typer.Option(False, "--allow-private", help=_URL_OPTIONS_HELP["allow_private"]),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Rewrite the trace as JSON after each poll that stored something."),
-    md_out: Optional[Path] = typer.Option(None, "--md", help="Rewrite the trace as Markdown after each poll that stored something."),
-    html_out: Optional[Path] = typer.Option(None, "--html", help="Rewrite a single-file HTML report after each poll that stored something."),
+    json_out: Optional[Path] = typer.Option(
+        None, "--json", help="Rewrite the trace as JSON after each poll that stored something."
+    ),
+    md_out: Optional[Path] = typer.Option(
+        None, "--md", help="Rewrite the trace as Markdown after each poll that stored something."
+    ),
+    html_out: Optional[Path] = typer.Option(
+        None, "--html", help="Rewrite a single-file HTML report after each poll that stored something."
+    ),
     max_bytes: str = typer.Option("10MB", "--max-bytes", help=_URL_OPTIONS_HELP["max_bytes"]),
     timeout: float = typer.Option(20.0, "--timeout", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the per-poll counts, no trace summary."),

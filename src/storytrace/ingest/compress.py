@@ -44,7 +44,7 @@ def gunzip(data: bytes, max_out: int, *, keep: bool = True) -> Gunzipped:
                 else:
                     if feed >= n:
                         break
-                    chunk = data[feed:feed + _CHUNK]
+                    chunk = data[feed : feed + _CHUNK]
                     feed += len(chunk)
                 room = max_out - produced
                 piece = d.decompress(chunk, room + 1 if room >= 0 else 1)

@@ -83,7 +83,7 @@ def strip_bom(data: bytes) -> tuple[bytes, str | None]:
     """Split a leading byte order mark off: (rest, encoding) or (data, None)."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):], enc
+            return data[len(bom) :], enc
     return data, None
 
 
@@ -165,7 +165,7 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
         try:
             return _strict(body, bom), bom
         except UnicodeDecodeError:
-            body, bom = data[len(codecs.BOM_UTF16_LE):], "utf-16-le"
+            body, bom = data[len(codecs.BOM_UTF16_LE) :], "utf-16-le"
     if bom:
         try:
             return _strict(body, bom), bom

@@ -234,9 +234,7 @@ def _request(client: httpx.Client, target: Target, *, deadline: float, max_bytes
             "Accept-Encoding": "gzip, deflate",
         }
         extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-        request = client.build_request(
-            "GET", pinned, headers=headers, extensions=extensions, timeout=httpx.Timeout(remaining)
-        )
+        request = client.build_request("GET", pinned, headers=headers, extensions=extensions, timeout=httpx.Timeout(remaining))
         try:
             resp = client.send(request, stream=True)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:

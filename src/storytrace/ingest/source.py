@@ -90,9 +90,7 @@ def record_to_article(
         except UnicodeDecodeError:
             return src.reject("decode", "the 'text' value is bytes that are not valid UTF-8", record=record, where=where)
     if not isinstance(text, str):
-        return src.reject(
-            "format", f"the 'text' value is a {type(text).__name__}, not a string", record=record, where=where
-        )
+        return src.reject("format", f"the 'text' value is a {type(text).__name__}, not a string", record=record, where=where)
 
     raw_id = fields.get("id")
     if isinstance(raw_id, bool) or isinstance(raw_id, (list, dict)):

@@ -33,7 +33,7 @@ def read_text_file(src: Source, text: str) -> Iterator[Article | Rejected]:
         except ValueError:
             yield src.reject("date", f"the date header says {day}, which is not a valid date", record=1, where="line 1")
             return
-        body = normalise_text(text[m.end():])
+        body = normalise_text(text[m.end() :])
         if not body:
             yield src.reject("empty", f"the file has a date header ({day}) but no text")
             return

@@ -77,7 +77,9 @@ def iter_warc(src: Source, data: bytes) -> Iterator[Article | Rejected]:
             _drain(rec.raw_stream)
             if getattr(rec.raw_stream, "limit", 0):
                 if broken is None:
-                    yield src.reject("format", "the record is truncated (shorter than its Content-Length)", record=rid, where=where)
+                    yield src.reject(
+                        "format", "the record is truncated (shorter than its Content-Length)", record=rid, where=where
+                    )
                 continue
             yield _record_article(src, rec, body, ctype, rid, where)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
@@ -107,7 +109,9 @@ def _record_article(src: Source, rec, body: bytes, ctype: str, rid: str, where: 
     try:
         html, enc = decode_bytes(body, declared=charset_from_content_type(ctype) or sniff_declared_charset(body))
     except DecodeError as exc:
-        return src.reject("decode", f"the HTML payload of {uri or 'the record'} cannot be decoded: {exc}", record=rid, where=where)
+        return src.reject(
+            "decode", f"the HTML payload of {uri or 'the record'} cannot be decoded: {exc}", record=rid, where=where
+        )
     meta = {"warc_record_id": rid, "warc_date": warc_date_raw or None, "encoding": enc}
     return article_from_html(
         src,

@@ -198,7 +198,15 @@ def _ancestors(report: str, parents: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def _credit(i: int, supporters: list[str], related: list[str], matches: dict, order: dict, cache: PairCache, parents: dict[str, list[str]] | None = None) -> str | None:
+def _credit(
+    i: int,
+    supporters: list[str],
+    related: list[str],
+    matches: dict,
+    order: dict,
+    cache: PairCache,
+    parents: dict[str, list[str]] | None = None,
+) -> str | None:
     """``supporters`` align sentence i; ``related`` (a superset) at least score the partial level on it."""
     best = max(supporters, key=lambda s: (matches[s][i].score, -order[s]))
     changed = True
@@ -232,7 +240,9 @@ def _credit(i: int, supporters: list[str], related: list[str], matches: dict, or
 def _carried(via: str, match: SentenceMatch, older: str, cache: PairCache) -> bool:
     """Did ``via`` get the matched sentence from ``older``?"""
     if (via, older) not in cache.pairs and not (
-        via in cache.prepared and older in cache.prepared and may_derive(cache.prepared[via].article, cache.prepared[older].article)
+        via in cache.prepared
+        and older in cache.prepared
+        and may_derive(cache.prepared[via].article, cache.prepared[older].article)
     ):
         return False
     back = cache.get(via, older)

@@ -22,7 +22,9 @@ def command(
     gexf: Optional[Path] = typer.Option(None, "--gexf", help="Write the lineage graph as GEXF."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write the single-file HTML report."),
     spreadsheet_safe: bool = typer.Option(
-        False, "--spreadsheet-safe", help="In the CSV, prefix cells starting with = + - @ with an apostrophe (for Excel and the like)."
+        False,
+        "--spreadsheet-safe",
+        help="In the CSV, prefix cells starting with = + - @ with an apostrophe (for Excel and the like).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing on success."),
 ) -> None:

@@ -94,8 +94,11 @@ def json_for_script(value: Any) -> str:
     read as a newline."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (
-        text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 
@@ -176,8 +179,7 @@ def render_html(doc: Any, title: str = "storytrace report", *, csp: bool = True)
     ]
     if csp:
         policy = (
-            f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; "
-            "base-uri 'none'; form-action 'none'"
+            f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; base-uri 'none'; form-action 'none'"
         )
         head.append(f'<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">')
     head += [
@@ -270,7 +272,7 @@ class _Page:
         a = self.articles.get(origin) if isinstance(origin, str) else None
         what = _short(a.get("title") or origin, 90) if a else _short(story.get("id") or "story", 90)
         n = len(story.get("articles") or [])
-        return f"{esc(what)} <span class=\"muted\">({_plural(n, 'report')})</span>"
+        return f'{esc(what)} <span class="muted">({_plural(n, "report")})</span>'
 
     def _tag(self, aid: str) -> str:
         """A short name for a report in tight places: its outlet, else its id."""
@@ -333,7 +335,7 @@ class _Page:
             out.append('<p class="muted">No derivation found between these reports.</p>')
         lost = [n for n in range(len(findings)) if n not in placed]
         if lost:  # a finding that names no derived report of this story: listed, never dropped
-            out.append("<h4>Other findings</h4><ol class=\"findings\">")
+            out.append('<h4>Other findings</h4><ol class="findings">')
             out.extend(self._finding_item(k, n, findings[n], False, False) for n in lost)
             out.append("</ol>")
         out.append("<h3>Reports and their sourcing</h3>")
@@ -406,7 +408,9 @@ class _Page:
             if i:
                 try:
                     gap = (date.fromisoformat(day) - date.fromisoformat(days[i - 1])).days
-                    out.append(f'<text x="{x - col / 2}" y="14" font-size="10" text-anchor="middle" fill="#8c959f">+{gap} d</text>')
+                    out.append(
+                        f'<text x="{x - col / 2}" y="14" font-size="10" text-anchor="middle" fill="#8c959f">+{gap} d</text>'
+                    )
                 except ValueError:
                     pass
             for r, member in enumerate(pubs.get(day, [])):
@@ -430,10 +434,14 @@ class _Page:
                 )
             if len(mentions) > shown_events:
                 y = axis_y + 34 + shown_events * row
-                out.append(f'<text x="{x - 2}" y="{y}" font-size="10.5" fill="#5b6670">+{len(mentions) - shown_events} more</text>')
+                out.append(
+                    f'<text x="{x - 2}" y="{y}" font-size="10.5" fill="#5b6670">+{len(mentions) - shown_events} more</text>'
+                )
         out.append("</svg></div>")
         if undated:
-            out.append('<p class="small muted">Undated: ' + ", ".join(f'<span class="id">{esc(m)}</span>' for m in undated) + "</p>")
+            out.append(
+                '<p class="small muted">Undated: ' + ", ".join(f'<span class="id">{esc(m)}</span>' for m in undated) + "</p>"
+            )
         return "\n".join(out)
 
     # ---- lineage graph ------------------------------------------------------------------
@@ -483,8 +491,13 @@ class _Page:
             line1 = f"{percent(e.get('coverage'))} {e.get('relation') or ''}".strip()
             line2 = ""
             if "facts_altered" in verdict:
-                line2 = ("facts altered" if altered else "facts kept") + (f" {number(verdict.get('score'))}" if verdict.get("score") is not None else "")
-            tip = f"{s} → {d}: coverage {percent(e.get('coverage'))}, {e.get('relation')}, {e.get('sentences')} sentences, score {number(e.get('score'))}" + (f"; {line2}" if line2 else "")
+                line2 = ("facts altered" if altered else "facts kept") + (
+                    f" {number(verdict.get('score'))}" if verdict.get("score") is not None else ""
+                )
+            tip = (
+                f"{s} → {d}: coverage {percent(e.get('coverage'))}, {e.get('relation')}, {e.get('sentences')} sentences, score {number(e.get('score'))}"
+                + (f"; {line2}" if line2 else "")
+            )
             pair_id = pair_of.get((s, d), "")
             marker = f"arr-{k}-x" if altered else f"arr-{k}"
             w = 12 + 6.2 * max(len(line1), len(line2))
@@ -492,10 +505,14 @@ class _Page:
             # one group per edge (line and label), so a test or a script finds the edge as one element
             out.append(
                 f'<g class="edge{" altered" if altered else ""}" tabindex="0" data-source="{esc(s)}" data-derived="{esc(d)}" data-pair="{pair_id}">'
-                f"<title>{esc(tip)}</title><path d=\"{path}\" marker-end=\"url(#{marker})\"/>"
+                f'<title>{esc(tip)}</title><path d="{path}" marker-end="url(#{marker})"/>'
                 f'<rect class="label-bg" x="{mx - w / 2:.1f}" y="{my - h / 2:.1f}" width="{w:.1f}" height="{h}" rx="4"/>'
                 f'<text x="{mx:.1f}" y="{my - (2 if line2 else -4):.1f}" font-size="11" text-anchor="middle">{esc(line1)}</text>'
-                + (f'<text x="{mx:.1f}" y="{my + 11:.1f}" font-size="11" text-anchor="middle" font-weight="600" fill="{"#b42318" if altered else "#2b8a3e"}">{esc(line2)}</text>' if line2 else "")
+                + (
+                    f'<text x="{mx:.1f}" y="{my + 11:.1f}" font-size="11" text-anchor="middle" font-weight="600" fill="{"#b42318" if altered else "#2b8a3e"}">{esc(line2)}</text>'
+                    if line2
+                    else ""
+                )
                 + "</g>"
             )
         for n in nodes:
@@ -504,7 +521,9 @@ class _Page:
             rl = role.get(n, "related")
             head = _short(a.get("outlet") or n, 26)
             sub = f"{a.get('published') or 'undated'} · {rl}"
-            tip = f"{n}" + (f" — {a.get('title')}" if a.get("title") else "") + (f" ({a.get('outlet')})" if a.get("outlet") else "")
+            tip = (
+                f"{n}" + (f" — {a.get('title')}" if a.get("title") else "") + (f" ({a.get('outlet')})" if a.get("outlet") else "")
+            )
             card = self.card_ids.get(n, "")
             out.append(
                 f'<g class="node role-{esc(rl)}" tabindex="0" data-article="{esc(n)}" data-card="{card}"><title>{esc(tip)}</title>'
@@ -513,7 +532,9 @@ class _Page:
                 f'<text x="{x + 10}" y="{y + 39}" font-size="11" fill="#5b6670">{esc(_short(sub, 30))}</text></g>'
             )
         out.append("</svg></div>")
-        out.append('<p class="small muted">Arrows run from a source to the report derived from it; click an arrow for the side-by-side view, a report for its card.</p>')
+        out.append(
+            '<p class="small muted">Arrows run from a source to the report derived from it; click an arrow for the side-by-side view, a report for its card.</p>'
+        )
         return "\n".join(out)
 
     # ---- filters ------------------------------------------------------------------------
@@ -531,7 +552,8 @@ class _Page:
                 f'<span class="swatch fc"></span>{esc(_label(kind))} ({counts[kind]})</label>'
             )
         return (
-            '<div class="filters legend small"><strong>Findings:</strong> ' + " ".join(boxes)
+            '<div class="filters legend small"><strong>Findings:</strong> '
+            + " ".join(boxes)
             + '<button type="button" class="fall">all</button><button type="button" class="fnone">none</button></div>'
         )
 
@@ -561,7 +583,9 @@ class _Page:
                 line += f' — verdict: <span class="{cls}">{text}</span> (score {number(verdict.get("score"))})'
             head.append(f'<p class="small">{line}</p>')
         elif source:
-            head.append('<p class="small muted">No derivation edge between these two; shown for the findings and alignments that name them.</p>')
+            head.append(
+                '<p class="small muted">No derivation edge between these two; shown for the findings and alignments that name them.</p>'
+            )
 
         # alignments of this pair: derived sentence -> [(source sentence, relation)]
         d_links: dict[int, list[tuple[int | None, str]]] = {}
@@ -584,9 +608,25 @@ class _Page:
             fid = f"f{k}-{n}"
             kind = str(f.get("type"))
             self.types.add(kind)
-            d_marks.add_finding(self.articles.get(derived), f.get("derived_span"), f.get("derived_sentence"), fid, kind, f.get("explanation"), dropped=False)
+            d_marks.add_finding(
+                self.articles.get(derived),
+                f.get("derived_span"),
+                f.get("derived_sentence"),
+                fid,
+                kind,
+                f.get("explanation"),
+                dropped=False,
+            )
             if source is not None and f.get("source") == source:
-                s_marks.add_finding(self.articles.get(source), f.get("source_span"), f.get("source_sentence"), fid, kind, f.get("explanation"), dropped=kind in _DROPPED_TYPES)
+                s_marks.add_finding(
+                    self.articles.get(source),
+                    f.get("source_span"),
+                    f.get("source_sentence"),
+                    fid,
+                    kind,
+                    f.get("explanation"),
+                    dropped=kind in _DROPPED_TYPES,
+                )
         for marks, aid in ((d_marks, derived), (s_marks, source)):
             a = self.articles.get(aid) if aid else None
             if a is not None:
@@ -616,7 +656,10 @@ class _Page:
             out.append(self._column("source", source, role, prefix + "-s", s_class, s_marks))
         else:
             out.append('<div class="col side-source"><div class="head muted">No source.</div></div>')
-        out.append('<div class="col findings"><div class="head"><strong>Findings</strong> ' + f'<span class="muted">({len(mine)})</span></div><div class="body">')
+        out.append(
+            '<div class="col findings"><div class="head"><strong>Findings</strong> '
+            + f'<span class="muted">({len(mine)})</span></div><div class="body">'
+        )
         if mine:
             out.append('<ol class="findings">')
             for n, f in mine:
@@ -629,7 +672,9 @@ class _Page:
 
     def _column(self, side: str, aid: str, role: dict[str, str], prefix: str, classify, marks: "_Marks") -> str:
         a = self.articles.get(aid)
-        out = [f'<div class="col side-{side}"><div class="head">{self._article_line(aid, role.get(aid, side))}</div><div class="body">']
+        out = [
+            f'<div class="col side-{side}"><div class="head">{self._article_line(aid, role.get(aid, side))}</div><div class="body">'
+        ]
         if a is None:
             out.append('<p class="muted">The text of this report is not in the trace.</p>')
         else:
@@ -657,7 +702,9 @@ class _Page:
             values.append(f"derived: “{esc(_short(value_text(f['derived_value']), 160))}”")
         if f.get("source_value") is not None:
             values.append(f"source: “{esc(_short(value_text(f['source_value']), 160))}”")
-        shown = "both sides" if on_derived and on_source else "derived side" if on_derived else "source side" if on_source else None
+        shown = (
+            "both sides" if on_derived and on_source else "derived side" if on_derived else "source side" if on_source else None
+        )
         return (
             f'<li class="t-{_type_class(kind)}" tabindex="0" data-finding-id="{fid}" data-type="{esc(kind)}">'
             f'<span class="badge">{esc(_label(kind))}</span><span class="muted small">{esc(", ".join(where))}</span><br>'
@@ -672,7 +719,11 @@ class _Page:
     def _card(self, aid: Any, role: str | None, with_text: bool) -> str:
         a = self.articles.get(aid) if isinstance(aid, str) else None
         card_id = self.card_ids.get(aid, "")
-        out = [f'<div class="card" id="{card_id}" data-article="{esc(aid)}">' if card_id else f'<div class="card" data-article="{esc(aid)}">']
+        out = [
+            f'<div class="card" id="{card_id}" data-article="{esc(aid)}">'
+            if card_id
+            else f'<div class="card" data-article="{esc(aid)}">'
+        ]
         out.append(f"<h4>{self._article_line(aid, role)}</h4>")
         if a is not None:
             out.append(_profile_html(a.get("profile")))
@@ -793,7 +844,9 @@ class _Marks:
 
     def _bind(self, article: dict) -> list[dict]:
         if not self._sentences:
-            self._sentences = [s for s in article.get("sentences") or [] if isinstance(s, dict) and isinstance(s.get("index"), int)]
+            self._sentences = [
+                s for s in article.get("sentences") or [] if isinstance(s, dict) and isinstance(s.get("index"), int)
+            ]
         return self._sentences
 
     def _place(self, article: dict, start: int, end: int, kind: str, payload: Any) -> bool:
@@ -809,7 +862,9 @@ class _Marks:
                 placed = True
         return placed
 
-    def add_finding(self, article: dict | None, span: Any, sentence: Any, fid: str, kind: str, explanation: Any, dropped: bool) -> None:
+    def add_finding(
+        self, article: dict | None, span: Any, sentence: Any, fid: str, kind: str, explanation: Any, dropped: bool
+    ) -> None:
         if article is None:
             return
         sents = {s["index"]: s for s in self._bind(article)}
@@ -841,7 +896,9 @@ class _Marks:
         for d in article.get("dates") or []:
             if isinstance(d, dict) and isinstance(d.get("start"), int) and isinstance(d.get("end"), int):
                 when = d.get("date")
-                self._place(article, d["start"], d["end"], "dt", f"“{d.get('text')}” read as {when}" if when else f"“{d.get('text')}”")
+                self._place(
+                    article, d["start"], d["end"], "dt", f"“{d.get('text')}” read as {when}" if when else f"“{d.get('text')}”"
+                )
 
     def render(self, index: int, text: str) -> str:
         items = self.by_sentence.get(index)
@@ -893,7 +950,9 @@ def _sentences_html(article: dict, prefix: str, classify, marks: _Marks) -> str:
         rel, partners = classify(i)
         cls = "sent" + (f" {rel}" if rel else "")
         attrs = f' data-partners="{" ".join(partners)}"' if partners else ""
-        out.append(f'<span class="{cls}" id="{prefix}{i}" data-s="{i}"{attrs}><span class="num">{i}</span>{marks.render(i, s.get("text") or "")}</span> ')
+        out.append(
+            f'<span class="{cls}" id="{prefix}{i}" data-s="{i}"{attrs}><span class="num">{i}</span>{marks.render(i, s.get("text") or "")}</span> '
+        )
     out.append("</p>")
     return "".join(out)
 
@@ -926,7 +985,9 @@ def _profile_html(profile: Any) -> str:
     rows = []
     for key, label in _PROFILE_ROWS:
         items = profile.get(key) if isinstance(profile.get(key), list) else []
-        cell = "; ".join(_profile_item(v) for v in items[:8]) + (f" <span class=\"muted\">(+{len(items) - 8})</span>" if len(items) > 8 else "")
+        cell = "; ".join(_profile_item(v) for v in items[:8]) + (
+            f' <span class="muted">(+{len(items) - 8})</span>' if len(items) > 8 else ""
+        )
         cell = cell or '<span class="muted">none</span>'
         rows.append(f"<tr><th>{label}</th><td>{len(items)}</td><td>{cell}</td></tr>")
     return '<table class="profile"><caption class="small muted">Sourcing</caption>' + "".join(rows) + "</table>"

@@ -130,7 +130,9 @@ def _story(story: dict, texts: Texts) -> list[str]:
     rows = []
     for member in members:
         a = texts.articles.get(member) or {}
-        rows.append([_date(a), code(member, table=True), escape(a.get("outlet")), escape(a.get("title")), role.get(member, "related")])
+        rows.append(
+            [_date(a), code(member, table=True), escape(a.get("outlet")), escape(a.get("title")), role.get(member, "related")]
+        )
     lines.extend(_table(["Date", "Report", "Outlet", "Title", "Role"], rows))
     lines.append("")
     lines.extend(_profiles(members, texts))
@@ -180,8 +182,14 @@ def _story(story: dict, texts: Texts) -> list[str]:
                     if source_text:
                         source_cell += f": {escape(source_text)}"
                 derived_cell = "″" if repeat else escape(texts.sentence(derived, ds) or "")
-                rows.append(["" if repeat else str(ds), derived_cell, escape(al.get("relation")), source_cell, number(al.get("score"))])
-            lines.extend(_table(["#", "Derived sentence", "Relation", "Source sentence", "Score"], rows, ["--:", "---", "---", "---", "--:"]))
+                rows.append(
+                    ["" if repeat else str(ds), derived_cell, escape(al.get("relation")), source_cell, number(al.get("score"))]
+                )
+            lines.extend(
+                _table(
+                    ["#", "Derived sentence", "Relation", "Source sentence", "Score"], rows, ["--:", "---", "---", "---", "--:"]
+                )
+            )
             lines.append("")
         lines.extend(_findings([f for f in findings if f.get("derived") == derived], texts))
     return lines
@@ -204,17 +212,24 @@ def _profiles(members: list[str], texts: Texts) -> list[str]:
         quotes = p.get("direct_quotes") or []
         speakers = sorted({str(q.get("speaker")) for q in quotes if isinstance(q, dict) and q.get("speaker")})
         quoted = f"{len(quotes)}" + (f" ({escape(', '.join(speakers), 120)})" if speakers else "")
-        rows.append([
-            code(member, table=True),
-            quoted,
-            escape(", ".join(_items(p.get("named_sources"))), 120) or "—",
-            escape(", ".join(_items(p.get("anonymous_sources"))), 120) or "—",
-            escape(", ".join(_items(p.get("vague_attributions"))), 120) or "—",
-            escape(", ".join(_items(p.get("hedges"))), 120) or "—",
-        ])
+        rows.append(
+            [
+                code(member, table=True),
+                quoted,
+                escape(", ".join(_items(p.get("named_sources"))), 120) or "—",
+                escape(", ".join(_items(p.get("anonymous_sources"))), 120) or "—",
+                escape(", ".join(_items(p.get("vague_attributions"))), 120) or "—",
+                escape(", ".join(_items(p.get("hedges"))), 120) or "—",
+            ]
+        )
     if not rows:
         return []
-    return ["### Sourcing", "", *_table(["Report", "Direct quotes", "Named sources", "Anonymous sources", "Vague attributions", "Hedges"], rows), ""]
+    return [
+        "### Sourcing",
+        "",
+        *_table(["Report", "Direct quotes", "Named sources", "Anonymous sources", "Vague attributions", "Hedges"], rows),
+        "",
+    ]
 
 
 def _int(value: Any) -> int:

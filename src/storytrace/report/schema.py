@@ -48,7 +48,9 @@ def json_path(parts: Iterable[Any]) -> str:
     return out
 
 
-def _error(message: str, path: list, instance: Any = None, cause: jsonschema.ValidationError | None = None) -> jsonschema.ValidationError:
+def _error(
+    message: str, path: list, instance: Any = None, cause: jsonschema.ValidationError | None = None
+) -> jsonschema.ValidationError:
     where = json_path(path)
     kwargs: dict[str, Any] = {"path": path}
     if instance is not None:
@@ -110,7 +112,11 @@ def _check_references(doc: dict) -> None:
             for key in ("source", "derived"):
                 known(edge[key], base + ["edges", e, key])
             if edge["derived"] not in members:
-                raise _error(f"derived report {edge['derived']!r} is not a member of the story", base + ["edges", e, "derived"], edge["derived"])
+                raise _error(
+                    f"derived report {edge['derived']!r} is not a member of the story",
+                    base + ["edges", e, "derived"],
+                    edge["derived"],
+                )
         for group in ("alignments", "findings"):
             for i, item in enumerate(story[group]):
                 path = base + [group, i]

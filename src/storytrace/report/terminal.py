@@ -45,7 +45,11 @@ def _label(article_id: str, texts: Texts) -> Text:
 
 def _story_panel(story: dict, texts: Texts) -> Panel:
     members = story.get("articles") or []
-    tree = Tree(Text.assemble(("origin ", "dim"), _label(story["origin"], texts)) if story.get("origin") else Text("origin undetermined", style="dim"))
+    tree = Tree(
+        Text.assemble(("origin ", "dim"), _label(story["origin"], texts))
+        if story.get("origin")
+        else Text("origin undetermined", style="dim")
+    )
 
     edges = story.get("edges") or []
     if edges:
@@ -82,7 +86,12 @@ def _story_panel(story: dict, texts: Texts) -> Panel:
             if not mine:
                 continue
             node = branch.add(Text(str(derived), style="bold"))
-            mine.sort(key=lambda f: (finding_rank(str(f.get("type"))), f.get("derived_sentence") if isinstance(f.get("derived_sentence"), int) else 10**9))
+            mine.sort(
+                key=lambda f: (
+                    finding_rank(str(f.get("type"))),
+                    f.get("derived_sentence") if isinstance(f.get("derived_sentence"), int) else 10**9,
+                )
+            )
             for f in mine[:FINDINGS_SHOWN]:
                 item = Text(f"{f.get('type')}", style="yellow")
                 if f.get("derived_sentence") is not None:

@@ -61,28 +61,125 @@ _SANITIZE = _build_sanitize_table()
 # --- abbreviation knowledge for the fix-up pass -------------------------------------------
 # Titles and ranks: practically never sentence-final, so a split after them is always wrong.
 _TITLES = {
-    "Mr", "Mrs", "Ms", "Messrs", "Dr", "Prof", "Lt", "Gen", "Col", "Maj", "Capt", "Cmdr",
-    "Adm", "Sgt", "Cpl", "Pvt", "Brig", "Sen", "Rep", "Gov", "Rev", "Fr", "Hon", "Pres",
-    "Supt", "Insp", "Det", "Atty", "Amb", "Sec",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Messrs",
+    "Dr",
+    "Prof",
+    "Lt",
+    "Gen",
+    "Col",
+    "Maj",
+    "Capt",
+    "Cmdr",
+    "Adm",
+    "Sgt",
+    "Cpl",
+    "Pvt",
+    "Brig",
+    "Sen",
+    "Rep",
+    "Gov",
+    "Rev",
+    "Fr",
+    "Hon",
+    "Pres",
+    "Supt",
+    "Insp",
+    "Det",
+    "Atty",
+    "Amb",
+    "Sec",
 }
 _MONTHS = {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
 _NUMBERED = {"No", "Nos", "Art", "Vol", "Ch", "Fig", "pp", "p"}
 # Abbreviations that can end a sentence, but not when a lowercase word or number follows.
 _SOFT_ABBREVS = {
-    "inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "st", "etc", "vs", "approx", "est",
-    "dept", "govt", "univ", "assn", "bros", "ave", "blvd", "rd", "mt", "ft", "e.g", "i.e",
-    "a.m", "p.m",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "llc",
+    "plc",
+    "jr",
+    "sr",
+    "st",
+    "etc",
+    "vs",
+    "approx",
+    "est",
+    "dept",
+    "govt",
+    "univ",
+    "assn",
+    "bros",
+    "ave",
+    "blvd",
+    "rd",
+    "mt",
+    "ft",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
 }
 # Words that often follow "U.S." / "U.N." inside one sentence ("the U.S. Navy said").
 _AFTER_COUNTRY = {
-    "Army", "Navy", "Air", "Marine", "Marines", "Coast", "Senate", "House", "Congress",
-    "Embassy", "Department", "Secretary", "President", "Ambassador", "Security", "Supreme",
-    "Court", "District", "Attorney", "Treasury", "Federal", "General", "Special", "Forces",
-    "Open", "Agency", "Mission", "Envoy", "Human", "Food", "Refugee", "High", "Central",
+    "Army",
+    "Navy",
+    "Air",
+    "Marine",
+    "Marines",
+    "Coast",
+    "Senate",
+    "House",
+    "Congress",
+    "Embassy",
+    "Department",
+    "Secretary",
+    "President",
+    "Ambassador",
+    "Security",
+    "Supreme",
+    "Court",
+    "District",
+    "Attorney",
+    "Treasury",
+    "Federal",
+    "General",
+    "Special",
+    "Forces",
+    "Open",
+    "Agency",
+    "Mission",
+    "Envoy",
+    "Human",
+    "Food",
+    "Refugee",
+    "High",
+    "Central",
 }
 _AFTER_TIME = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "ET", "EST", "EDT", "PT", "PST", "PDT", "CT", "GMT", "BST", "UTC", "CET", "CEST",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "ET",
+    "EST",
+    "EDT",
+    "PT",
+    "PST",
+    "PDT",
+    "CT",
+    "GMT",
+    "BST",
+    "UTC",
+    "CET",
+    "CEST",
 }
 _SPEECH_VERBS = re.compile(
     r"(?:said|says|added|adds|told|asked|asks|explained|continued|noted|wrote|writes|"
@@ -91,9 +188,40 @@ _SPEECH_VERBS = re.compile(
 )
 # A line ending in one of these continues on the next line.
 _FUNCTION_WORDS = {
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or",
-    "but", "that", "which", "who", "as", "than", "into", "its", "his", "her", "their", "is",
-    "was", "were", "are", "be", "has", "had", "have", "not",
+    "a",
+    "an",
+    "the",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "and",
+    "or",
+    "but",
+    "that",
+    "which",
+    "who",
+    "as",
+    "than",
+    "into",
+    "its",
+    "his",
+    "her",
+    "their",
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "has",
+    "had",
+    "have",
+    "not",
 }
 _NOT_PLAIN = _TITLES | _MONTHS | _NUMBERED
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.){2,}$")
@@ -283,9 +411,7 @@ def _should_merge(left: str, right: str, in_url: bool) -> bool:
             return True
         if (stem in _MONTHS or stem in _NUMBERED) and head.isdigit():
             return True
-        if stem.lower() in ("a.m", "p.m") and (
-            _starts_lower_or_digit(right) or _first_word(right) in _AFTER_TIME
-        ):
+        if stem.lower() in ("a.m", "p.m") and (_starts_lower_or_digit(right) or _first_word(right) in _AFTER_TIME):
             return True
         if _DOTTED.match(tok) and tok[0].isupper() and _first_word(right) in _AFTER_COUNTRY:
             return True
@@ -298,7 +424,7 @@ def _should_merge(left: str, right: str, in_url: bool) -> bool:
                 return True
     if re.search(r"(?:\.\.\.|…)\s*$", left) and right[0].islower():
         return True
-    if left[-1] in "”\"’»" and (right[0].islower() or _is_attribution_tail(right)):
+    if left[-1] in '”"’»' and (right[0].islower() or _is_attribution_tail(right)):
         return True
     if right[0] in "—–" and re.match(r"[—–]\s*[a-z]", right):
         return True

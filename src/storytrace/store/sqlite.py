@@ -93,6 +93,7 @@ def version_hash(text: str, title: str | None) -> str:
         h.update(b"\x00")
     return h.hexdigest()
 
+
 class Store:
     def __init__(self, path: str | Path = "storytrace.db"):
         self.path = str(path)
@@ -180,7 +181,9 @@ class Store:
     # ---------------------------------------------------------------- vectors
     def vectors(self) -> dict[str, np.ndarray]:
         out = {}
-        for aid, rows, dim, data in self.db.execute("SELECT article_id, rows, dim, data FROM vectors WHERE model = ?", (model_id(),)):
+        for aid, rows, dim, data in self.db.execute(
+            "SELECT article_id, rows, dim, data FROM vectors WHERE model = ?", (model_id(),)
+        ):
             out[aid] = np.frombuffer(data, dtype=np.float16).reshape(rows, dim).astype(np.float32)
         return out
 
@@ -197,17 +200,20 @@ class Store:
     # ---------------------------------------------------------------- alignment cache
     def pairs(self) -> dict[tuple[str, str], list[SentenceMatch]]:
         out = {}
-        for derived, source, payload in self.db.execute("SELECT derived, source, payload FROM pairs WHERE model = ?", (model_id(),)):
-            out[(derived, source)] = [
-                SentenceMatch(m[0], list(m[1]), m[2], m[3], m[4], tuple(m[5])) for m in json.loads(payload)
-            ]
+        for derived, source, payload in self.db.execute(
+            "SELECT derived, source, payload FROM pairs WHERE model = ?", (model_id(),)
+        ):
+            out[(derived, source)] = [SentenceMatch(m[0], list(m[1]), m[2], m[3], m[4], tuple(m[5])) for m in json.loads(payload)]
         return out
 
     def put_pairs(self, pairs: dict[tuple[str, str], list[SentenceMatch]]) -> None:
         with self.db:
             for (derived, source), matches in pairs.items():
                 payload = json.dumps(
-                    [[m.derived_sentence, m.source_sentences, m.relation, m.score, m.coverage, list(m.extra_best)] for m in matches]
+                    [
+                        [m.derived_sentence, m.source_sentences, m.relation, m.score, m.coverage, list(m.extra_best)]
+                        for m in matches
+                    ]
                 )
                 self.db.execute(
                     "INSERT OR REPLACE INTO pairs (derived, source, model, payload) VALUES (?, ?, ?, ?)",
@@ -216,9 +222,12 @@ class Store:
 
     # ---------------------------------------------------------------- rejected inputs
     def add_rejected(self, input: str, record, kind: str, reason: str) -> None:
-        if record is None and self.db.execute(
-            "SELECT 1 FROM rejected WHERE input = ? AND record IS NULL AND reason = ?", (str(input), reason)
-        ).fetchone():
+        if (
+            record is None
+            and self.db.execute(
+                "SELECT 1 FROM rejected WHERE input = ? AND record IS NULL AND reason = ?", (str(input), reason)
+            ).fetchone()
+        ):
             return  # UNIQUE treats NULLs as distinct: a whole-file rejection would be listed again on every re-run
         with self.db:
             self.db.execute(

@@ -100,10 +100,16 @@ def create_app(
         if token:
             scheme, _, value = request.headers.get("authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not value.strip():
-                raise HTTPException(401, "writing needs 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": 'Bearer realm="storytrace"'})
+                raise HTTPException(
+                    401,
+                    "writing needs 'Authorization: Bearer <token>'",
+                    headers={"WWW-Authenticate": 'Bearer realm="storytrace"'},
+                )
             # Constant time, so that the answer's timing does not tell how much of a guess was right.
             if not hmac.compare_digest(value.strip().encode("utf-8"), token.encode("utf-8")):
-                raise HTTPException(403, "wrong token", headers={"WWW-Authenticate": 'Bearer realm="storytrace", error="invalid_token"'})
+                raise HTTPException(
+                    403, "wrong token", headers={"WWW-Authenticate": 'Bearer realm="storytrace", error="invalid_token"'}
+                )
             return
         if not open_writes:
             raise HTTPException(403, "writes are disabled: start the server with --token to allow them")
@@ -177,7 +183,7 @@ def create_app(
         response_model=SearchResults,
         tags=["api"],
         summary="Full-text search (SQLite FTS5) over titles and texts",
-        description="q uses FTS5 query syntax: words, \"quoted phrases\", AND / OR / NOT, prefix*, title:word. "
+        description='q uses FTS5 query syntax: words, "quoted phrases", AND / OR / NOT, prefix*, title:word. '
         "A query FTS5 cannot parse is answered 400 with the reason.",
         responses={400: {"description": "Bad query syntax", **_ERR}},
     )
@@ -349,7 +355,9 @@ def parse_reports(payload: Any) -> tuple[list, dict[str, int]]:
     items, positions = [], {}
     for k, obj in enumerate(records, 1):
         if not isinstance(obj, dict):
-            items.append(src.reject("json", f"the item is a JSON {type(obj).__name__}, not an object", record=k, where=f"item {k}"))
+            items.append(
+                src.reject("json", f"the item is a JSON {type(obj).__name__}, not an object", record=k, where=f"item {k}")
+            )
             continue
         extra = {key: v for key, v in obj.items() if key not in FIELDS}
         item = record_to_article(
@@ -470,7 +478,9 @@ def _renderer_script_hashes(render_html) -> list[str]:
     escaping ever to fail) has another hash and is blocked."""
     global _script_hashes
     if _script_hashes is None:
-        empty = render_html({"schema": "https://storytrace.dev/schema/trace-1.json", "articles": [], "stories": []}, title="storytrace")
+        empty = render_html(
+            {"schema": "https://storytrace.dev/schema/trace-1.json", "articles": [], "stories": []}, title="storytrace"
+        )
         hashes = []
         for attrs, body in _SCRIPT.findall(empty):
             if _executable(attrs) and body.strip():

@@ -23,7 +23,7 @@ def schema_type(schema: Any) -> str:
         return "any"
     if "$ref" in schema:
         name = _ref_name(schema["$ref"])
-        return f"<a href=\"#schema-{esc(name)}\">{esc(name)}</a>"
+        return f'<a href="#schema-{esc(name)}">{esc(name)}</a>'
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             sep = " & " if key == "allOf" else " | "
@@ -42,14 +42,14 @@ def schema_type(schema: Any) -> str:
     if "enum" in schema:
         text += " (" + ", ".join(esc(v) for v in schema["enum"]) + ")"
     if "format" in schema:
-        text += f" <span class=\"muted\">{esc(schema['format'])}</span>"
+        text += f' <span class="muted">{esc(schema["format"])}</span>'
     return text
 
 
 def _constraints(schema: dict) -> str:
     keys = ("minimum", "maximum", "minLength", "maxLength", "default")
     parts = [f"{k}={esc(schema[k])}" for k in keys if k in schema]
-    return f" <span class=\"muted\">{', '.join(parts)}</span>" if parts else ""
+    return f' <span class="muted">{", ".join(parts)}</span>' if parts else ""
 
 
 def _content(content: dict) -> str:
@@ -62,7 +62,7 @@ def _content(content: dict) -> str:
 def _operation(path: str, method: str, op: dict) -> str:
     anchor = f"op-{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")
     parts = [
-        f"<section class=\"op\" id=\"{esc(anchor)}\"><h3><span class=\"pill\">{esc(method.upper())}</span> <code>{esc(path)}</code></h3>"
+        f'<section class="op" id="{esc(anchor)}"><h3><span class="pill">{esc(method.upper())}</span> <code>{esc(path)}</code></h3>'
     ]
     if op.get("summary"):
         parts.append(f"<p><strong>{esc(op['summary'])}</strong></p>")
@@ -93,19 +93,21 @@ def _operation(path: str, method: str, op: dict) -> str:
         rows = []
         for code, resp in responses.items():
             media = _content(resp.get("content") or {})
-            rows.append(f"<tr><td><code>{esc(code)}</code></td><td>{esc(resp.get('description') or '')}</td><td>{media}</td></tr>")
+            rows.append(
+                f"<tr><td><code>{esc(code)}</code></td><td>{esc(resp.get('description') or '')}</td><td>{media}</td></tr>"
+            )
         parts.append(
             "<h4>Responses</h4><table><thead><tr><th>status</th><th>description</th><th>body</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
     if op.get("security"):
-        parts.append("<p class=\"muted\">Needs <code>Authorization: Bearer &lt;token&gt;</code> when the server has a token.</p>")
+        parts.append('<p class="muted">Needs <code>Authorization: Bearer &lt;token&gt;</code> when the server has a token.</p>')
     parts.append("</section>")
     return "".join(parts)
 
 
 def _schema(name: str, schema: dict) -> str:
-    parts = [f"<section id=\"schema-{esc(name)}\"><h3>{esc(name)}</h3>"]
+    parts = [f'<section id="schema-{esc(name)}"><h3>{esc(name)}</h3>']
     if schema.get("description"):
         parts.append(f"<p>{esc(schema['description'])}</p>")
     props = schema.get("properties") or {}
@@ -135,12 +137,12 @@ def docs_page(spec: dict) -> str:
             if method in item:
                 ops.append(_operation(path, method, item[method]))
                 anchor = f"op-{method}-{path}".replace("/", "-").replace("{", "").replace("}", "")
-                toc.append(f"<li><a href=\"#{esc(anchor)}\"><code>{esc(method.upper())} {esc(path)}</code></a></li>")
+                toc.append(f'<li><a href="#{esc(anchor)}"><code>{esc(method.upper())} {esc(path)}</code></a></li>')
     schemas = (spec.get("components") or {}).get("schemas") or {}
     body = (
-        f"<h1>{esc(info.get('title') or 'API')} <span class=\"muted\">{esc(info.get('version') or '')}</span></h1>"
+        f'<h1>{esc(info.get("title") or "API")} <span class="muted">{esc(info.get("version") or "")}</span></h1>'
         + (f"<p>{esc(info['description'])}</p>" if info.get("description") else "")
-        + "<p>Machine-readable: <a href=\"/openapi.json\"><code>/openapi.json</code></a> (OpenAPI "
+        + '<p>Machine-readable: <a href="/openapi.json"><code>/openapi.json</code></a> (OpenAPI '
         + esc(spec.get("openapi") or "")
         + ").</p><h2>Endpoints</h2><ul>"
         + "".join(toc)

@@ -51,13 +51,13 @@ def safe_url(url: Any) -> str | None:
 
 def page(title: str, body: str, *, query: str = "", notice: str = "") -> str:
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
-        "<header><a class=\"brand\" href=\"/\">storytrace</a><a href=\"/\">stories</a><a href=\"/docs\">API</a>"
-        "<form class=\"search\" action=\"/search\" method=\"get\" role=\"search\">"
-        f"<input type=\"search\" name=\"q\" value=\"{esc(query)}\" placeholder=\"search reports (FTS5)\" aria-label=\"search\">"
-        "<button type=\"submit\">Search</button></form></header>"
+        '<header><a class="brand" href="/">storytrace</a><a href="/">stories</a><a href="/docs">API</a>'
+        '<form class="search" action="/search" method="get" role="search">'
+        f'<input type="search" name="q" value="{esc(query)}" placeholder="search reports (FTS5)" aria-label="search">'
+        '<button type="submit">Search</button></form></header>'
         f"<main>{notice}{body}</main></body></html>\n"
     )
 
@@ -69,7 +69,7 @@ def tracing_notice(tracing: bool, snap: Snapshot, stored: int) -> str:
     untraced = stored - len(snap.articles)
     if untraced > 0:
         parts.append(f"{untraced} stored report(s) are not in this trace yet.")
-    return f"<p class=\"muted\">{esc(' '.join(parts))}</p>" if parts else ""
+    return f'<p class="muted">{esc(" ".join(parts))}</p>' if parts else ""
 
 
 def _label(article: dict | None, article_id: str) -> str:
@@ -80,25 +80,29 @@ def _label(article: dict | None, article_id: str) -> str:
 def _pager(base: str, params: dict, offset: int, limit: int, total: int) -> str:
     links = []
     if offset > 0:
-        links.append(f"<a href=\"{esc(base + '?' + urlencode({**params, 'offset': max(0, offset - limit)}))}\">previous</a>")
+        links.append(f'<a href="{esc(base + "?" + urlencode({**params, "offset": max(0, offset - limit)}))}">previous</a>')
     if offset + limit < total:
-        links.append(f"<a href=\"{esc(base + '?' + urlencode({**params, 'offset': offset + limit}))}\">next</a>")
-    return f"<nav class=\"pages\">{''.join(links)}</nav>" if links else ""
+        links.append(f'<a href="{esc(base + "?" + urlencode({**params, "offset": offset + limit}))}">next</a>')
+    return f'<nav class="pages">{"".join(links)}</nav>' if links else ""
 
 
 def index_page(snap: Snapshot, offset: int, limit: int, notice: str) -> str:
     rows = []
     for s in snap.summaries[offset : offset + limit]:
         origin = s["origin"]
-        origin_cell = f"<a href=\"{esc(article_href(origin))}\">{_label(snap.articles.get(origin), origin)}</a>" if origin else "<span class=\"muted\">none found</span>"
+        origin_cell = (
+            f'<a href="{esc(article_href(origin))}">{_label(snap.articles.get(origin), origin)}</a>'
+            if origin
+            else '<span class="muted">none found</span>'
+        )
         dates = esc(s["first_published"] or "undated")
         if s["last_published"] and s["last_published"] != s["first_published"]:
             dates += " – " + esc(s["last_published"])
-        altered = f"<span class=\"warn\">{s['altered']}</span>" if s["altered"] else "0"
+        altered = f'<span class="warn">{s["altered"]}</span>' if s["altered"] else "0"
         rows.append(
-            f"<tr><td><a href=\"{esc(story_href(s['id']))}\"><code>{esc(s['id'])}</code></a></td>"
-            f"<td class=\"n\">{s['size']}</td><td>{origin_cell}</td><td>{dates}</td>"
-            f"<td class=\"n\">{s['edges']}</td><td class=\"n\">{s['findings']}</td><td class=\"n\">{altered}</td></tr>"
+            f'<tr><td><a href="{esc(story_href(s["id"]))}"><code>{esc(s["id"])}</code></a></td>'
+            f'<td class="n">{s["size"]}</td><td>{origin_cell}</td><td>{dates}</td>'
+            f'<td class="n">{s["edges"]}</td><td class="n">{s["findings"]}</td><td class="n">{altered}</td></tr>'
         )
     total = len(snap.summaries)
     if not rows:
@@ -108,7 +112,7 @@ def index_page(snap: Snapshot, offset: int, limit: int, notice: str) -> str:
             "<table><thead><tr><th>story</th><th>reports</th><th>origin</th><th>published</th>"
             "<th>edges</th><th>findings</th><th>altered</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         )
-    head = f"<h1>Stories</h1><p class=\"muted\">{total} stories, {len(snap.articles)} reports (trace {snap.version}).</p>"
+    head = f'<h1>Stories</h1><p class="muted">{total} stories, {len(snap.articles)} reports (trace {snap.version}).</p>'
     return page("storytrace — stories", head + table + _pager("/", {}, offset, limit, total), notice=notice)
 
 
@@ -118,11 +122,11 @@ def _edge_rows(edges: Iterable[dict], snap: Snapshot) -> str:
         verdict = e.get("verdict") or {}
         v = ""
         if "facts_altered" in verdict:
-            v = "<span class=\"warn\">facts altered</span>" if verdict["facts_altered"] else "facts kept"
+            v = '<span class="warn">facts altered</span>' if verdict["facts_altered"] else "facts kept"
         out.append(
-            f"<tr><td><a href=\"{esc(article_href(e['source']))}\">{_label(snap.articles.get(e['source']), e['source'])}</a></td>"
-            f"<td><a href=\"{esc(article_href(e['derived']))}\">{_label(snap.articles.get(e['derived']), e['derived'])}</a></td>"
-            f"<td class=\"n\">{esc(_pct(e.get('coverage')))}</td><td>{esc(e.get('relation'))}</td><td>{v}</td></tr>"
+            f'<tr><td><a href="{esc(article_href(e["source"]))}">{_label(snap.articles.get(e["source"]), e["source"])}</a></td>'
+            f'<td><a href="{esc(article_href(e["derived"]))}">{_label(snap.articles.get(e["derived"]), e["derived"])}</a></td>'
+            f'<td class="n">{esc(_pct(e.get("coverage")))}</td><td>{esc(e.get("relation"))}</td><td>{v}</td></tr>'
         )
     return "".join(out)
 
@@ -136,10 +140,10 @@ def _pct(value: Any) -> str:
 
 def _findings_list(findings: list[dict]) -> str:
     if not findings:
-        return "<p class=\"muted\">No findings.</p>"
+        return '<p class="muted">No findings.</p>'
     items = [
-        f"<li><span class=\"pill\">{esc(f.get('type'))}</span> "
-        f"<span class=\"muted\">sentence {esc(f.get('derived_sentence'))}</span> {esc(f.get('explanation'))}</li>"
+        f'<li><span class="pill">{esc(f.get("type"))}</span> '
+        f'<span class="muted">sentence {esc(f.get("derived_sentence"))}</span> {esc(f.get("explanation"))}</li>'
         for f in findings
     ]
     return "<ul>" + "".join(items) + "</ul>"
@@ -153,7 +157,7 @@ def story_fallback(snap: Snapshot, story_id: str) -> str:
     for m in story.get("articles") or []:
         a = snap.articles.get(m) or {}
         members.append(
-            f"<tr><td>{esc(roles.get(m))}</td><td><a href=\"{esc(article_href(m))}\">{_label(a, m)}</a></td>"
+            f'<tr><td>{esc(roles.get(m))}</td><td><a href="{esc(article_href(m))}">{_label(a, m)}</a></td>'
             f"<td>{esc(a.get('published') or 'undated')}</td><td>{esc(a.get('outlet') or '')}</td></tr>"
         )
     edges = story.get("edges") or []
@@ -166,11 +170,11 @@ def story_fallback(snap: Snapshot, story_id: str) -> str:
             "<table><thead><tr><th>source</th><th>derived</th><th>coverage</th><th>relation</th><th>verdict</th></tr></thead>"
             f"<tbody>{_edge_rows(edges, snap)}</tbody></table>"
             if edges
-            else "<p class=\"muted\">No edges.</p>"
+            else '<p class="muted">No edges.</p>'
         )
         + "<h2>Findings</h2>"
         + _findings_list(story.get("findings") or [])
-        + f"<p><a href=\"/api/stories/{esc(quote(story_id, safe=''))}\">JSON</a></p>"
+        + f'<p><a href="/api/stories/{esc(quote(story_id, safe=""))}">JSON</a></p>'
     )
     return page(f"storytrace — {story_id}", body)
 
@@ -188,7 +192,7 @@ _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 def with_nav(document: str) -> str:
     """Put a way back to the list at the top of a page the report renderer wrote."""
     # No style attribute: the renderer's own CSP allows only its stylesheet (by hash).
-    nav = "<nav class=\"st-serve-nav\"><a href=\"/\">← all stories</a> · <a href=\"/search\">search</a></nav>"
+    nav = '<nav class="st-serve-nav"><a href="/">← all stories</a> · <a href="/search">search</a></nav>'
     m = _BODY_OPEN.search(document)
     return document[: m.end()] + nav + document[m.end() :] if m else nav + document
 
@@ -201,16 +205,16 @@ def article_page(detail: dict, snap: Snapshot) -> str:
     url = detail.get("url")
     if url:
         target = safe_url(url)
-        meta.append(f"<a href=\"{esc(target)}\" rel=\"noopener noreferrer nofollow\">{esc(url)}</a>" if target else esc(url))
+        meta.append(f'<a href="{esc(target)}" rel="noopener noreferrer nofollow">{esc(url)}</a>' if target else esc(url))
     story = detail.get("story")
     where = (
-        f"<p>{esc(detail.get('role') or 'member')} of story <a href=\"{esc(story_href(story))}\"><code>{esc(story)}</code></a></p>"
+        f'<p>{esc(detail.get("role") or "member")} of story <a href="{esc(story_href(story))}"><code>{esc(story)}</code></a></p>'
         if story
-        else "<p class=\"muted\">Not traced yet.</p>"
+        else '<p class="muted">Not traced yet.</p>'
     )
     parts = [
         f"<h1>{esc(detail.get('title') or aid)}</h1>",
-        f"<p class=\"muted\"><code>{esc(aid)}</code> · {' · '.join(meta)}</p>",
+        f'<p class="muted"><code>{esc(aid)}</code> · {" · ".join(meta)}</p>',
         where,
     ]
     if detail.get("sources"):
@@ -225,9 +229,11 @@ def article_page(detail: dict, snap: Snapshot) -> str:
         )
     if detail.get("findings"):
         parts.append("<h2>Findings</h2>" + _findings_list(detail["findings"]))
-    sentences = "".join(f"<li value=\"{s['index'] + 1}\">{esc(s['text'])}</li>" for s in detail["sentences"])
-    parts.append(f"<h2>Text</h2><ol class=\"sentences\">{sentences}</ol>" if sentences else f"<h2>Text</h2><p>{esc(detail['text'])}</p>")
-    parts.append(f"<p><a href=\"/api/articles/{esc(quote(aid, safe=''))}\">JSON</a></p>")
+    sentences = "".join(f'<li value="{s["index"] + 1}">{esc(s["text"])}</li>' for s in detail["sentences"])
+    parts.append(
+        f'<h2>Text</h2><ol class="sentences">{sentences}</ol>' if sentences else f"<h2>Text</h2><p>{esc(detail['text'])}</p>"
+    )
+    parts.append(f'<p><a href="/api/articles/{esc(quote(aid, safe=""))}">JSON</a></p>')
     return page(f"storytrace — {detail.get('title') or aid}", "".join(parts))
 
 
@@ -244,23 +250,23 @@ def highlighted(snippet: str, marks: list) -> str:
 def search_page(query: str, result: dict | None, error: str | None, offset: int, limit: int) -> str:
     parts = ["<h1>Search</h1>"]
     if error:
-        parts.append(f"<p class=\"error\" role=\"alert\">{esc(error)}</p>")
+        parts.append(f'<p class="error" role="alert">{esc(error)}</p>')
     elif result is None:
         parts.append(
-            "<p class=\"muted\">Full-text search over titles and texts (SQLite FTS5): words, \"quoted phrases\", "
+            '<p class="muted">Full-text search over titles and texts (SQLite FTS5): words, "quoted phrases", '
             "AND / OR / NOT, prefix*, title:word.</p>"
         )
     else:
-        parts.append(f"<p class=\"muted\">{result['total']} report(s) match <code>{esc(query)}</code>.</p>")
+        parts.append(f'<p class="muted">{result["total"]} report(s) match <code>{esc(query)}</code>.</p>')
         for h in result["hits"]:
             meta = [esc(h.get("published") or "undated")]
             if h.get("outlet"):
                 meta.append(esc(h["outlet"]))
             if h.get("story"):
-                meta.append(f"story <a href=\"{esc(story_href(h['story']))}\"><code>{esc(h['story'])}</code></a>")
+                meta.append(f'story <a href="{esc(story_href(h["story"]))}"><code>{esc(h["story"])}</code></a>')
             parts.append(
-                f"<div class=\"hit\"><a href=\"{esc(article_href(h['id']))}\">{_label(h, h['id'])}</a>"
-                f"<div class=\"meta muted\">{' · '.join(meta)}</div><div>{highlighted(h['snippet'], h['highlights'])}</div></div>"
+                f'<div class="hit"><a href="{esc(article_href(h["id"]))}">{_label(h, h["id"])}</a>'
+                f'<div class="meta muted">{" · ".join(meta)}</div><div>{highlighted(h["snippet"], h["highlights"])}</div></div>'
             )
         parts.append(_pager("/search", {"q": query}, offset, limit, result["total"]))
     return page(f"storytrace — search {query}".strip(), "".join(parts), query=query)

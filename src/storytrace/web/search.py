@@ -66,7 +66,9 @@ def ensure_index(db: sqlite3.Connection) -> bool:
     rows. Returns True when it (re)built the index. ``articles`` must exist."""
     row = db.execute("SELECT value FROM meta WHERE key = 'web.fts'").fetchone()
     have = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").fetchone() is not None
-    triggers = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_fts_a_'").fetchone()[0]
+    triggers = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'articles_fts_a_'").fetchone()[
+        0
+    ]
     if have and triggers == 3 and row is not None and row[0] == FTS_VERSION:
         return False
     # One transaction: a concurrent insert lands either before the rebuild (and is indexed by
@@ -124,8 +126,8 @@ def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0)
         if any(word in message.lower() for word in _NOT_QUERY):
             raise
         raise SearchError(
-            f"cannot parse the search query ({message}). FTS5 syntax: words, \"quoted phrases\", "
-            "AND / OR / NOT, prefix*, title:word; put words with punctuation in double quotes, e.g. \"covid-19\""
+            f'cannot parse the search query ({message}). FTS5 syntax: words, "quoted phrases", '
+            'AND / OR / NOT, prefix*, title:word; put words with punctuation in double quotes, e.g. "covid-19"'
         ) from exc
     hits = []
     for aid, title, published, outlet, snip in rows:
