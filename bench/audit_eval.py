@@ -65,8 +65,8 @@ def report_binary(rows: list[dict], title: str, groups: str | None = None) -> No
             ys = [r["info"]["label"] for r in sub]
             ps = [r["verdict"]["facts_altered"] for r in sub]
             ss = [r["verdict"]["score"] for r in sub]
-            pos = [p for p, t in zip(ps, ys) if t]
-            neg = [p for p, t in zip(ps, ys) if not t]
+            pos = [p for p, t in zip(ps, ys, strict=False) if t]
+            neg = [p for p, t in zip(ps, ys, strict=False) if not t]
             print(
                 f"  {groups}={g}: n={len(sub)}, balanced accuracy {_fmt(balanced_accuracy(ys, ps))}, ROC AUC {_fmt(roc_auc(ys, ss))}, "
                 f"altered caught {np.mean(pos) if pos else float('nan'):.3f}, kept judged kept {1 - np.mean(neg) if neg else float('nan'):.3f}"
@@ -133,8 +133,8 @@ def fit_weights(rows: list[dict]) -> None:
 
     def evidence(combo) -> np.ndarray:
         w = dict(audit.WEIGHTS)
-        w.update({k: v for k, v in zip(names, combo) if k != "share"})
-        return X @ np.array([w.get(k, 0.0) for k in keys]) + dict(zip(names, combo))["share"] * share
+        w.update({k: v for k, v in zip(names, combo, strict=False) if k != "share"})
+        return X @ np.array([w.get(k, 0.0) for k in keys]) + dict(zip(names, combo, strict=False))["share"] * share
 
     E = [evidence(c) for c in combos]
 
@@ -155,7 +155,7 @@ def fit_weights(rows: list[dict]) -> None:
     )
     print(
         "  fit: weights chosen on all of f3: "
-        + ", ".join(f"{k}={v}" for k, v in zip(names, combos[c]))
+        + ", ".join(f"{k}={v}" for k, v in zip(names, combos[c], strict=False))
         + f" (balanced accuracy {balanced_accuracy(y, E[c] >= audit.THRESHOLD):.3f})"
     )
     now = {k: audit.WEIGHTS.get(k) for k in names if k != "share"} | {"share": audit.SHARE_WEIGHT}
@@ -208,7 +208,7 @@ def eval_synthetic() -> None:
         f"synthetic one-fact alterations: {caught}/{len(tests.ONE_FACT_CASES)} reported with the right type and value"
         + (f" (missed: {', '.join(missed)})" if missed else "")
     )
-    print(f"  by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
+    print("  by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
     print(f"synthetic benign rewordings judged facts_altered=false: {benign_ok}/{len(tests.BENIGN_CASES)}")
 
 

@@ -68,11 +68,11 @@ def datasketch_config(articles, gold, size: int, drop_stop: bool, threshold: flo
 
 
 def _filtered(articles, pairs, plan) -> tuple[set[tuple[int, int]], float]:
+    import numpy as np  # noqa: PLC0415
+
     from storytrace.group.stories import Similarity  # noqa: PLC0415
     from storytrace.index.candidates import LINEAGE_MIN_CONTAIN, LINEAGE_MIN_COSINE, pair_scores  # noqa: PLC0415
     from storytrace.pipeline import _idf_of  # noqa: PLC0415
-
-    import numpy as np  # noqa: PLC0415
 
     t0 = time.perf_counter()
     similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))

@@ -15,7 +15,6 @@ from collections import Counter
 from pathlib import Path
 
 from scale_run import read_pile
-
 from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder
 from storytrace.pipeline import trace
 

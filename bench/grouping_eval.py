@@ -80,7 +80,7 @@ def _dated_pairs(stories: list[tuple[str, list[str]]], rng: random.Random, span:
     for story, texts in stories:
         day = START + timedelta(days=rng.randrange(span))
         lags = [0] + rng.sample(range(1, 7), len(texts) - 1)
-        for k, (text, lag) in enumerate(zip(texts, lags)):
+        for k, (text, lag) in enumerate(zip(texts, lags, strict=False)):
             out.append((f"{story}#{k}", text, day + timedelta(days=lag), story))
     return out
 
@@ -97,7 +97,7 @@ def _drop_near_duplicates(stories: list[tuple[str, list[str]]], at: float = 0.8)
     keep_set: set[int] = set()
     for i in range(len(stories)):
         row = s.getrow(i)
-        if any(j in keep_set and v >= at for j, v in zip(row.indices, row.data) if j != i):
+        if any(j in keep_set and v >= at for j, v in zip(row.indices, row.data, strict=False) if j != i):
             continue
         kept.append(i)
         keep_set.add(i)

@@ -52,10 +52,10 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -324,7 +324,7 @@ class Markov:
                 continue
             seq = ["<s>", "<s>", *words, "</s>"]
             self.starts.append((seq[2], seq[3]))
-            for a, b, c in zip(seq, seq[1:], seq[2:]):
+            for a, b, c in zip(seq, seq[1:], seq[2:], strict=False):
                 self.next[(a, b)].append(c)
 
     def sentence(self, rng: random.Random, max_words: int = 40) -> str:
@@ -435,7 +435,7 @@ def place(unit: Unit, seed: int, budget: int) -> list[dict]:
     if unit.kind == "event":
         span = max(unit.day_offsets[-1], 1)
         first = rng.randrange(SPAN_DAYS // 4)
-        for k, (text, off) in enumerate(zip(unit.texts, unit.day_offsets)):
+        for k, (text, off) in enumerate(zip(unit.texts, unit.day_offsets, strict=False)):
             day = START + timedelta(days=first + round(off / span * (SPAN_DAYS - first - 1)))
             rows.append(_row(seed, unit, k, text, day, rng, role="update", derived_from=None, info={}))
         return rows[:budget]
@@ -457,7 +457,7 @@ def place(unit: Unit, seed: int, budget: int) -> list[dict]:
     lo, hi = LAGS
     n = len(unit.texts) - 1
     lags = rng.sample(range(lo, hi + 1), n) if n <= hi - lo + 1 else [rng.randint(lo, hi) for _ in range(n)]
-    for k, (text, info, lag) in enumerate(zip(unit.texts[1:], unit.derived_info, lags), start=1):
+    for k, (text, info, lag) in enumerate(zip(unit.texts[1:], unit.derived_info, lags, strict=False), start=1):
         rows.append(_row(seed, unit, k, text, day0 + timedelta(days=lag), rng, role="derived", derived_from=sid, info=info))
     return rows[:budget]
 

@@ -28,7 +28,6 @@ import threading
 import time
 from pathlib import Path
 
-
 # ------------------------------------------------------------------------------ memory
 
 
@@ -69,7 +68,7 @@ class PeakRss:
             self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
             self._stop.wait(self.every)
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 
@@ -314,7 +313,7 @@ def markdown(results: dict) -> str:
             "| from | to | exponent, total wall time | grouping + lineage wall time | total CPU time (all processes) |",
             "|---|---|---|---|---|",
         ]
-        spans = list(zip(rows, rows[1:])) + ([(rows[0], rows[-1])] if len(rows) > 2 else [])
+        spans = list(zip(rows, rows[1:], strict=False)) + ([(rows[0], rows[-1])] if len(rows) > 2 else [])
         for a, b in spans:
 
             def exp(key):
@@ -387,7 +386,7 @@ def main() -> None:
             args.json.write_text(json.dumps(results, indent=1, default=float) + "\n")
     sizes = results["sizes"]
     growth = []
-    for a, b in zip(sizes, sizes[1:]):
+    for a, b in zip(sizes, sizes[1:], strict=False):
         for key in ("total_s", "group_lineage_s"):
             growth.append(
                 {

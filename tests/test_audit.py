@@ -9,7 +9,7 @@ without changing a fact. ``bench/audit_eval.py`` reuses ``ONE_FACT_CASES`` and
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ import pytest
 from storytrace import api
 from storytrace.model import Article
 
-PUBLISHED = datetime(2024, 3, 14, tzinfo=timezone.utc)  # a Thursday
+PUBLISHED = datetime(2024, 3, 14, tzinfo=UTC)  # a Thursday
 
 PARAGRAPHS = {
     "bridge": (
@@ -182,7 +182,7 @@ def test_benign_rewording_keeps_facts(case):
 def test_stale_news_is_a_date_shift():
     """The same "on Tuesday" read from a report published a week later is another day."""
     text = PARAGRAPHS["bridge"]
-    later = datetime(2024, 3, 21, tzinfo=timezone.utc)
+    later = datetime(2024, 3, 21, tzinfo=UTC)
     findings, verdict = compare(
         Article("s", text, published=PUBLISHED),
         Article("d", text.replace("Mayor Elena Ruiz said", "the mayor said"), published=later),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,7 @@ def _split(text: str) -> list[Sentence]:
 
 
 def _pub(iso: str | None) -> datetime | None:
-    return None if iso is None else datetime.fromisoformat(iso).replace(tzinfo=timezone.utc)
+    return None if iso is None else datetime.fromisoformat(iso).replace(tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -577,7 +577,7 @@ def test_batch_matches_single_and_segments_when_needed(nlp):
     out = extract_claims_many(batch_articles, nlp=nlp)
     assert [[c.to_dict() for c in cl] for cl in out] == singles
     assert all(a.sentences for a in batch_articles), "articles without sentences are segmented"
-    assert all(a.claims == cl for a, cl in zip(batch_articles, out))
+    assert all(a.claims == cl for a, cl in zip(batch_articles, out, strict=False))
 
 
 def test_sourcing_profile(run):

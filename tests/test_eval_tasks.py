@@ -197,9 +197,9 @@ def test_pair_features_are_symmetric_and_catch_a_changed_number():
     ab = pair_features(a, b, 0.8, ta, tb)
     assert len(ab) == len(FEATURES)
     assert np.allclose(ab, pair_features(b, a, 0.8, tb, ta))
-    f = dict(zip(FEATURES, ab))
+    f = dict(zip(FEATURES, ab, strict=False))
     assert f["numbers_conflict"] == 1.0 and f["numbers_differ"] == 4.0
-    same = dict(zip(FEATURES, pair_features(a, a, 1.0, ta, ta, sentence_features(a), sentence_features(a))))
+    same = dict(zip(FEATURES, pair_features(a, a, 1.0, ta, ta, sentence_features(a), sentence_features(a)), strict=False))
     assert same["numbers_conflict"] == 0.0 and same["word4_min"] == 1.0 and same["unmet_50_max"] == 0.0
 
 

@@ -71,10 +71,10 @@ def _report(rid: str, text: str, day: int | None, story: str) -> tuple[Article, 
 
 def _week() -> list[tuple[Article, str]]:
     """Four stories of one trade in one week, plus a loose paraphrase of the first."""
-    rows = [_report(f"fire-{k}", t, d, "fire") for k, (t, d) in enumerate(zip(FIRE, (0, 0, 1)))]
-    rows += [_report(f"other-{k}", t, d, "other") for k, (t, d) in enumerate(zip(OTHER_FIRE, (3, 3, 4)))]
-    rows += [_report(f"tariff-{k}", t, d, "tariff") for k, (t, d) in enumerate(zip(TARIFF, (1, 1, 2)))]
-    rows += [_report(f"lease-{k}", t, d, "lease") for k, (t, d) in enumerate(zip(LEASE, (2, 3)))]
+    rows = [_report(f"fire-{k}", t, d, "fire") for k, (t, d) in enumerate(zip(FIRE, (0, 0, 1), strict=False))]
+    rows += [_report(f"other-{k}", t, d, "other") for k, (t, d) in enumerate(zip(OTHER_FIRE, (3, 3, 4), strict=False))]
+    rows += [_report(f"tariff-{k}", t, d, "tariff") for k, (t, d) in enumerate(zip(TARIFF, (1, 1, 2), strict=False))]
+    rows += [_report(f"lease-{k}", t, d, "lease") for k, (t, d) in enumerate(zip(LEASE, (2, 3), strict=False))]
     rows.append(_report("paraphrase", PARAPHRASE, 2, "fire"))
     return rows
 
@@ -88,7 +88,7 @@ def _partition(rows: list[tuple[Article, str]], join: float | None = None, candi
     similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
     labels = group(articles, similarity, candidates or _all_pairs(len(articles)), set(), join=join)
     out: dict[int, set[str]] = {}
-    for a, label in zip(articles, labels):
+    for a, label in zip(articles, labels, strict=False):
         out.setdefault(label, set()).add(a.id)
     return {frozenset(v) for v in out.values()}
 
@@ -137,14 +137,14 @@ def test_same_partition_with_the_pipelines_candidates():
     plan = make_plan(articles)
     labels = group(articles, plan.similarity, plan.neighbours, set())
     got: dict[int, set[str]] = {}
-    for a, label in zip(articles, labels):
+    for a, label in zip(articles, labels, strict=False):
         got.setdefault(label, set()).add(a.id)
     assert {frozenset(v) for v in got.values()} == _gold(rows)
 
 
 def test_a_follow_up_joins_within_the_week_but_not_months_later():
-    base = [_report(f"fire-{k}", t, d, "fire") for k, (t, d) in enumerate(zip(FIRE, (0, 0, 1)))]
-    base += [_report(f"tariff-{k}", t, d, "tariff") for k, (t, d) in enumerate(zip(TARIFF, (1, 1, 2)))]
+    base = [_report(f"fire-{k}", t, d, "fire") for k, (t, d) in enumerate(zip(FIRE, (0, 0, 1), strict=False))]
+    base += [_report(f"tariff-{k}", t, d, "tariff") for k, (t, d) in enumerate(zip(TARIFF, (1, 1, 2), strict=False))]
     soon = _partition(base + [_report("follow-up", FOLLOW_UP, 4, "fire")])
     assert "follow-up" in _story_of(soon, "fire-0")
     late = _partition(base + [_report("follow-up", FOLLOW_UP, 130, "fire")])
@@ -157,8 +157,8 @@ def test_a_follow_up_joins_within_the_week_but_not_months_later():
 def test_a_reprint_joins_its_story_whatever_the_gap():
     # the decay never takes more than 1 - DECAY_FLOOR of a similarity: a reprint a year later still joins
     base = [_report("fire-0", FIRE[0], 0, "fire")]
-    base += [_report(f"tariff-{k}", t, d, "tariff") for k, (t, d) in enumerate(zip(TARIFF, (1, 1, 2)))]
-    base += [_report(f"lease-{k}", t, d, "lease") for k, (t, d) in enumerate(zip(LEASE, (2, 3)))]
+    base += [_report(f"tariff-{k}", t, d, "tariff") for k, (t, d) in enumerate(zip(TARIFF, (1, 1, 2), strict=False))]
+    base += [_report(f"lease-{k}", t, d, "lease") for k, (t, d) in enumerate(zip(LEASE, (2, 3), strict=False))]
     reprint = FIRE[0].replace("Gasoline futures rose on the news.", "Gasoline futures climbed.")
     got = _partition(base + [_report("reprint", reprint, 400, "fire")])
     assert _story_of(got, "fire-0") == frozenset({"fire-0", "reprint"})

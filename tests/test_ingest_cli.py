@@ -15,7 +15,7 @@ import json
 import socket
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from storytrace.cli import app
-from storytrace.ingest import KINDS, FetchResult, Rejected, articles_from_fetch
-from storytrace.ingest import commands
+from storytrace.ingest import KINDS, FetchResult, Rejected, articles_from_fetch, commands
 from storytrace.ingest import fetch as fetch_mod
 from storytrace.ingest.commands import parse_duration, parse_mapping, parse_size
 from storytrace.model import Article, parse_published
@@ -50,7 +49,7 @@ runner = CliRunner()
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- a feed written for these tests
@@ -216,7 +215,7 @@ def test_add_refuses_private_urls_before_connecting(tmp_path, connections):
     for url in PRIVATE:
         line = next(ln for ln in listed.splitlines() if f"\t{url}\t" in ln)
         assert line.startswith("fetch\t") and "refused" in line
-    for url, what in zip(PRIVATE, ["loopback", "loopback", "private", "loopback", "link-local"]):
+    for url, what in zip(PRIVATE, ["loopback", "loopback", "private", "loopback", "link-local"], strict=False):
         assert any(url in ln and what in ln for ln in listed.splitlines()), (url, what)
     # the outputs are still written
     assert json.loads((tmp_path / "t.json").read_text())["articles"] == []
@@ -243,7 +242,7 @@ def test_add_refuses_redirects_to_private_addresses(tmp_path, server, monkeypatc
     assert [p for p, _ in handler.requests] == [*hops, "/to-ok", "/article.html"]
     assert set(connections) == {"127.0.0.1"}
     listed = errors_listed(db)
-    for hop, target in zip(hops, ["127.0.0.2", "::1", "10.0.0.1", "169.254.169.254"]):
+    for hop, target in zip(hops, ["127.0.0.2", "::1", "10.0.0.1", "169.254.169.254"], strict=False):
         line = next(ln for ln in listed.splitlines() if f"\t{base}{hop}\t" in ln)
         assert "refused" in line and target in line, line
     (only,) = stored(db).values()  # the control page, after its harmless redirect
@@ -620,7 +619,7 @@ def test_fetched_bodies_never_raise(prefix, data, ctype, status):
         status=status,
         content_type=ctype,
         body=prefix + data,
-        fetched_at=datetime(2024, 5, 1, tzinfo=timezone.utc),
+        fetched_at=datetime(2024, 5, 1, tzinfo=UTC),
     )
     for item in articles_from_fetch(result):
         if isinstance(item, Rejected):

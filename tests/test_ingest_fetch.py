@@ -10,7 +10,7 @@ import ipaddress
 import socket
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -294,7 +294,7 @@ def test_fetch_page_and_make_the_article(server):
     a = article_from_fetch(res)
     assert isinstance(a, Article)
     assert a.title == "Ferry operator suspends night crossings after engine fault"
-    assert a.published == datetime(2024, 3, 14, 7, 45, tzinfo=timezone.utc)
+    assert a.published == datetime(2024, 3, 14, 7, 45, tzinfo=UTC)
     assert a.outlet == "The Harbour Ledger" and a.url == base + "/article.html"
     assert a.text.startswith("The Saltmarsh Ferry Company has suspended") and "cookies" not in a.text
     assert a.meta["date_from"] == "page"

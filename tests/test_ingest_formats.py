@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -37,7 +37,7 @@ def split(items):
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- seed + plain text
@@ -120,7 +120,7 @@ def test_json_document_object_and_array(tmp_path):
         '[{"id": "m1", "text": "First."}, {"id": "m2", "text": "Second.", "published": "yesterday"}, 7]'
     )
     arts, rej = split(iter_path(tmp_path))
-    assert [(a.id, a.published) for a in arts] == [("m1", None), ("x1", datetime(2024, 5, 1, 10, tzinfo=timezone.utc))]
+    assert [(a.id, a.published) for a in arts] == [("m1", None), ("x1", datetime(2024, 5, 1, 10, tzinfo=UTC))]
     assert {(r.record, r.kind) for r in rej} == {(2, "date"), (3, "json")}
     assert all("many.json item" in r.reason for r in rej)
 
@@ -307,7 +307,7 @@ def test_csv_with_mapping():
     body = 'The ferry company suspended night sailings, citing "safety first", after an engine fault.'
     assert ferry.text == body
     assert ferry.id == stable_id(body) and ferry.meta["id_from"] == "text_hash"  # no id: hash of the text
-    assert ferry.published == datetime(2024, 3, 14, 7, tzinfo=timezone.utc)
+    assert ferry.published == datetime(2024, 3, 14, 7, tzinfo=UTC)
     assert {(r.record, r.kind) for r in rej} == {(4, "date"), (5, "format"), (6, "empty")}
     assert all("newsroom_export.csv row" in r.reason for r in rej)
 

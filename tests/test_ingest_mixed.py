@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -107,7 +107,7 @@ def test_mixed_folder(tmp_path):
     assert not any(o.startswith(".") or "/." in o for o in origins)
 
     by_id = {a.id: a for a in arts}
-    utc = timezone.utc
+    utc = UTC
     assert by_id["a_seed"].text == "Plain UTF-8 seed report.\n\nSecond paragraph."
     assert by_id["b_utf16"].text == "UTF-16 report about the \u00e9cluse." and by_id["b_utf16"].published == datetime(
         2024, 3, 11, tzinfo=utc

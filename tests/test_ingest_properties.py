@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -190,7 +190,7 @@ def test_seed_text(body, day, encoding):
     arts, rej = ingest_bytes(data, "seed.txt")
     assert len(arts) + len(rej) == 1
     if arts and encoding in ("utf-8", "utf-16", "utf-8-sig"):
-        assert arts[0].published == datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        assert arts[0].published == datetime(day.year, day.month, day.day, tzinfo=UTC)
         assert arts[0].text == normalise_text(body)
 
 

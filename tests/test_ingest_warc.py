@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -104,12 +104,12 @@ def test_warc_gz_two_pages(tmp_path):
     assert ferry.url == uri
     assert ferry.id == stable_id(uri, "2024-03-16T10:00:01Z")
     assert ferry.title == "Ferry operator suspends night crossings after engine fault"
-    assert ferry.published == datetime(2024, 3, 14, 7, 45, tzinfo=timezone.utc)  # the page's own date
+    assert ferry.published == datetime(2024, 3, 14, 7, 45, tzinfo=UTC)  # the page's own date
     assert ferry.meta["date_from"] == "page" and ferry.outlet == "The Harbour Ledger"
     assert ferry.text.startswith("The Saltmarsh Ferry Company has suspended") and "cookies" not in ferry.text
     assert ferry.meta["warc_record_id"].startswith("<urn:uuid:")
     assert quay.url == "https://saltmarsh-post.example/quay-works"
-    assert quay.published == datetime(2024, 3, 17, 8, 30, tzinfo=timezone.utc)  # no page date: the capture
+    assert quay.published == datetime(2024, 3, 17, 8, 30, tzinfo=UTC)  # no page date: the capture
     assert quay.meta["date_from"] == "capture"
     assert quay.outlet == "Saltmarsh Post"
     assert quay.text.split("\n\n")[0].startswith("Repairs to the Saltmarsh quay")

@@ -3,13 +3,13 @@ pair, so that one rule decides the outcome (no encoder involved)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from storytrace.align.aligner import SentenceMatch, thresholds
 from storytrace.lineage.lineage import Lineage, PairCache, attach_by_lede, trace_lineage
 from storytrace.model import Article, Sentence
 
-DAY0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
+DAY0 = datetime(2024, 3, 1, tzinfo=UTC)
 
 
 def _article(aid: str, day: int, n: int) -> Article:

@@ -152,8 +152,8 @@ def test_choose_threshold_reaches_the_brute_force_optimum(pairs, metric):
             return accuracy(labels, preds)
         if metric == "balanced_accuracy":
             return balanced_accuracy(labels, preds)
-        tp = sum(p and y for p, y in zip(preds, labels))
-        den = 2 * tp + sum(p != y for p, y in zip(preds, labels))
+        tp = sum(p and y for p, y in zip(preds, labels, strict=False))
+        den = 2 * tp + sum(p != y for p, y in zip(preds, labels, strict=False))
         return 0.0 if den == 0 else 2 * tp / den
 
     candidates = sorted(set(scores)) + [10.0]
@@ -313,7 +313,7 @@ def test_pairwise_is_not_quadratic():
     def c2(k):
         return k * (k - 1) // 2
 
-    tp = sum(c2(k) for k in Counter(zip(t, p)).values())
+    tp = sum(c2(k) for k in Counter(zip(t, p, strict=False)).values())
     assert out["precision"] == approx(tp / sum(c2(k) for k in Counter(p).values()))
     assert out["recall"] == approx(tp / sum(c2(k) for k in Counter(t).values()))
 

@@ -7,7 +7,7 @@ import io
 import json
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -77,7 +77,7 @@ def trace_parts():
             "Dockworkers at the port of Harwick walked out on Monday, the union said.",
             "The port handles 40% of the region's grain exports.",
         ],
-        published=datetime(2024, 3, 4, 9, 30, tzinfo=timezone.utc),
+        published=datetime(2024, 3, 4, 9, 30, tzinfo=UTC),
     )
     sports = make_article("sports-4", ["Harwick Rovers won the county cup on Saturday."], title="Rovers win the cup")
 

@@ -104,8 +104,9 @@ def test_plan_is_deterministic_and_order_free():
 
 
 def test_term_neighbours_skip_common_terms():
-    from storytrace.index.candidates import term_neighbours
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from storytrace.index.candidates import term_neighbours
 
     # 60 reports share the word "market" and nothing else: no pairs from a common word
     texts = [f"market report number{k} zebra{k} quagga{k}" for k in range(60)] + [
@@ -144,7 +145,7 @@ def test_encoder_output_does_not_depend_on_batch_mates():
     for a in arts:
         assert np.array_equal(alone[a.id].vectors, together[a.id].vectors)
         assert len(alone[a.id].tokens) == len(together[a.id].tokens)
-        for x, y in zip(alone[a.id].tokens, together[a.id].tokens):
+        for x, y in zip(alone[a.id].tokens, together[a.id].tokens, strict=False):
             assert np.array_equal(x, y)
 
 

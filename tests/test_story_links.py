@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from storytrace.align.aligner import thresholds
+from storytrace.group.stories import join_lone_reports, story_links
 from storytrace.lineage.lineage import Lineage
 from storytrace.model import Alignment, Article, Edge, Sentence, parse_published
-from storytrace.group.stories import join_lone_reports, story_links
 
 
 def _article(aid: str, texts: list[str]) -> Article:
@@ -101,8 +101,9 @@ def test_a_lone_source_joins_the_one_story_that_holds_its_derivatives():
 
 
 def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
-    from storytrace.group.stories import Similarity, TextCheck
     import numpy as np
+
+    from storytrace.group.stories import Similarity, TextCheck
 
     close = thresholds().close
     src = _article("src", ["The mayor of Lund opened the tram line on Monday.", "It cost 40 million euros."])

@@ -9,9 +9,10 @@ with api.Store("storytrace.db") as store:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
-from typing import Iterable
 
 from storytrace.ingest import Rejected, iter_path
 from storytrace.model import Article
@@ -93,7 +94,7 @@ def _version_date(item: Article, first_published) -> Article:
     """A changed version is dated when it changed: the page's modified date when it is later
     than the first's date, else the fetch time; never before the first (the lineage orders
     reports by date, and the version must come after the report it changes)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from storytrace.model import parse_published
 
@@ -107,7 +108,7 @@ def _version_date(item: Article, first_published) -> Article:
     if modified is not None and (first_published is None or modified > first_published):
         date, source = modified, "modified"
     else:
-        date, source = fetched or datetime.now(timezone.utc), "fetch"
+        date, source = fetched or datetime.now(UTC), "fetch"
     if first_published is not None and date < first_published:
         date = first_published  # a clock behind the page's date: same time, the id orders it after
     meta = {**item.meta, "date_from": source}

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,7 +18,7 @@ def _echo_rejected(rejected) -> None:
         typer.secho(f"rejected: {where}: {r.reason}", err=True, fg=typer.colors.YELLOW)
 
 
-def _write_outputs(doc: dict, json_path: Optional[Path], md_path: Optional[Path], html_path: Optional[Path] = None) -> None:
+def _write_outputs(doc: dict, json_path: Path | None, md_path: Path | None, html_path: Path | None = None) -> None:
     from storytrace.report import write_json, write_markdown
 
     if json_path:
@@ -53,13 +51,13 @@ def choose_encoder(name: str) -> None:
 def trace(
     paths: list[Path] = typer.Argument(..., help="Files or folders of reports (read recursively)."),
     db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
-    json_out: Optional[Path] = typer.Option(
+    json_out: Path | None = typer.Option(
         None, "--json", help="Write the trace as JSON (schema: storytrace/schema/trace.schema.json)."
     ),
-    md_out: Optional[Path] = typer.Option(None, "--md", help="Write the trace as Markdown."),
-    html_out: Optional[Path] = typer.Option(None, "--html", help="Write a single-file HTML report."),
+    md_out: Path | None = typer.Option(None, "--md", help="Write the trace as Markdown."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write a single-file HTML report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal summary."),
-    column_map: Optional[list[str]] = typer.Option(
+    column_map: list[str] | None = typer.Option(
         None,
         "--map",
         help="CSV/Parquet columns for our fields (id, published, title, text, url, outlet): FIELD=COLUMN, repeatable or comma-separated, e.g. --map text=body,published=date.",
@@ -116,12 +114,12 @@ def _encoder_line(asked: str, used: str | None) -> str:
 
 @app.command()
 def compare(
-    source: Optional[Path] = typer.Argument(None, help="The earlier report (one file holding one report)."),
-    derived: Optional[Path] = typer.Argument(None, help="The later report."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the comparison as JSON (JSON Lines with --pairs)."),
-    md_out: Optional[Path] = typer.Option(None, "--md", help="Write the comparison as Markdown."),
-    html_out: Optional[Path] = typer.Option(None, "--html", help="Write the comparison as a single-file HTML report."),
-    pairs: Optional[Path] = typer.Option(
+    source: Path | None = typer.Argument(None, help="The earlier report (one file holding one report)."),
+    derived: Path | None = typer.Argument(None, help="The later report."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the comparison as JSON (JSON Lines with --pairs)."),
+    md_out: Path | None = typer.Option(None, "--md", help="Write the comparison as Markdown."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write the comparison as a single-file HTML report."),
+    pairs: Path | None = typer.Option(
         None, "--pairs", help="JSON Lines of pairs {id, source:{id,text,published?}, derived:{...}}."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 
@@ -37,7 +37,7 @@ def parse_published(value: Any) -> datetime | None:
     else:
         raise ValueError(f"not a date: {value!r}")
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt
 
 
@@ -45,7 +45,7 @@ def format_published(dt: datetime | None) -> str | None:
     """A date at midnight UTC prints as a plain date, anything else as an ISO datetime."""
     if dt is None:
         return None
-    utc = dt.astimezone(timezone.utc)
+    utc = dt.astimezone(UTC)
     if (utc.hour, utc.minute, utc.second, utc.microsecond) == (0, 0, 0, 0):
         return utc.date().isoformat()
     return utc.isoformat()

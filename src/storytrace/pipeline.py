@@ -30,8 +30,8 @@ import hashlib
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import numpy as np
 
@@ -105,7 +105,13 @@ def make_plan(articles: list[Article], doc_vectors: np.ndarray | None = None) ->
     import time  # noqa: PLC0415
 
     from storytrace.group.stories import Similarity  # noqa: PLC0415
-    from storytrace.index.candidates import LINEAGE_MIN_CONTAIN, LINEAGE_MIN_COSINE, lsh_pairs, pair_scores, term_neighbours  # noqa: PLC0415
+    from storytrace.index.candidates import (  # noqa: PLC0415
+        LINEAGE_MIN_CONTAIN,
+        LINEAGE_MIN_COSINE,
+        lsh_pairs,
+        pair_scores,
+        term_neighbours,
+    )
 
     stats: dict = {}
     t0 = time.perf_counter()
@@ -223,9 +229,9 @@ def trace(
 
 def plan_trace(articles: list[Article]) -> Plan:
     """The plan of a trace of ``articles`` (cheap: no models)."""
-    from storytrace.group.stories import VECTOR_WEIGHT  # noqa: PLC0415
-
     import time  # noqa: PLC0415
+
+    from storytrace.group.stories import VECTOR_WEIGHT  # noqa: PLC0415
 
     t0 = time.perf_counter()
     articles = sorted(_unique(articles), key=Article.sort_key)
@@ -490,7 +496,7 @@ def make_stories(articles: list[Article], labels: list[int], lineage) -> list[St
 
     groups: dict[int, list[Article]] = {}
     label_of: dict[str, int] = {}
-    for a, label in zip(articles, labels):
+    for a, label in zip(articles, labels, strict=False):
         groups.setdefault(label, []).append(a)
         label_of[a.id] = label
     edges: dict[int, list[Edge]] = {}
@@ -556,7 +562,7 @@ def apply_audit(stories: dict[str, Story], by_id: dict[str, Article], outs: list
     for out in outs:
         story = stories[out.story]
         story.findings = out.findings
-        for e, verdict in zip(story.edges, out.verdicts):
+        for e, verdict in zip(story.edges, out.verdicts, strict=False):
             e.verdict = verdict
         for aid, profile in out.profiles.items():
             by_id[aid].meta["profile"] = profile

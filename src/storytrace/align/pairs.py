@@ -240,7 +240,7 @@ class Trees:
         return z
 
     @classmethod
-    def from_sklearn(cls, model) -> "Trees":
+    def from_sklearn(cls, model) -> Trees:
         """Export a fitted binary ``HistGradientBoostingClassifier`` (numeric features only)."""
         trees = []
         for (predictor,) in model._predictors:

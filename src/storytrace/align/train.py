@@ -113,7 +113,7 @@ def main() -> None:
     print(
         f"{len(records)} pairs, {FOLDS}-fold cross-validated accuracy {cv_acc:.4f}, F1 {cv_f1:.4f}; model written to {args.out}"
     )
-    for name, c in sorted(zip(FEATURES, model.coef), key=lambda t: -abs(t[1]))[:12]:
+    for name, c in sorted(zip(FEATURES, model.coef, strict=False), key=lambda t: -abs(t[1]))[:12]:
         print(f"  logistic {name:22s} {c:+.3f}")
 
 

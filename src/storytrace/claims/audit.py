@@ -57,9 +57,10 @@ import difflib
 import re
 import weakref
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -561,7 +562,7 @@ class _View:
         self.text = article.text or ""
         self.lower = self.text.lower()
         self.sents: list[_Sent] = []
-        for k, (s, doc) in enumerate(zip(article.sentences, docs)):
+        for k, (s, doc) in enumerate(zip(article.sentences, docs, strict=False)):
             self.sents.append(_Sent(k, s.start, s.end, self.text[s.start : s.end], doc, _keys(self.text[s.start : s.end])))
         for c in article.claims:
             if 0 <= c.sentence < len(self.sents):
@@ -2155,14 +2156,11 @@ _IMPLICIT_NEGATIVES = {
     "declining",
     "refusing",
     "failing",
-    "avoiding",
-    "lacking",
     "warn",
     "warns",
     "warned",
     "warning",
     "against",
-    "instead",
 }
 _NEG_WORDS = {"not", "n't", "nt", "never", "no"}
 _DO_FORMS = {"do", "does", "did"}
@@ -2186,7 +2184,7 @@ def _same_numerals(a: list[str], b: list[str]) -> bool:
         return True
     va = [_numeral_values(x) for x in a]
     vb = [_numeral_values(x) for x in b]
-    return len(va) == len(vb) and all(x & y for x, y in zip(va, vb))
+    return len(va) == len(vb) and all(x & y for x, y in zip(va, vb, strict=False))
 
 
 _WEEKDAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}

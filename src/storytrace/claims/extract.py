@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from storytrace.model import Article, Claim, Sentence
 
@@ -1169,7 +1170,6 @@ _CLAUSE_VERBS = {
     "add",
     "point",
     "signal",
-    "acknowledge",
 }
 _STANCE_VERBS = {"express", "voice", "reiterate"}
 _QUOTE_ONLY_VERBS = {"continue", "joke", "shout", "scream", "whisper", "laugh", "recount", "begin", "conclude"}
@@ -1254,7 +1254,6 @@ _GENERIC_SOURCE_HEADS = {
     "negotiators",
     "advisers",
     "advisors",
-    "sources",
     "source",
     "someone",
     "others",
@@ -2835,7 +2834,7 @@ def extract_claims_many(articles: Iterable[Article], nlp=None, batch_size: int =
     for doc, (ai, si) in nlp.pipe(items, **kwargs):
         docs[ai][si] = doc
     results = []
-    for art, art_docs in zip(arts, docs):
+    for art, art_docs in zip(arts, docs, strict=False):
         claims = _extract_from_docs(art, art_docs)
         art.claims = claims
         results.append(claims)
@@ -2849,7 +2848,7 @@ def _extract_from_docs(article: Article, docs: list[Any]) -> list[Claim]:
     text = article.text or ""
     sents = [
         _Sent(s.index if s.index is not None else i, s.start, s.end, s.paragraph, d)
-        for i, (s, d) in enumerate(zip(article.sentences, docs))
+        for i, (s, d) in enumerate(zip(article.sentences, docs, strict=False))
     ]
     # claims use the position of the sentence in the list as its index
     for i, s in enumerate(sents):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 _ONE_THREAD = {
     "STORYTRACE_THREADS": "1",
@@ -55,7 +55,7 @@ class Pool:
         self._pool.close()
         self._pool.join()
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc) -> None:

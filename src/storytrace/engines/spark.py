@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from storytrace.model import Article, parse_published
 

@@ -125,7 +125,7 @@ def run_embed(task: EmbedTask) -> EmbedOutput:
 # ------------------------------------------------------------------------------ pairs across blocks
 
 
-_FILES: "OrderedDict[str, np.ndarray]" = OrderedDict()  # per process: the last few spill files
+_FILES: OrderedDict[str, np.ndarray] = OrderedDict()  # per process: the last few spill files
 _FILES_KEPT = 6
 
 
@@ -146,7 +146,7 @@ def load_prepared(a: Article, vectors: np.ndarray, location: Location):
 
     path, starts, lengths = location
     rows = _spill_rows(path)
-    tokens = [rows[s : s + n].astype(np.float32) for s, n in zip(starts, lengths)]
+    tokens = [rows[s : s + n].astype(np.float32) for s, n in zip(starts, lengths, strict=False)]
     return Prepared(_segmented(a), vectors.astype(np.float32), tokens)
 
 
@@ -187,7 +187,7 @@ class LazyPrepared(Mapping):
         self._articles = articles
         self._vectors = vectors
         self._locations = locations
-        self._made: "OrderedDict[str, object]" = OrderedDict()
+        self._made: OrderedDict[str, object] = OrderedDict()
         self._keep = keep
         self.embedded: dict[str, np.ndarray] = {}  # reports embedded here (for the store)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -19,10 +18,10 @@ def command(
     data: Path = typer.Option(
         ..., "--data", help="The datasets folder: each set is read from DIR/<set>/ (e.g. ../shared/datasets)."
     ),
-    json_out: Optional[Path] = typer.Option(
+    json_out: Path | None = typer.Option(
         None, "--json", help="Write the metrics (plain names: balanced_accuracy, roc_auc, f1, ...) as JSON."
     ),
-    limit: Optional[int] = typer.Option(
+    limit: int | None = typer.Option(
         None,
         "--limit",
         min=1,

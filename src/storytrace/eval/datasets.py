@@ -520,8 +520,8 @@ def _bigram_containment(inner: str, outer: str) -> float:
     b = _words(outer)
     if len(a) < 2:
         return 1.0 if a and a[0] in b else 0.0
-    outer_bigrams = set(zip(b, b[1:]))
-    grams = list(zip(a, a[1:]))
+    outer_bigrams = set(zip(b, b[1:], strict=False))
+    grams = list(zip(a, a[1:], strict=False))
     return sum(g in outer_bigrams for g in grams) / len(grams)
 
 
@@ -585,7 +585,7 @@ class PairCheck(tuple):
     near_copy: bool
     containment: float
 
-    def __new__(cls, ok: bool, reason: str, **attrs: Any) -> "PairCheck":
+    def __new__(cls, ok: bool, reason: str, **attrs: Any) -> PairCheck:
         self = super().__new__(cls, (ok, reason))
         self.ok = ok
         self.reason = reason
@@ -873,7 +873,7 @@ def build_llmfake_pile(
             },
         )
         lags = rng.sample(range(lo, hi + 1), len(methods))
-        for method, lag in zip(methods, lags):
+        for method, lag in zip(methods, lags, strict=False):
             check = checks[key][method]
             did = _report_id(seed, gen, subset, news_id, method)
             add(

@@ -136,7 +136,7 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     widths = [max(len(r[c]) for r in cells) for c in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(row, widths)) + " |")
+        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)) + " |")
         if n == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
@@ -216,7 +216,7 @@ def compare_and_audit(
         t = time.perf_counter()
         audit.prepare_articles([a for pair in arts for a in pair])  # claims + parses, one spaCy pass
         t_claims += time.perf_counter() - t
-        for (pid, _, _, info), (src, der) in zip(chunk, arts):
+        for (pid, _, _, info), (src, der) in zip(chunk, arts, strict=False):
             t = time.perf_counter()
             result = api.compare(src, der, audit=False)
             t_align += time.perf_counter() - t
@@ -383,17 +383,17 @@ def choose_weights(rows: Sequence[dict]) -> tuple[dict[str, float], float]:
     y = np.array([bool(r["info"]["label"]) for r in rows])
     names = list(WEIGHT_GRID)
     combos = list(itertools.product(*WEIGHT_GRID.values()))
-    W = np.array([[_key_weight(dict(audit.WEIGHTS) | dict(zip(names, c)), k) for k in keys] for c in combos]).reshape(
+    W = np.array([[_key_weight(dict(audit.WEIGHTS) | dict(zip(names, c, strict=False)), k) for k in keys] for c in combos]).reshape(
         len(combos), len(keys)
     )
-    shares = np.array([dict(zip(names, c))["share"] for c in combos])
+    shares = np.array([dict(zip(names, c, strict=False))["share"] for c in combos])
     pred = (W @ X.T + shares[:, None] * share[None, :]) >= audit.THRESHOLD  # combos x rows
     positives, negatives = int(y.sum()), int((~y).sum())
     recall = (pred & y).sum(axis=1) / positives if positives else np.zeros(len(combos))
     specificity = (~pred & ~y).sum(axis=1) / negatives if negatives else np.zeros(len(combos))
     balanced = (recall + specificity) / 2 if positives and negatives else recall + specificity
     best = (float(balanced.max()), int(np.argmax(balanced)))  # the first best grid point
-    chosen = dict(zip(names, combos[best[1]]))
+    chosen = dict(zip(names, combos[best[1]], strict=False))
     return dict(audit.WEIGHTS) | {k: v for k, v in chosen.items() if k != "share"}, chosen["share"]
 
 
@@ -767,7 +767,7 @@ SAMPLE_MAX_WORDS = 1500  # a sample leaves out the few very long documents, to s
 
 def cap_words(text: str, limit: int = MAX_WORDS) -> tuple[str, bool]:
     """The text up to its ``limit``-th word (its opening identifies its story), and whether it was cut."""
-    ends = [m.end() for _, m in zip(range(limit + 1), re.finditer(r"\S+", text))]
+    ends = [m.end() for _, m in zip(range(limit + 1), re.finditer(r"\S+", text), strict=False)]
     if len(ends) <= limit:
         return text, False
     return text[: ends[limit - 1]], True
@@ -814,7 +814,7 @@ def run_grouping(data: Path, limit: int | None = None, progress: Progress = _sil
         progress(f"wikiref220: tracing {len(docs)} undated reports")
         t = time.perf_counter()
         capped = [cap_words(d.text) for d in docs]
-        labels = _trace_labels([Article(id=d.id, text=text, title=d.title) for d, (text, _) in zip(docs, capped)])
+        labels = _trace_labels([Article(id=d.id, text=text, title=d.title) for d, (text, _) in zip(docs, capped, strict=False)])
         m = clustering_metrics([d.label for d in docs], [labels.get(d.id, f"unassigned:{d.id}") for d in docs])
         m["cut_to_max_words"] = sum(cut for _, cut in capped)
         m["seconds"] = round(time.perf_counter() - t, 1)
@@ -836,7 +836,7 @@ def run_grouping(data: Path, limit: int | None = None, progress: Progress = _sil
             labels = _trace_labels(
                 [
                     Article(id=d.id, text=text, title=d.title, published=parse_published(d.published))
-                    for d, (text, _) in zip(docs, capped)
+                    for d, (text, _) in zip(docs, capped, strict=False)
                 ]
             )
             gold = [d.topic for d in docs]

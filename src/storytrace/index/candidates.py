@@ -70,7 +70,7 @@ def candidate_pairs(
     k = min(neighbours + 1, n)
     sims, ids = index.search(vectors, k)
     for i in range(n):
-        for sim, j in zip(sims[i], ids[i]):
+        for sim, j in zip(sims[i], ids[i], strict=False):
             if j < 0 or j == i or sim < min_similarity:
                 continue
             a, b = (i, int(j)) if i < j else (int(j), i)

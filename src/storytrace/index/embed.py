@@ -231,9 +231,9 @@ def _shared() -> Embedder:
 
 @lru_cache(maxsize=1)
 def _shared_static():
-    from storytrace.index import static  # noqa: PLC0415
-
     from tokenizers import Tokenizer  # noqa: PLC0415
+
+    from storytrace.index import static  # noqa: PLC0415
 
     table = static.load_table(_shared)  # the transformer is loaded only to distil the table
     return static.StaticEncoder(table, Tokenizer.from_file(str(_tokenizer_path())))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -77,7 +76,7 @@ def parse_size(text: str) -> int:
     return value
 
 
-def parse_mapping(values: Optional[list[str]]) -> dict[str, str] | None:
+def parse_mapping(values: list[str] | None) -> dict[str, str] | None:
     """``["text=body", "published=date,title=headline"]`` -> ``{"text": "body", ...}`` (our field
     = their column), for CSV/TSV and Parquet."""
     from storytrace.ingest.source import FIELDS
@@ -243,7 +242,7 @@ def _ingest_urls(store, urls: list[str], *, allow_private: bool, max_bytes: int,
     return report
 
 
-def _trace_and_write(store, json_out: Optional[Path], md_out: Optional[Path], html_out: Optional[Path], quiet: bool) -> dict:
+def _trace_and_write(store, json_out: Path | None, md_out: Path | None, html_out: Path | None, quiet: bool) -> dict:
     from storytrace import api
     from storytrace.report import print_summary, to_markdown, write_json
     from storytrace.report.terminal import TraceProgress
@@ -293,9 +292,9 @@ def add(
     urls: list[str] = typer.Argument(..., help="Pages or feeds to fetch (http or https)."),
     db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
     allow_private: bool = typer.Option(False, "--allow-private", help=_URL_OPTIONS_HELP["allow_private"]),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the trace as JSON (with a 'versions' list)."),
-    md_out: Optional[Path] = typer.Option(None, "--md", help="Write the trace as Markdown."),
-    html_out: Optional[Path] = typer.Option(None, "--html", help="Write a single-file HTML report."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the trace as JSON (with a 'versions' list)."),
+    md_out: Path | None = typer.Option(None, "--md", help="Write the trace as Markdown."),
+    html_out: Path | None = typer.Option(None, "--html", help="Write a single-file HTML report."),
     max_bytes: str = typer.Option("10MB", "--max-bytes", help=_URL_OPTIONS_HELP["max_bytes"]),
     timeout: float = typer.Option(20.0, "--timeout", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal summary."),
@@ -321,18 +320,18 @@ def watch(
     feeds: list[str] = typer.Argument(..., help="Feeds (or pages) to poll (http or https)."),
     every: str = typer.Option("15m", "--every", help="Time between polls: 30s, 15m, 1h, 1h30m."),
     once: bool = typer.Option(False, "--once", help="Poll once and stop."),
-    polls: Optional[int] = typer.Option(
+    polls: int | None = typer.Option(
         None, "--polls", min=1, help="Stop after this many polls (default: run until interrupted)."
     ),
     db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
     allow_private: bool = typer.Option(False, "--allow-private", help=_URL_OPTIONS_HELP["allow_private"]),
-    json_out: Optional[Path] = typer.Option(
+    json_out: Path | None = typer.Option(
         None, "--json", help="Rewrite the trace as JSON after each poll that stored something."
     ),
-    md_out: Optional[Path] = typer.Option(
+    md_out: Path | None = typer.Option(
         None, "--md", help="Rewrite the trace as Markdown after each poll that stored something."
     ),
-    html_out: Optional[Path] = typer.Option(
+    html_out: Path | None = typer.Option(
         None, "--html", help="Rewrite a single-file HTML report after each poll that stored something."
     ),
     max_bytes: str = typer.Option("10MB", "--max-bytes", help=_URL_OPTIONS_HELP["max_bytes"]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 #: Every kind a Rejected can have, with what it means.
 KINDS: dict[str, str] = {
@@ -34,7 +33,7 @@ class Rejected:
     """
 
     input: str
-    record: Union[int, str, None]
+    record: int | str | None
     reason: str
     kind: str
 

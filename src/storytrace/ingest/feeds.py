@@ -5,8 +5,9 @@ from __future__ import annotations
 import calendar
 import io
 import re
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from ..model import Article
 from .decode import clean_line, normalise_text, stable_id
@@ -43,7 +44,7 @@ def _struct_to_dt(t: Any) -> datetime | None:
     if not t:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(tuple(t)[:9]), tz=timezone.utc)
+        return datetime.fromtimestamp(calendar.timegm(tuple(t)[:9]), tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
 

@@ -26,9 +26,9 @@ import socket
 import ssl
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import httpx
@@ -292,7 +292,7 @@ def fetch_url(
                 status=status,
                 content_type=headers.get("Content-Type"),
                 body=body,
-                fetched_at=datetime.now(timezone.utc),
+                fetched_at=datetime.now(UTC),
             )
     raise FetchRefused(f"more than {MAX_REDIRECTS} redirects, starting at {url}")  # pragma: no cover
 

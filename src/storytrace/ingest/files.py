@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 import stat as stat_mod
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from ..model import Article
 from .compress import GZIP_MAGIC, gunzip

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from ..model import Article
 from .errors import Rejected

@@ -8,7 +8,7 @@ detected from the record's own Content-Length (what is left unread in warcio's L
 from __future__ import annotations
 
 import io
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model import Article, parse_published
 from .compress import GZIP_MAGIC, gunzip

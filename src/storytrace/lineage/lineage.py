@@ -260,7 +260,7 @@ def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int],
     """
     close = thresholds().close
     by_story: dict[int, list[Article]] = {}
-    for a, label in zip(articles, labels):
+    for a, label in zip(articles, labels, strict=False):
         by_story.setdefault(label, []).append(a)
     for members in by_story.values():
         if len(members) < 2:

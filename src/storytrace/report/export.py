@@ -20,7 +20,8 @@ from __future__ import annotations
 import csv
 import os
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from storytrace.report._common import Texts, as_dict, value_text
 

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 
 def command(
-    trace_json: Optional[Path] = typer.Argument(None, help="A trace written by `storytrace trace --json` (or `compare --json`)."),
-    db: Optional[Path] = typer.Option(None, "--db", help="Trace this store instead of reading TRACE_JSON."),
-    findings_csv: Optional[Path] = typer.Option(None, "--findings-csv", help="Write the findings as CSV, one row per finding."),
-    findings_parquet: Optional[Path] = typer.Option(None, "--findings-parquet", help="Write the findings as Parquet."),
-    graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the lineage graph as GraphML."),
-    gexf: Optional[Path] = typer.Option(None, "--gexf", help="Write the lineage graph as GEXF."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Write the single-file HTML report."),
+    trace_json: Path | None = typer.Argument(None, help="A trace written by `storytrace trace --json` (or `compare --json`)."),
+    db: Path | None = typer.Option(None, "--db", help="Trace this store instead of reading TRACE_JSON."),
+    findings_csv: Path | None = typer.Option(None, "--findings-csv", help="Write the findings as CSV, one row per finding."),
+    findings_parquet: Path | None = typer.Option(None, "--findings-parquet", help="Write the findings as Parquet."),
+    graphml: Path | None = typer.Option(None, "--graphml", help="Write the lineage graph as GraphML."),
+    gexf: Path | None = typer.Option(None, "--gexf", help="Write the lineage graph as GEXF."),
+    html: Path | None = typer.Option(None, "--html", help="Write the single-file HTML report."),
     spreadsheet_safe: bool = typer.Option(
         False,
         "--spreadsheet-safe",

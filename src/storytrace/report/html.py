@@ -29,10 +29,11 @@ import html
 import json
 import os
 import re
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from storytrace.report._common import FINDING_ORDER, as_dict, finding_rank, number, percent, roles, value_text
@@ -670,7 +671,7 @@ class _Page:
         out.append("</div></div></div></section>")
         return "\n".join(out)
 
-    def _column(self, side: str, aid: str, role: dict[str, str], prefix: str, classify, marks: "_Marks") -> str:
+    def _column(self, side: str, aid: str, role: dict[str, str], prefix: str, classify, marks: _Marks) -> str:
         a = self.articles.get(aid)
         out = [
             f'<div class="col side-{side}"><div class="head">{self._article_line(aid, role.get(aid, side))}</div><div class="body">'
@@ -906,7 +907,7 @@ class _Marks:
             return esc(text)
         cuts = sorted({0, len(text), *(a for a, _, _, _ in items), *(b for _, b, _, _ in items)})
         out = []
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             piece = esc(text[a:b])
             here = [(kind, payload) for s, e, kind, payload in items if s <= a and b <= e]
             if not here:

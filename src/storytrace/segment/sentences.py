@@ -557,7 +557,7 @@ def _blocks(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     width = max(len(text[a:b].rstrip()) for a, b in lines)
     blocks = []
     block_start = lo
-    for (a, b), (na, nb) in zip(lines, lines[1:]):
+    for (a, b), (na, nb) in zip(lines, lines[1:], strict=False):
         line, following = text[a:b], text[na:nb]
         if _opens_item(line, following) or _is_headline_break(line, following, width if len(lines) > 2 else None):
             blocks.append((block_start, b))

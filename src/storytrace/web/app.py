@@ -16,7 +16,7 @@ import json
 import re
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
@@ -54,7 +54,7 @@ CSP_PAGES = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:
 
 def create_app(
     db_path: str | Path,
-    token: Optional[str] = None,
+    token: str | None = None,
     *,
     open_writes: bool = True,
     trace_on_start: bool = True,

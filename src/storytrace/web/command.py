@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -29,7 +28,7 @@ def is_loopback(host: str) -> bool:
         return False  # any other name may resolve anywhere: treat it as public
 
 
-def check_bind(host: str, token: Optional[str]) -> None:
+def check_bind(host: str, token: str | None) -> None:
     """Refuse to serve a non-loopback address without a token: anyone who can reach it could
     write into the store."""
     if not token and not is_loopback(host):
@@ -43,7 +42,7 @@ def command(
     db: Path = typer.Option(Path("storytrace.db"), "--db", help="SQLite store (created if missing)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback needs --token."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
-    token: Optional[str] = typer.Option(
+    token: str | None = typer.Option(
         None, "--token", envvar="STORYTRACE_TOKEN", help="Bearer token that writes (POST /api/reports) must carry."
     ),
     trace_worker: str = typer.Option(

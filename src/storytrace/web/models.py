@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 class StorySummary(BaseModel):
     id: str
     size: int = Field(description="Number of reports in the story.")
-    origin: Optional[str] = Field(None, description="Id of the origin report, null when none was found.")
-    origin_title: Optional[str] = None
-    first_published: Optional[str] = Field(None, description="Earliest publication date of a member (ISO).")
-    last_published: Optional[str] = Field(None, description="Latest publication date of a member (ISO).")
+    origin: str | None = Field(None, description="Id of the origin report, null when none was found.")
+    origin_title: str | None = None
+    first_published: str | None = Field(None, description="Earliest publication date of a member (ISO).")
+    last_published: str | None = Field(None, description="Latest publication date of a member (ISO).")
     edges: int = Field(description="Derivation edges (source -> derived report).")
     findings: int = Field(description="Audit findings over all derived reports.")
     altered: int = Field(description="Edges whose verdict says the derived report altered the facts.")
@@ -46,14 +46,14 @@ class SentenceOut(BaseModel):
 
 class ArticleDetail(BaseModel):
     id: str
-    published: Optional[str] = None
-    outlet: Optional[str] = None
-    url: Optional[str] = None
-    title: Optional[str] = None
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    title: str | None = None
     text: str
     sentences: list[SentenceOut]
-    story: Optional[str] = Field(None, description="Id of the story holding the report; null until it is traced.")
-    role: Optional[str] = Field(None, description="origin, derived or related within its story.")
+    story: str | None = Field(None, description="Id of the story holding the report; null until it is traced.")
+    role: str | None = Field(None, description="origin, derived or related within its story.")
     sources: list[dict[str, Any]] = Field(default_factory=list, description="Edges into this report.")
     derivatives: list[dict[str, Any]] = Field(default_factory=list, description="Edges out of this report.")
     findings: list[dict[str, Any]] = Field(default_factory=list, description="Audit findings on this report.")
@@ -61,10 +61,10 @@ class ArticleDetail(BaseModel):
 
 class SearchHit(BaseModel):
     id: str
-    title: Optional[str] = None
-    published: Optional[str] = None
-    outlet: Optional[str] = None
-    story: Optional[str] = None
+    title: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    story: str | None = None
     snippet: str = Field(description="Plain text around the best match.")
     highlights: list[tuple[int, int]] = Field(description="[start, end) offsets of matched terms in the snippet.")
 
@@ -82,15 +82,15 @@ class ReportIn(BaseModel):
 
     id: str = Field(description="Unique id; re-posting the same id with the same content is a no-op.")
     text: str
-    published: Optional[str] = Field(None, description="ISO date or datetime.")
-    title: Optional[str] = None
-    outlet: Optional[str] = None
-    url: Optional[str] = None
+    published: str | None = Field(None, description="ISO date or datetime.")
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
 
 
 class RejectedOut(BaseModel):
-    item: Optional[int] = Field(None, description="1-based position in the posted list.")
-    id: Optional[str] = None
+    item: int | None = Field(None, description="1-based position in the posted list.")
+    id: str | None = None
     kind: str
     reason: str
 
@@ -110,6 +110,6 @@ class Status(BaseModel):
     traced_articles: int
     trace_version: int
     tracing: bool
-    last_trace_seconds: Optional[float] = None
-    last_error: Optional[str] = None
+    last_trace_seconds: float | None = None
+    last_error: str | None = None
     writes: str = Field(description="token, open (loopback, no token) or closed.")

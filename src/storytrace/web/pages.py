@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from storytrace.web.state import Snapshot

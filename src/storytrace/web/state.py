@@ -15,9 +15,9 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from storytrace.web.search import ensure_index
 
@@ -181,7 +181,7 @@ class Service:
             return self._running
 
     # ------------------------------------------------------------ writing
-    def ingest(self, items: list) -> "object":
+    def ingest(self, items: list) -> object:
         """Store articles (and rejections) under the writer lock; returns the IngestReport."""
         from storytrace.api import IngestReport, ingest_articles
         from storytrace.store import Store
