@@ -36,7 +36,7 @@ CONFIGS = [  # (shingle size, drop stop words, LSH threshold)
 
 
 def _sets(texts: list[str], size: int, drop_stop: bool) -> list[list[bytes]]:
-    from spacy.lang.en.stop_words import STOP_WORDS  # noqa: PLC0415
+    from spacy.lang.en.stop_words import STOP_WORDS
 
     out = []
     for text in texts:
@@ -68,11 +68,11 @@ def datasketch_config(articles, gold, size: int, drop_stop: bool, threshold: flo
 
 
 def _filtered(articles, pairs, plan) -> tuple[set[tuple[int, int]], float]:
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
-    from storytrace.group.stories import Similarity  # noqa: PLC0415
-    from storytrace.index.candidates import LINEAGE_MIN_CONTAIN, LINEAGE_MIN_COSINE, pair_scores  # noqa: PLC0415
-    from storytrace.pipeline import _idf_of  # noqa: PLC0415
+    from storytrace.group.stories import Similarity
+    from storytrace.index.candidates import LINEAGE_MIN_CONTAIN, LINEAGE_MIN_COSINE, pair_scores
+    from storytrace.pipeline import _idf_of
 
     t0 = time.perf_counter()
     similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
@@ -93,8 +93,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    from storytrace.model import Article  # noqa: PLC0415
-    from storytrace.pipeline import make_plan  # noqa: PLC0415
+    from storytrace.model import Article
+    from storytrace.pipeline import make_plan
 
     truth = json.loads(args.pile.with_suffix("").with_suffix(".truth.json").read_text(encoding="utf-8"))
     gold = {tuple(e) for e in truth["edges"]}

@@ -327,7 +327,7 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
-    from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder  # noqa: PLC0415
+    from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--piles", type=Path, default=Path(__file__).resolve().parents[2] / "scale-piles")

@@ -130,7 +130,7 @@ def test_order_of_the_input_does_not_matter():
 
 
 def test_same_partition_with_the_pipelines_candidates():
-    from storytrace.pipeline import make_plan  # noqa: PLC0415
+    from storytrace.pipeline import make_plan
 
     rows = sorted(_week(), key=lambda r: r[0].sort_key())
     articles = [a for a, _ in rows]
@@ -175,9 +175,9 @@ def test_time_decay_shape():
 
 
 def test_reaches_the_tfidf_average_linkage_baseline_without_tuning():
-    from scipy.cluster.hierarchy import fcluster, linkage  # noqa: PLC0415
-    from scipy.spatial.distance import squareform  # noqa: PLC0415
-    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     rows = _week()
     gold = [story for _, story in rows]

@@ -145,8 +145,8 @@ def ingest(
 
 def trace_store(store: Store, progress: Progress = _quiet, audit: bool = True) -> TraceResult:
     """Trace everything stored; keep the new sentence vectors, alignments and the stories."""
-    from storytrace.index.embed import encoder_for  # noqa: PLC0415
-    from storytrace.pipeline import plan_trace, sentences_to_embed  # noqa: PLC0415
+    from storytrace.index.embed import encoder_for
+    from storytrace.pipeline import plan_trace, sentences_to_embed
 
     plan = plan_trace(store.articles())
     # the encoder first: stored vectors and alignments are read under its model id

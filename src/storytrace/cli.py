@@ -26,7 +26,7 @@ def _write_outputs(doc: dict, json_path: Path | None, md_path: Path | None, html
     if md_path:
         write_markdown(doc, md_path)
     if html_path:
-        from storytrace.report.html import write_html  # noqa: PLC0415
+        from storytrace.report.html import write_html
 
         write_html(doc, html_path)
 
@@ -39,7 +39,7 @@ ENCODER_HELP = (
 
 
 def choose_encoder(name: str) -> None:
-    from storytrace.index.embed import use_encoder  # noqa: PLC0415
+    from storytrace.index.embed import use_encoder
 
     try:
         use_encoder(name)
@@ -105,7 +105,7 @@ def trace(
 def _encoder_line(asked: str, used: str | None) -> str:
     if asked != "auto" or used is None:
         return f"encoder: {used or asked}"
-    from storytrace.index.embed import AUTO_SENTENCES  # noqa: PLC0415
+    from storytrace.index.embed import AUTO_SENTENCES
 
     if used == "static":
         return f"encoder: static (auto: more than {AUTO_SENTENCES:,} sentences to embed; --encoder minilm for the transformer's precision)"
@@ -132,7 +132,7 @@ def compare(
     choose_encoder(encoder)
 
     if pairs is not None:
-        from storytrace.batch import compare_pairs  # noqa: PLC0415
+        from storytrace.batch import compare_pairs
 
         failures = compare_pairs(pairs, json_out)
         raise typer.Exit(code=1 if failures else 0)
@@ -187,7 +187,7 @@ def demo(
     target.write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
     args = [str(target), "--db", str(out / "demo.db"), "--json", str(out / "trace.json"), "--md", str(out / "trace.md")]
     try:
-        import storytrace.report.html  # noqa: F401, PLC0415
+        import storytrace.report.html  # noqa: F401
 
         args += ["--html", str(out / "trace.html")]
     except ImportError:

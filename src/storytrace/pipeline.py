@@ -102,10 +102,10 @@ class Plan:
 
 def make_plan(articles: list[Article], doc_vectors: np.ndarray | None = None) -> Plan:
     """Signatures and candidate pairs for sorted, unique ``articles`` (no models needed)."""
-    import time  # noqa: PLC0415
+    import time
 
-    from storytrace.group.stories import Similarity  # noqa: PLC0415
-    from storytrace.index.candidates import (  # noqa: PLC0415
+    from storytrace.group.stories import Similarity
+    from storytrace.index.candidates import (
         LINEAGE_MIN_CONTAIN,
         LINEAGE_MIN_COSINE,
         lsh_pairs,
@@ -229,9 +229,9 @@ def trace(
 
 def plan_trace(articles: list[Article]) -> Plan:
     """The plan of a trace of ``articles`` (cheap: no models)."""
-    import time  # noqa: PLC0415
+    import time
 
-    from storytrace.group.stories import VECTOR_WEIGHT  # noqa: PLC0415
+    from storytrace.group.stories import VECTOR_WEIGHT
 
     t0 = time.perf_counter()
     articles = sorted(_unique(articles), key=Article.sort_key)
@@ -255,10 +255,10 @@ def sentences_to_embed(plan: Plan) -> int:
 def _trace(
     plan: Plan, stored_vectors, stored_pairs, progress: Progress, audit: bool, workers, mapper, task_sentences, spill
 ) -> TraceResult:
-    import time  # noqa: PLC0415
+    import time
 
-    from storytrace.group.stories import TextCheck, group, join_lone_reports, story_links  # noqa: PLC0415
-    from storytrace.lineage.lineage import PairCache, attach_by_lede  # noqa: PLC0415
+    from storytrace.group.stories import TextCheck, group, join_lone_reports, story_links
+    from storytrace.lineage.lineage import PairCache, attach_by_lede
 
     stats: dict = {}
     start = time.perf_counter()
@@ -325,7 +325,7 @@ def _compared(plan: Plan) -> list[int]:
 
 def _direct_pairs(plan: Plan, compared: list[int]) -> list[tuple[str, str]]:
     """The pairs lineage asks for first: each report against its earlier candidates."""
-    from storytrace.lineage.lineage import may_derive  # noqa: PLC0415
+    from storytrace.lineage.lineage import may_derive
 
     arts = plan.articles
     return [(arts[k].id, arts[j].id) for k in compared for j in sorted(plan.lineage[k]) if j < k and may_derive(arts[k], arts[j])]
@@ -431,7 +431,7 @@ class LineageWork:
 
     def decide(self, cache):
         """The lineage pass over the compared reports, in date order, from the aligned pairs."""
-        from storytrace.lineage.lineage import trace_lineage  # noqa: PLC0415
+        from storytrace.lineage.lineage import trace_lineage
 
         plan = self.plan
         arts = [plan.articles[k] for k in self.compared]
@@ -468,7 +468,7 @@ class _Vectors:
 
 def _all_document_vectors(articles: list[Article], stored_vectors) -> np.ndarray:
     """Only when the grouping blends document vectors (VECTOR_WEIGHT > 0): every report embedded."""
-    from storytrace.index.candidates import document_vector  # noqa: PLC0415
+    from storytrace.index.candidates import document_vector
 
     for a in articles:
         if not a.sentences and a.text:
@@ -492,7 +492,7 @@ def story_id(member_ids: list[str]) -> str:
 def make_stories(articles: list[Article], labels: list[int], lineage) -> list[Story]:
     """Stories from grouping labels; edges, alignments and parents are handed out in one pass
     each (not one scan per story: a 40k pile has ~20k stories)."""
-    from storytrace.lineage.lineage import origin_of  # noqa: PLC0415
+    from storytrace.lineage.lineage import origin_of
 
     groups: dict[int, list[Article]] = {}
     label_of: dict[str, int] = {}
@@ -575,8 +575,8 @@ def _audit(result: TraceResult) -> None:
 
 
 def _maybe_pool(workers: int | None, sentences: int):
-    from storytrace.engines.local import Pool, default_workers  # noqa: PLC0415
-    from storytrace.index import static  # noqa: PLC0415
+    from storytrace.engines.local import Pool, default_workers
+    from storytrace.index import static
 
     n = default_workers() if workers is None else workers
     if n <= 1 or (workers is None and sentences < POOL_MIN_SENTENCES):

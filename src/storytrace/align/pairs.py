@@ -192,7 +192,7 @@ def pair_features(
 def feature_matrix(pairs: Sequence[tuple[str, str]], embedder=None) -> np.ndarray:
     """Feature rows for sentence pairs; each distinct sentence is embedded once."""
     if embedder is None:
-        from storytrace.index.embed import get_embedder  # noqa: PLC0415 - loads the model
+        from storytrace.index.embed import get_embedder  # loads the model
 
         embedder = get_embedder()
     texts = sorted({t for pair in pairs for t in pair})

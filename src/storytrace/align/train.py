@@ -26,9 +26,9 @@ FOLDS = 5
 
 def fit_pair_model(X: np.ndarray, y: np.ndarray, meta: dict | None = None) -> PairModel:
     """Fit both halves of the model on feature rows ``X`` and 0/1 labels ``y``."""
-    from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: PLC0415
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from threadpoolctl import threadpool_limits  # noqa: PLC0415 - comes with scikit-learn
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits  # comes with scikit-learn
 
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=int)
@@ -71,8 +71,8 @@ def out_of_fold(X: np.ndarray, y: np.ndarray, folds: int = FOLDS) -> np.ndarray:
 
 
 def main() -> None:
-    from storytrace.eval.datasets import load_mrpc  # noqa: PLC0415
-    from storytrace.eval.metrics import accuracy, choose_threshold, precision_recall_f1  # noqa: PLC0415
+    from storytrace.eval.datasets import load_mrpc
+    from storytrace.eval.metrics import accuracy, choose_threshold, precision_recall_f1
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="../shared/datasets", type=Path)
@@ -90,7 +90,7 @@ def main() -> None:
     pred = prob >= THRESHOLD
     cv_acc = accuracy(y, pred)
     cv_f1 = precision_recall_f1(y, pred)["f1"]
-    import sklearn  # noqa: PLC0415
+    import sklearn
 
     model = fit_pair_model(
         X,

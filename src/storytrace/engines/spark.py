@@ -35,7 +35,7 @@ _EXECUTOR_ENV = {
 def session(master: str | None = "local[*]", app_name: str = "storytrace", conf: dict | None = None):
     """A SparkSession whose Python workers run this interpreter (and so see storytrace).
     ``master=None`` keeps what spark-submit was given (``--master``, ``spark.pyspark.python``)."""
-    from pyspark.sql import SparkSession  # noqa: PLC0415
+    from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(app_name)
     if master is not None:
@@ -96,7 +96,7 @@ def read_articles(spark, path: str | Path) -> list[Article]:
 
 def trace_spark(spark, articles: list[Article], audit: bool = True, task_sentences: int | None = None):
     """``pipeline.trace`` with its lineage and audit tasks on the executors."""
-    from storytrace.pipeline import trace  # noqa: PLC0415
+    from storytrace.pipeline import trace
 
     # token vectors are spilled to a temporary folder only where every executor can read it
     local = spark.sparkContext.master.startswith("local")
@@ -105,7 +105,7 @@ def trace_spark(spark, articles: list[Article], audit: bool = True, task_sentenc
 
 def write_outputs(spark, result, output: str | Path) -> dict:
     """Parquet tables and trace.json under ``output``; returns counts."""
-    from pyspark.sql.types import ArrayType, DoubleType, IntegerType, StringType, StructField, StructType  # noqa: PLC0415
+    from pyspark.sql.types import ArrayType, DoubleType, IntegerType, StringType, StructField, StructType
 
     out = str(output)
     doc = result.to_dict()
@@ -229,7 +229,7 @@ def run(
     conf: dict | None = None,
     task_sentences: int | None = None,
 ) -> dict:
-    from storytrace.index import static  # noqa: PLC0415
+    from storytrace.index import static
 
     static.ensure_table()  # local executors find it made; remote ones make their own once
     spark = session(master, conf=conf)
@@ -248,14 +248,14 @@ def main(argv: list[str] | None = None) -> None:
 
     spark-submit --master yarn ... $(python -c 'import storytrace.engines.spark as m; print(m.__file__)') INPUT OUTPUT
     """
-    import argparse  # noqa: PLC0415
+    import argparse
 
     parser = argparse.ArgumentParser(prog="storytrace.engines.spark")
     parser.add_argument("input")
     parser.add_argument("output")
     parser.add_argument("--no-audit", action="store_true")
     parser.add_argument("--task-sentences", type=int, default=0)
-    from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder  # noqa: PLC0415
+    from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder
 
     parser.add_argument("--encoder", choices=CHOICES, default=DEFAULT_ENCODER)
     args = parser.parse_args(argv)

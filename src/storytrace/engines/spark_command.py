@@ -27,12 +27,12 @@ def command(
 ) -> None:
     """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
     try:
-        import pyspark  # noqa: F401, PLC0415
+        import pyspark  # noqa: F401
     except ImportError:
         typer.secho("pyspark is not installed: pip install 'storytrace[spark]'", err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2)
-    from storytrace.cli import choose_encoder  # noqa: PLC0415
-    from storytrace.engines.spark import run  # noqa: PLC0415
+    from storytrace.cli import choose_encoder
+    from storytrace.engines.spark import run
 
     choose_encoder(encoder)
 

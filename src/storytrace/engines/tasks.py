@@ -30,8 +30,8 @@ def prepare_many(articles: list[Article], stored_vectors: dict[str, np.ndarray] 
     """``aligner.prepare`` for many articles at once, with one batch stream for all their
     sentences (less padding, fewer calls, the same numbers). Returns (prepared by id, ids
     embedded now)."""
-    from storytrace.align.aligner import Prepared  # noqa: PLC0415
-    from storytrace.index.embed import dim, get_embedder  # noqa: PLC0415
+    from storytrace.align.aligner import Prepared
+    from storytrace.index.embed import dim, get_embedder
 
     stored_vectors = stored_vectors or {}
     out: dict = {}
@@ -86,13 +86,13 @@ class EmbedOutput:
 
 def _use(encoder: str | None) -> None:
     if encoder is not None:
-        from storytrace.index.embed import use_encoder  # noqa: PLC0415
+        from storytrace.index.embed import use_encoder
 
         use_encoder(encoder)
 
 
 def run_embed(task: EmbedTask) -> EmbedOutput:
-    from storytrace.align.aligner import align  # noqa: PLC0415
+    from storytrace.align.aligner import align
 
     _use(task.encoder)
     arts = [_segmented(a) for a in task.articles]
@@ -142,7 +142,7 @@ def _spill_rows(path: str) -> np.ndarray:
 
 def load_prepared(a: Article, vectors: np.ndarray, location: Location):
     """A Prepared from the sentence vectors and the spilled token vectors (no encoder)."""
-    from storytrace.align.aligner import Prepared  # noqa: PLC0415
+    from storytrace.align.aligner import Prepared
 
     path, starts, lengths = location
     rows = _spill_rows(path)
@@ -160,7 +160,7 @@ class PairTask:
 
 
 def run_pairs(task: PairTask) -> dict:
-    from storytrace.align.aligner import align  # noqa: PLC0415
+    from storytrace.align.aligner import align
 
     _use(task.encoder)
     by_id = {a.id: _segmented(a) for a in task.articles}
@@ -233,7 +233,7 @@ def run_audit(items: list[tuple[Story, list[Article]]]) -> list[AuditOutput]:
     """Audit stories (each with the articles its edges name). The audit of a derived report
     reads only it, its sources and its alignments, so spaCy runs on nothing else."""
     try:
-        from storytrace.claims.audit import audit_story  # noqa: PLC0415
+        from storytrace.claims.audit import audit_story
     except ImportError:
         return []
     out = []

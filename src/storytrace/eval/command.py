@@ -30,7 +30,7 @@ def command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),
 ) -> None:
     """Measure storytrace on an evaluation set and print the metric table."""
-    from storytrace.eval.tasks import TASKS, run  # noqa: PLC0415
+    from storytrace.eval.tasks import TASKS, run
 
     name = task.strip().lower()
     names = list(TASKS) if name == "all" else [name]

@@ -197,10 +197,10 @@ def compare_and_audit(
     ``types``: finding types counted, ``sentences``: of the derived report) and the time
     spent in each part.
     """
-    from storytrace import api  # noqa: PLC0415
-    from storytrace.claims import audit  # noqa: PLC0415
-    from storytrace.model import Article  # noqa: PLC0415
-    from storytrace.segment import segment  # noqa: PLC0415
+    from storytrace import api
+    from storytrace.claims import audit
+    from storytrace.model import Article
+    from storytrace.segment import segment
 
     rows: list[dict] = []
     t_claims = t_align = t_audit = 0.0
@@ -267,7 +267,7 @@ def _by(rows: list[dict], field_name: str) -> dict:
 
 
 def _verdict_settings() -> dict:
-    from storytrace.claims import audit  # noqa: PLC0415
+    from storytrace.claims import audit
 
     return {
         "decision": "verdict.facts_altered (evidence >= audit.THRESHOLD); ROC AUC of verdict.score",
@@ -290,7 +290,7 @@ def run_facts(data: Path, limit: int | None = None, progress: Progress = _silent
     """``facts_altered`` on every f3 pair: balanced accuracy, ROC AUC, also per strength
     (development numbers: the stored weights were chosen on f3), and the held-out check of
     :func:`heldout_weights`."""
-    from storytrace.eval.datasets import load_f3  # noqa: PLC0415
+    from storytrace.eval.datasets import load_f3
 
     start = time.perf_counter()
     pairs = sample(load_f3(data), limit, key=lambda p: p.id, stratum=lambda p: (p.altered, p.strength))
@@ -351,7 +351,7 @@ def split_dev_test(rows: Sequence[dict], stratum: Callable[[dict], Any]) -> tupl
 
 def _weight_matrix(rows: Sequence[dict]) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Weight keys, their counts per row and each row's share of unsupported sentences."""
-    from storytrace.claims import audit  # noqa: PLC0415
+    from storytrace.claims import audit
 
     keys = sorted({k for r in rows for k in r["keys"]} | set(audit.WEIGHTS))
     X = np.array([[r["keys"].get(k, 0) for k in keys] for r in rows], dtype=float).reshape(len(rows), len(keys))
@@ -377,7 +377,7 @@ def choose_weights(rows: Sequence[dict]) -> tuple[dict[str, float], float]:
     """The grid point of :data:`WEIGHT_GRID` with the best balanced accuracy of
     ``evidence >= audit.THRESHOLD`` on ``rows`` (the first one on a tie), as
     (weights, share weight)."""
-    from storytrace.claims import audit  # noqa: PLC0415
+    from storytrace.claims import audit
 
     keys, X, share = _weight_matrix(rows)
     y = np.array([bool(r["info"]["label"]) for r in rows])
@@ -402,7 +402,7 @@ def heldout_weights(rows: Sequence[dict]) -> dict | None:
     free weights on a seeded development half of ``rows`` (:func:`split_dev_test`, stratified
     by label and strength) and score the other half; beside it, the stored weights on the
     same test half. None when the development half lacks a class or the test half is empty."""
-    from storytrace.claims import audit  # noqa: PLC0415
+    from storytrace.claims import audit
 
     dev, test = split_dev_test(rows, stratum=lambda r: (bool(r["info"]["label"]), r["info"].get("strength")))
     if not test or len({bool(r["info"]["label"]) for r in dev}) < 2:
@@ -439,7 +439,7 @@ def run_support(data: Path, limit: int | None = None, progress: Progress = _sile
     the protocol of the SummaC benchmark: a threshold on ``verdict.score`` chosen for
     balanced accuracy on the validation split and applied to the test split.
     """
-    from storytrace.eval.datasets import load_frank  # noqa: PLC0415
+    from storytrace.eval.datasets import load_frank
 
     start = time.perf_counter()
     pairs = sample(list(load_frank(data)), limit, key=lambda p: p.id, stratum=lambda p: (p.unsupported, p.dataset))
@@ -491,9 +491,9 @@ def run_paraphrase(data: Path, limit: int | None = None, progress: Progress = _s
     pairs: "paraphrase" for every pair, and a MiniLM cosine threshold chosen on the
     training part.
     """
-    from storytrace.align.pairs import FEATURES, feature_matrix, load_pair_model  # noqa: PLC0415
-    from storytrace.align.train import out_of_fold  # noqa: PLC0415
-    from storytrace.eval.datasets import load_mrpc  # noqa: PLC0415
+    from storytrace.align.pairs import FEATURES, feature_matrix, load_pair_model
+    from storytrace.align.train import out_of_fold
+    from storytrace.eval.datasets import load_mrpc
 
     start = time.perf_counter()
     model = load_pair_model()
@@ -587,7 +587,7 @@ def run_paraphrase(data: Path, limit: int | None = None, progress: Progress = _s
 def _cv_cosine(cos: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The cosine baseline cross-validated like the model: a threshold chosen (for
     accuracy) on the other folds."""
-    from storytrace.align.train import fold_of  # noqa: PLC0415
+    from storytrace.align.train import fold_of
 
     fold = fold_of(len(y))
     pred = np.zeros(len(y), bool)
@@ -617,7 +617,7 @@ LINEAGE_UNRELATED = 60
 
 def _pile(data: Path, n_sources: int, n_unrelated: int, seed: int):
     """``build_llmfake_pile``, shrunk to what the data can supply (another part may be smaller)."""
-    from storytrace.eval.datasets import build_llmfake_pile  # noqa: PLC0415
+    from storytrace.eval.datasets import build_llmfake_pile
 
     for _ in range(4):
         try:
@@ -643,7 +643,7 @@ def lineage_metrics(pile, result) -> dict:
     for s, d in predicted:
         parents[d].add(s)
 
-    from storytrace.lineage.lineage import _ancestors  # noqa: PLC0415
+    from storytrace.lineage.lineage import _ancestors
 
     found = sum(1 for s, d in pile.edges if s in _ancestors(d, parents))
     sources = sorted({s for s, _ in pile.edges})
@@ -675,8 +675,8 @@ def run_lineage(data: Path, limit: int | None = None, progress: Progress = _sile
     dated 1-6 days later on different days (the earlier rewrite is a date-valid false
     parent of the later one), and as many unrelated sources of the same subsets.
     """
-    from storytrace.model import Article, parse_published  # noqa: PLC0415
-    from storytrace.pipeline import trace  # noqa: PLC0415
+    from storytrace.model import Article, parse_published
+    from storytrace.pipeline import trace
 
     start = time.perf_counter()
     seeds = LINEAGE_SEEDS[:1] if limit else LINEAGE_SEEDS
@@ -744,14 +744,14 @@ def run_lineage(data: Path, limit: int | None = None, progress: Progress = _sile
 
 
 def _trace_labels(articles: list) -> dict[str, str]:
-    from storytrace.pipeline import trace  # noqa: PLC0415
+    from storytrace.pipeline import trace
 
     result = trace(articles, audit=False)
     return {a: st.id for st in result.stories for a in st.articles}
 
 
 def _crisis_languages(data: Path) -> list[str]:
-    from storytrace.eval.datasets import load_ml_crisis  # noqa: PLC0415
+    from storytrace.eval.datasets import load_ml_crisis
 
     base = Path(data) / "ml_crisis_tls"
     langs = []
@@ -796,8 +796,8 @@ def run_grouping(data: Path, limit: int | None = None, progress: Progress = _sil
     scores the three together with gold label (language, topic) — a cross-language link
     is never made, and never asked for.
     """
-    from storytrace.eval.datasets import load_ml_crisis, load_wikiref  # noqa: PLC0415
-    from storytrace.model import Article, parse_published  # noqa: PLC0415
+    from storytrace.eval.datasets import load_ml_crisis, load_wikiref
+    from storytrace.model import Article, parse_published
 
     start = time.perf_counter()
     out: dict[str, dict] = {}

@@ -58,7 +58,7 @@ def candidate_pairs(
     min_similarity: float = MIN_VECTOR_SIMILARITY,
 ) -> dict[tuple[int, int], float]:
     """Unordered candidate pairs (i < j) with their document-vector cosine."""
-    import faiss  # noqa: PLC0415 - only this reference path needs it
+    import faiss  # only this reference path needs it
 
     n = len(texts)
     pairs: dict[tuple[int, int], float] = {}
@@ -135,7 +135,7 @@ def term_neighbours(
     queries with its QUERY_TERMS rarest terms: the work is bounded by rare-term posting lists,
     not by n², and rare terms (names, numbers, places) are what a copy keeps.
     """
-    import scipy.sparse as sp  # noqa: PLC0415
+    import scipy.sparse as sp
 
     n = tfidf.shape[0]
     out: set[tuple[int, int]] = set()

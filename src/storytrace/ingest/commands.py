@@ -258,7 +258,7 @@ def _trace_and_write(store, json_out: Path | None, md_out: Path | None, html_out
     if md_out:
         Path(md_out).write_text(to_markdown(doc) + versions_markdown(changes), encoding="utf-8")
     if html_out:
-        from storytrace.report.html import write_html  # noqa: PLC0415
+        from storytrace.report.html import write_html
 
         write_html(doc, html_out)
     if not quiet:

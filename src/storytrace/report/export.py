@@ -138,8 +138,8 @@ def write_findings_csv(doc: Any, path: str | os.PathLike, spreadsheet_safe: bool
 
 def write_findings_parquet(doc: Any, path: str | os.PathLike) -> int:
     """Write the findings as Parquet (string and nullable int64 columns). Returns the number of rows."""
-    import pyarrow as pa  # noqa: PLC0415
-    import pyarrow.parquet as pq  # noqa: PLC0415
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     rows = list(finding_rows(doc))
     types = {"str": pa.string(), "int": pa.int64()}
@@ -171,7 +171,7 @@ def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
 
 def lineage_graph(doc: Any):
     """The trace as a ``networkx.DiGraph``: reports as nodes, derivations as edges (source -> derived)."""
-    import networkx as nx  # noqa: PLC0415
+    import networkx as nx
 
     doc = as_dict(doc)
     graph = nx.DiGraph()
@@ -246,13 +246,13 @@ def _float(value: Any) -> float | None:
 
 def write_graphml(doc: Any, path: str | os.PathLike) -> None:
     """Write the lineage graph as GraphML."""
-    import networkx as nx  # noqa: PLC0415
+    import networkx as nx
 
     nx.write_graphml(lineage_graph(doc), path, encoding="utf-8")
 
 
 def write_gexf(doc: Any, path: str | os.PathLike) -> None:
     """Write the lineage graph as GEXF 1.2."""
-    import networkx as nx  # noqa: PLC0415
+    import networkx as nx
 
     nx.write_gexf(lineage_graph(doc), path, encoding="utf-8")

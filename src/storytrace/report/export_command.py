@@ -34,7 +34,7 @@ def command(
         _fail("nothing to write: give at least one of --findings-csv, --findings-parquet, --graphml, --gexf, --html")
     doc = _load(trace_json) if trace_json is not None else _trace(db)
 
-    from storytrace.report import export  # noqa: PLC0415
+    from storytrace.report import export
 
     written = []
     if findings_csv:
@@ -50,7 +50,7 @@ def command(
         export.write_gexf(doc, gexf)
         written.append(str(gexf))
     if html:
-        from storytrace.report.html import write_html  # noqa: PLC0415
+        from storytrace.report.html import write_html
 
         write_html(doc, html)
         written.append(str(html))
@@ -79,7 +79,7 @@ def _load(path: Path) -> dict:
 def _trace(db: Path) -> dict:
     if not db.exists():
         _fail(f"{db}: no such store")
-    from storytrace import api  # noqa: PLC0415
+    from storytrace import api
 
     with api.Store(db) as store:
         return api.trace_store(store).to_dict()
