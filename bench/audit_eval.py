@@ -198,7 +198,7 @@ def eval_synthetic() -> None:
         if not ok:
             missed.append(f"{case[0]}/{case[1]}")
     benign_ok = 0
-    for name, what, change in tests.BENIGN_CASES:
+    for name, _what, change in tests.BENIGN_CASES:
         text = tests.PARAGRAPHS[name]
         _, verdict = tests.compare(
             Article(f"{name}-s", text, published=tests.PUBLISHED), Article(f"{name}-d", change(text), published=tests.PUBLISHED)

@@ -314,14 +314,16 @@ def markdown(results: dict) -> str:
             "|---|---|---|---|---|",
         ]
         spans = list(zip(rows, rows[1:], strict=False)) + ([(rows[0], rows[-1])] if len(rows) > 2 else [])
+
+        def exp(key, a, b):
+            return math.log(key(b) / key(a)) / math.log(b["reports"] / a["reports"])
+
+        def cpu(r):
+            return r["cpu_user_s"] + r["cpu_system_s"]
+
         for a, b in spans:
-
-            def exp(key):
-                return math.log(key(b) / key(a)) / math.log(b["reports"] / a["reports"])
-
-            cpu = lambda r: r["cpu_user_s"] + r["cpu_system_s"]  # noqa: E731
             out.append(
-                f"| {a['reports']:,} | {b['reports']:,} | {exp(lambda r: r['total_s']):.2f} | {exp(lambda r: r['group_lineage_s']):.2f} | {exp(cpu):.2f} |"
+                f"| {a['reports']:,} | {b['reports']:,} | {exp(lambda r: r['total_s'], a, b):.2f} | {exp(lambda r: r['group_lineage_s'], a, b):.2f} | {exp(cpu, a, b):.2f} |"
             )
     return "\n".join(out)
 

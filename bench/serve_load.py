@@ -118,7 +118,7 @@ def main() -> int:
                 break
             except httpx.TransportError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("server did not start; see " + str(work / "server.log"))
+                    raise SystemExit("server did not start; see " + str(work / "server.log")) from None
                 time.sleep(0.2)
         t0 = time.perf_counter()
         r = client.post("/api/reports", json=seed_reports)
