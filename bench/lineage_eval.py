@@ -2,9 +2,11 @@
 
     python bench/lineage_eval.py --sources 60 --unrelated 60 --seed 1 [--data ../shared/datasets]
 
-A pile = sources, their ChatGPT paraphrase and rewrite (dated 1-6 days after the source, on
+A pile = sources, their paraphrase and rewrite by one language model (dated 1-6 days after the source, on
 different days: the sibling trap), and unrelated sources from the same subsets
-(see storytrace.eval.datasets.build_llmfake_pile for the filters).
+(see storytrace.eval.datasets.build_llmfake_pile for the filters). Every generator folder is
+used (ChatGPT and three Llama 2 sizes). Beside the trace, in the same run: the best-parent
+tf-idf baseline of bench/lineage_folds.py at its fixed threshold.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import resource
 import time
 from pathlib import Path
 
+from lineage_folds import BASELINE_THRESHOLD, baseline_edges, best_parents
 from storytrace.eval.datasets import build_llmfake_pile
 from storytrace.eval.metrics import adjusted_rand_index, bcubed, edge_prf, pairwise_prf
 from storytrace.index.embed import CHOICES, DEFAULT_ENCODER, use_encoder
@@ -49,6 +52,8 @@ def main() -> None:
     metrics = {
         "reports": len(articles),
         "edges": edge_prf(pile.edges, predicted),
+        "baseline_edges": edge_prf(pile.edges, baseline_edges(best_parents(pile.reports), BASELINE_THRESHOLD)),
+        "baseline_threshold": BASELINE_THRESHOLD,
         "unrelated_linked": sum(1 for s, d in predicted if s in unrelated or d in unrelated),
         "grouping": {**pairwise_prf(gold, pred), "bcubed_f1": bcubed(gold, pred)["f1"], "ari": adjusted_rand_index(gold, pred)},
         "seconds": round(seconds, 1),
