@@ -101,7 +101,6 @@ def test_a_lone_source_joins_the_one_story_that_holds_its_derivatives():
 
 
 def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
-    import numpy as np
 
     from storytrace.group.stories import Similarity, TextCheck
 
@@ -124,7 +123,7 @@ def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
     for day, a in enumerate(articles, start=1):
         a.published = parse_published(f"2024-05-0{day}")
     index = {a.id: k for k, a in enumerate(articles)}
-    similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
+    similarity = Similarity([a.text for a in articles])
     neighbours = {k: set(range(len(articles))) - {k} for k in range(len(articles))}
     edges = [_edge("src", rewrite, [(0, 0), (1, 1)], close + 0.1), _edge("src", mould, [(0, 0), (1, 1)], close + 0.1)]
     lineage = Lineage(edges=[e for e, _ in edges], alignments=[a for _, al in edges for a in al], parents={})
