@@ -23,8 +23,6 @@ _WHERE = {
     "TraceOptions": "storytrace.pipeline",
     "TraceResult": "storytrace.pipeline",
     "compare": "storytrace.api",
-    "ingest": "storytrace.api",
-    "trace_store": "storytrace.api",
     "Store": "storytrace.store",
     "Alignment": "storytrace.model",
     "Article": "storytrace.model",
