@@ -68,16 +68,15 @@ def datasketch_config(articles, gold, size: int, drop_stop: bool, threshold: flo
 
 
 def _filtered(articles, pairs, plan) -> tuple[set[tuple[int, int]], float]:
-    import numpy as np
 
     from storytrace.group.stories import Similarity
     from storytrace.index.candidates import LINEAGE_MIN_CONTAIN, LINEAGE_MIN_COSINE, pair_scores
-    from storytrace.pipeline import _idf_of
+    from storytrace.pipeline import idf_of
 
     t0 = time.perf_counter()
-    similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
+    similarity = Similarity([a.text for a in articles])
     ordered = sorted(pairs)
-    cos, _, b_in_a = pair_scores(similarity.tfidf, _idf_of(similarity), ordered)
+    cos, _, b_in_a = pair_scores(similarity.tfidf, idf_of(similarity), ordered)
     dated = [a.published is not None for a in articles]
     kept = {
         p

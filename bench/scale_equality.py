@@ -53,7 +53,7 @@ def trace_exhaustive(articles: list[Article], audit: bool = True):
     by_ids = {articles[k].id: [articles[j].id for j in sorted(v)] for k, v in neighbours.items()}
     lineage = trace_lineage(articles, by_ids, cache)
     links = {(index[e.source], index[e.derived]) for e in lineage.edges}
-    labels = group(articles, Similarity(texts, doc_vectors), neighbours, links)
+    labels = group(articles, Similarity(texts), neighbours, links)
     result = TraceResult(articles=articles, stories=make_stories(articles, labels, lineage), cache=cache)
     result.stats["aligned_pairs"] = len(cache.pairs)
     result.stats["embedded_reports"] = len(articles)

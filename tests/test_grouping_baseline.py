@@ -85,7 +85,7 @@ def _all_pairs(n: int) -> dict[int, set[int]]:
 
 def _partition(rows: list[tuple[Article, str]], join: float | None = None, candidates=None) -> set[frozenset[str]]:
     articles = [a for a, _ in rows]
-    similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
+    similarity = Similarity([a.text for a in articles])
     labels = group(articles, similarity, candidates or _all_pairs(len(articles)), set(), join=join)
     out: dict[int, set[str]] = {}
     for a, label in zip(articles, labels, strict=False):
@@ -189,7 +189,7 @@ def test_reaches_the_tfidf_average_linkage_baseline_without_tuning():
         pairwise_prf(gold, fcluster(z, t=1.0 - t, criterion="distance"))["f1"] for t in np.arange(0.05, 0.61, 0.01)
     )
     articles = [a for a, _ in rows]
-    similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
+    similarity = Similarity([a.text for a in articles])
     ours = pairwise_prf(gold, group(articles, similarity, _all_pairs(len(articles)), set()))["f1"]
     assert ours >= best_baseline - 1e-9
     assert ours == pytest.approx(1.0)

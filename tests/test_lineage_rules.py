@@ -67,8 +67,9 @@ def _lede_case(lede_score: float, lede_source: int, labels: list[int]):
     cache = PairCache({}, pairs)
     lineage = trace_lineage([s, b, d], {"b": ["s"], "d": ["s", "b"]}, cache)
     assert _edges(lineage) == {("s", "b")}  # one restated sentence of five: too little coverage
-    attach_by_lede(lineage, [s, b, d], labels, cache)
-    return lineage
+    attached = attach_by_lede(lineage, [s, b, d], labels, cache)
+    assert _edges(lineage) == {("s", "b")}  # a new lineage is returned, the given one is kept
+    return attached
 
 
 def test_a_kept_lede_links_an_orphan_to_the_earliest_member_it_restates():

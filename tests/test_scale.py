@@ -155,6 +155,7 @@ def test_encoder_output_does_not_depend_on_batch_mates():
 @pytest.mark.parametrize("spill", [True, False])
 def test_blocks_of_pairs_then_one_lineage_pass_equal_one_pass(tmp_path, spill):
     from storytrace.align.aligner import prepare
+    from storytrace.index.embed import encoder_name
     from storytrace.lineage.lineage import PairCache, trace_lineage
     from storytrace.pipeline import LineageWork, make_plan
     from storytrace.segment import segment
@@ -164,7 +165,7 @@ def test_blocks_of_pairs_then_one_lineage_pass_equal_one_pass(tmp_path, spill):
     work = LineageWork(plan, task_sentences=1)  # one report a block: pairs cross blocks
     assert len(work.blocks) >= 3
     cache = PairCache({})
-    work.run(map, cache, str(tmp_path) if spill else None)
+    work.run(map, cache, str(tmp_path) if spill else None, encoder_name())
     assert work.stats["pairs_across_blocks"] > 0
     blocks = work.decide(cache)
 

@@ -78,8 +78,9 @@ def test_a_lone_derivative_joins_its_source_story_but_stories_are_not_merged():
     index = {"src": 0, "lone": 1, "other": 2, "mate": 3}
     edges = [Edge("src", "lone", 0.2, "partial", 1, 0.9), Edge("src", "other", 0.2, "partial", 1, 0.9)]
     labels = [0, 1, 2, 2]  # "lone" is alone; "other" shares its story with "mate"
-    join_lone_reports(Lineage(edges=edges, alignments=[], parents={}), labels, index)
-    assert labels == [0, 0, 2, 2]
+    joined = join_lone_reports(Lineage(edges=edges, alignments=[], parents={}), labels, index)
+    assert joined == [0, 0, 2, 2]
+    assert labels == [0, 1, 2, 2]  # new labels are returned, the given ones are kept
 
 
 def test_a_lone_source_joins_the_one_story_that_holds_its_derivatives():
@@ -87,22 +88,20 @@ def test_a_lone_source_joins_the_one_story_that_holds_its_derivatives():
     index = {"src": 0, "r1": 1, "r2": 2, "other": 3, "mate": 4}
     both = [Edge("src", "r1", 0.3, "partial", 1, 0.9), Edge("src", "r2", 0.3, "partial", 1, 0.9)]
     labels = [0, 1, 1, 2, 2]  # the two rewrites were grouped together, their source alone
-    join_lone_reports(Lineage(edges=both, alignments=[], parents={}), labels, index)
+    labels = join_lone_reports(Lineage(edges=both, alignments=[], parents={}), labels, index)
     assert labels == [1, 1, 1, 2, 2]
     # derivatives in two stories: which one the source belongs to is not for lineage to say
     split = [Edge("src", "r1", 0.3, "partial", 1, 0.9), Edge("src", "other", 0.3, "partial", 1, 0.9)]
     labels = [0, 1, 1, 2, 2]
-    join_lone_reports(Lineage(edges=split, alignments=[], parents={}), labels, index)
+    labels = join_lone_reports(Lineage(edges=split, alignments=[], parents={}), labels, index)
     assert labels == [0, 1, 1, 2, 2]
     # a source that shares its story with another report stays where the text put it
     labels = [0, 1, 1, 0, 2]
-    join_lone_reports(Lineage(edges=both, alignments=[], parents={}), labels, index)
+    labels = join_lone_reports(Lineage(edges=both, alignments=[], parents={}), labels, index)
     assert labels == [0, 1, 1, 0, 2]
 
 
 def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
-    import numpy as np
-
     from storytrace.group.stories import Similarity, TextCheck
 
     close = thresholds().close
@@ -124,7 +123,7 @@ def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
     for day, a in enumerate(articles, start=1):
         a.published = parse_published(f"2024-05-0{day}")
     index = {a.id: k for k, a in enumerate(articles)}
-    similarity = Similarity([a.text for a in articles], np.zeros((len(articles), 1), dtype=np.float32))
+    similarity = Similarity([a.text for a in articles])
     neighbours = {k: set(range(len(articles))) - {k} for k in range(len(articles))}
     edges = [_edge("src", rewrite, [(0, 0), (1, 1)], close + 0.1), _edge("src", mould, [(0, 0), (1, 1)], close + 0.1)]
     lineage = Lineage(edges=[e for e, _ in edges], alignments=[a for _, al in edges for a in al], parents={})
@@ -139,7 +138,7 @@ def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
     mate.published = parse_published("2024-05-04")
     # a lone report is not moved along an edge its words disagree with
     labels = [0, 0, 1, 2]  # "mould" alone, its mate elsewhere
-    join_lone_reports(lineage, labels, index, check)
+    labels = join_lone_reports(lineage, labels, index, check)
     assert labels == [0, 0, 1, 2]
-    join_lone_reports(lineage, labels, index)
+    labels = join_lone_reports(lineage, labels, index)
     assert labels == [0, 0, 0, 2]

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
+from storytrace.align.aligner import prepare
+from storytrace.index.embed import encoder_for, encoder_name
 from storytrace.ingest import Rejected, iter_path
-from storytrace.model import Article
-from storytrace.pipeline import Progress, TraceResult, _quiet, trace
+from storytrace.lineage.lineage import PairCache, trace_pair
+from storytrace.model import Article, Story, parse_published
+from storytrace.pipeline import Progress, TraceResult, audit_result, plan_trace, quiet, sentences_to_embed, story_id, trace
 from storytrace.segment import segment
 from storytrace.store import Store
 
@@ -94,9 +97,6 @@ def _version_date(item: Article, first_published) -> Article:
     """A changed version is dated when it changed: the page's modified date when it is later
     than the first's date, else the fetch time; never before the first (the lineage orders
     reports by date, and the version must come after the report it changes)."""
-    from datetime import datetime
-
-    from storytrace.model import parse_published
 
     def when(key: str):
         try:
@@ -143,11 +143,8 @@ def ingest(
     return report
 
 
-def trace_store(store: Store, progress: Progress = _quiet, audit: bool = True) -> TraceResult:
+def trace_store(store: Store, progress: Progress = quiet, audit: bool = True) -> TraceResult:
     """Trace everything stored; keep the new sentence vectors, alignments and the stories."""
-    from storytrace.index.embed import encoder_for
-    from storytrace.pipeline import plan_trace, sentences_to_embed
-
     plan = plan_trace(store.articles())
     # the encoder first: stored vectors and alignments are read under its model id
     with encoder_for(sentences_to_embed(plan)):
@@ -172,12 +169,6 @@ def compare(source: Article, derived: Article, audit: bool = True) -> TraceResul
 
     The two are compared whatever their dates say; the caller has named the direction.
     """
-    from storytrace.align.aligner import prepare
-    from storytrace.index.embed import encoder_name
-    from storytrace.lineage.lineage import PairCache, trace_pair
-    from storytrace.model import Story
-    from storytrace.pipeline import _audit, story_id
-
     for a in (source, derived):
         if not a.sentences:
             segment(a)
@@ -191,5 +182,5 @@ def compare(source: Article, derived: Article, audit: bool = True) -> TraceResul
         articles=[source, derived], stories=[story], cache=cache, prepared=prepared, stats={"encoder": encoder_name()}
     )
     if audit:
-        _audit(result)
+        audit_result(result)
     return result

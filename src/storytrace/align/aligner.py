@@ -83,9 +83,6 @@ class Prepared:
             self.vectors, self._tokens = embed_article(self.article)
         return self._tokens
 
-    def drop_tokens(self) -> None:
-        self._tokens = None
-
 
 def embed_article(article: Article) -> tuple[np.ndarray, list[np.ndarray]]:
     texts = [s.text for s in article.sentences]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -95,20 +94,6 @@ def _grams(items: Sequence, k: int) -> Counter:
 
 def _min_max(pair: tuple[float, float]) -> list[float]:
     return [min(pair), max(pair)]
-
-
-def token_support(d_tokens: np.ndarray, s_tokens: np.ndarray) -> tuple[float, float, float]:
-    """Soft word matching between two sentences' contextual token vectors.
-
-    Returns the mean best match of D's tokens in S, of S's tokens in D, and the share of D's
-    tokens with no good match in S (new content).
-    """
-    if len(d_tokens) == 0 or len(s_tokens) == 0:
-        return 0.0, 0.0, 1.0
-    sims = d_tokens @ s_tokens.T
-    best_d = sims.max(axis=1)
-    best_s = sims.max(axis=0)
-    return float(best_d.mean()), float(best_s.mean()), float((best_d < UNMET).mean())
 
 
 UNMET = 0.5  # a content token whose best match is below this is taken as not met
@@ -291,9 +276,6 @@ class PairModel:
             p = (p + 1.0 / (1.0 + np.exp(-self.trees.raw(rows)))) / 2.0
         return p
 
-    def predict(self, rows: np.ndarray) -> np.ndarray:
-        return self.probability(rows) >= self.threshold
-
     def to_json(self) -> dict:
         out = {
             "features": list(FEATURES),
@@ -338,8 +320,3 @@ def read_pair_model(path: Path) -> PairModel:
 @lru_cache(maxsize=1)
 def load_pair_model() -> PairModel:
     return read_pair_model(MODEL_FILE)
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return math.log(p / (1 - p))

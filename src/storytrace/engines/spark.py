@@ -229,9 +229,9 @@ def run(
     conf: dict | None = None,
     task_sentences: int | None = None,
 ) -> dict:
-    from storytrace.index import static
+    from storytrace.index.embed import ensure_static_table
 
-    static.ensure_table()  # local executors find it made; remote ones make their own once
+    ensure_static_table()  # local executors find it made; remote ones make their own once
     spark = session(master, conf=conf)
     try:
         articles = read_articles(spark, input_path)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from storytrace.align.aligner import Prepared, align
+from storytrace.index.embed import dim, encoder_name, get_embedder, use_encoder
 from storytrace.model import Article, Claim, Finding, Sentence, Story
 from storytrace.segment import segment
 
@@ -30,8 +32,6 @@ def prepare_many(articles: list[Article], stored_vectors: dict[str, np.ndarray] 
     """``aligner.prepare`` for many articles at once, with one batch stream for all their
     sentences (less padding, fewer calls, the same numbers). Returns (prepared by id, ids
     embedded now)."""
-    from storytrace.align.aligner import Prepared
-    from storytrace.index.embed import dim, get_embedder
 
     stored_vectors = stored_vectors or {}
     out: dict = {}
@@ -85,14 +85,13 @@ class EmbedOutput:
 
 
 def _use(encoder: str | None) -> None:
-    if encoder is not None:
-        from storytrace.index.embed import use_encoder
-
+    """A worker takes the encoder its task names; in the driver (tasks run in this process)
+    the trace has chosen it already, and the choice is left as the trace set it."""
+    if encoder is not None and encoder != encoder_name():
         use_encoder(encoder)
 
 
 def run_embed(task: EmbedTask) -> EmbedOutput:
-    from storytrace.align.aligner import align
 
     _use(task.encoder)
     arts = [_segmented(a) for a in task.articles]
@@ -100,7 +99,10 @@ def run_embed(task: EmbedTask) -> EmbedOutput:
     pairs = {(d, s): align(prepared[d], prepared[s]) for d, s in task.pairs}
     locations: dict[str, Location] = {}
     if task.spill is not None:
-        rows, starts, lengths, at = [], {}, {}, 0
+        rows: list[np.ndarray] = []
+        starts: dict[str, np.ndarray] = {}
+        lengths: dict[str, np.ndarray] = {}
+        at = 0
         for a in arts:
             toks = prepared[a.id].tokens
             lens = np.array([len(t) for t in toks], dtype=np.int64)
@@ -142,7 +144,6 @@ def _spill_rows(path: str) -> np.ndarray:
 
 def load_prepared(a: Article, vectors: np.ndarray, location: Location):
     """A Prepared from the sentence vectors and the spilled token vectors (no encoder)."""
-    from storytrace.align.aligner import Prepared
 
     path, starts, lengths = location
     rows = _spill_rows(path)
@@ -160,7 +161,6 @@ class PairTask:
 
 
 def run_pairs(task: PairTask) -> dict:
-    from storytrace.align.aligner import align
 
     _use(task.encoder)
     by_id = {a.id: _segmented(a) for a in task.articles}

@@ -22,8 +22,10 @@ a few names (the same envoy, the same oil port) merged; with it the F1 over JOIN
 and its peak moved less from one set to another (bench/grouping_eval.py).
 
 Similarity of two reports is tf-idf cosine (sublinear term frequency, idf over the
-corpus being traced) blended with the cosine of their document vectors. tf-idf alone is
-the strong baseline of the field for same-domain grouping; the vectors add paraphrase.
+corpus being traced): the strong baseline of the field for same-domain grouping. Blending
+document vectors in merged same-domain stories on the development piles (grouping precision
+0.80 against 0.97; docs/experiments.md), so paraphrase reaches the grouping through lineage
+links instead.
 """
 
 from __future__ import annotations
@@ -42,11 +44,10 @@ RECENT = 30  # members of a story that a newcomer is compared with
 GRACE_DAYS = 7.0  # members this close in time count in full
 DECAY_DAYS = 30.0  # beyond the grace, a member's similarity is divided by 1 + extra days / DECAY_DAYS
 DECAY_FLOOR = 0.4  # ... but keeps at least this share of it
-VECTOR_WEIGHT = 0.0  # document vectors merged same-domain stories on the development piles
 
 
 class Similarity:
-    def __init__(self, texts: list[str], doc_vectors: np.ndarray):
+    def __init__(self, texts: list[str]):
         vectorizer = TfidfVectorizer(
             sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 20 else 1.0, stop_words="english", dtype=np.float32
         )
@@ -54,14 +55,11 @@ class Similarity:
             self.tfidf = vectorizer.fit_transform(texts)
         except ValueError:  # an empty vocabulary: nothing but stop words
             self.tfidf = None
-        self.vectors = doc_vectors
 
     def between(self, i: int, others: list[int]) -> np.ndarray:
-        lexical = (self.tfidf[others] @ self.tfidf[i].T).toarray().ravel() if self.tfidf is not None else np.zeros(len(others))
-        semantic = self.vectors[others] @ self.vectors[i]
-        # document-vector cosines of unrelated news sit around 0.3; rescale so that 0.3 -> 0
-        semantic = np.clip((semantic - 0.3) / 0.7, 0.0, 1.0)
-        return (1 - VECTOR_WEIGHT) * lexical + VECTOR_WEIGHT * semantic
+        if self.tfidf is None:
+            return np.zeros(len(others))
+        return (self.tfidf[others] @ self.tfidf[i].T).toarray().ravel()
 
 
 def group(
@@ -185,8 +183,8 @@ def story_links(
     restated_by: dict[tuple[str, int], set[str]] = {}  # a source sentence: the reports restating it
     used: dict[tuple[str, str, int], set[int]] = {}  # a derived sentence: its source sentences
     for al in lineage.alignments:
-        if al.source is None:
-            continue
+        if al.source is None or al.source_sentence is None:
+            continue  # an unsupported sentence (both are set or neither)
         if al.score >= close:
             credited.setdefault((al.source, al.derived), set()).add(al.derived_sentence)
         restated_by.setdefault((al.source, al.source_sentence), set()).add(al.derived)
@@ -208,13 +206,15 @@ def story_links(
     return links
 
 
-def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int], check: TextCheck | None = None) -> None:
+def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int], check: TextCheck | None = None) -> list[int]:
     """A report that the text similarity left alone in its story joins the story it belongs
     to by lineage edges too weak to join stories (one restated sentence: a heavy rewrite):
     a lone derivative its source's story; then a lone source the story that holds all its
     derivatives, if they are all in one (two heavy rewrites of it, grouped with each other by
     their own words). With a ``check``, only along an edge the words agree with. It only
-    ever adds a lone report to a story: two stories are never merged by such an edge."""
+    ever adds a lone report to a story: two stories are never merged by such an edge. Returns
+    the new labels; ``labels`` is left as it was."""
+    labels = list(labels)
     size: dict[int, int] = {}
     for label in labels:
         size[label] = size.get(label, 0) + 1
@@ -237,6 +237,7 @@ def join_lone_reports(lineage: Lineage, labels: list[int], index: dict[str, int]
             continue
         if check is None or any(check.agrees(src, d) for d in targets[src]):
             move(src, stories.pop())
+    return labels
 
 
 def _positions(lineage: Lineage, index: dict[str, int]) -> list[tuple[int, int, Edge]]:

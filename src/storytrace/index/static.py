@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from storytrace.index.wordpieces import content_positions
+
 DIM = 256
 SIF = 1e-4
 RECIPE = "minilm-int8-mean-pca256-sif1e-4-v1"  # bump when the recipe changes: it names the cache file
@@ -78,16 +80,6 @@ def load_table(embedder_factory) -> np.ndarray:
     return table
 
 
-def ensure_table() -> None:
-    """Make the cached table now if the static encoder is chosen and it is missing."""
-    from storytrace.index.embed import encoder_name
-
-    if encoder_name() == "static" and not table_path().exists():
-        from storytrace.index.embed import get_embedder
-
-        get_embedder()
-
-
 class StaticEncoder:
     """Same interface as ``embed.Embedder``: sentence vectors and content-token vectors."""
 
@@ -104,8 +96,6 @@ class StaticEncoder:
         return self.encode_with_tokens(texts, tokens=False)[0]
 
     def encode_with_tokens(self, texts: list[str], tokens: bool = True) -> tuple[np.ndarray, list[np.ndarray]]:
-        from storytrace.index.embed import _content_positions
-
         if not texts:
             return np.zeros((0, DIM), np.float32), []
         texts = [t if t.strip() else "." for t in texts]
@@ -120,7 +110,7 @@ class StaticEncoder:
             if known:
                 pooled[i] = self.model.embedding[known[: self.model.max_length]].mean(axis=0)
             if tokens:
-                keep = _content_positions(enc.tokens)
+                keep = content_positions(enc.tokens)
                 token_vectors.append(
                     self.unit[np.asarray(enc.ids, dtype=np.int64)[keep]] if keep else np.zeros((0, DIM), np.float32)
                 )

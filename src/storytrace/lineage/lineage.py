@@ -27,7 +27,8 @@ an earlier member's lede (its opening sentence restated closely).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from storytrace.align.aligner import Prepared, SentenceMatch, align, thresholds
 from storytrace.model import Alignment, Article, Edge
@@ -58,7 +59,7 @@ class Lineage:
 class PairCache:
     """Alignments of (derived, source) pairs, computed once: they depend only on the two texts."""
 
-    def __init__(self, prepared: dict[str, Prepared], stored: dict | None = None):
+    def __init__(self, prepared: Mapping[str, Prepared], stored: dict | None = None):
         self.prepared = prepared
         self.pairs: dict[tuple[str, str], list[SentenceMatch]] = dict(stored or {})
         self.new: set[tuple[str, str]] = set()
@@ -171,17 +172,17 @@ def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict) ->
             counts[c] = counts.get(c, 0) + 1
             best[c] = max(best.get(c, 0.0), matches[c][i].score)
     out = set()
-    for sid, c in counts.items():
-        if c / n < min_coverage:
+    for sid, count in counts.items():
+        if count / n < min_coverage:
             continue
         closely = best[sid] >= close
         if n <= SHORT_REPORT:
             # a one- or two-sentence brief: all of it, or one sentence restated closely
-            ok = c >= need or closely
+            ok = count >= need or closely
         else:
             # and one sentence at least restated closely: many loose matches between two
             # reports on one topic (the same celebrity, the same virus) are not a derivation
-            ok = c >= need and closely
+            ok = count >= need and closely
         if ok:
             out.add(sid)
     return out
@@ -249,16 +250,18 @@ def _carried(via: str, match: SentenceMatch, older: str, cache: PairCache) -> bo
     return any(_supported(back[j]) for j in match.source_sentences if j < len(back))
 
 
-def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int], cache: PairCache) -> None:
+def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int], cache: PairCache) -> Lineage:
     """A report of a story that derives from nothing in it, but whose first sentence closely
     restates the first sentence of an earlier member, derives from the earliest such member.
 
     A rewrite that keeps the lede and invents the rest (a heavy language-model rewrite) has
     too few restated sentences for an edge by coverage; the story grouping (whole-text
     similarity) and a close restatement of the opening sentence together are the evidence.
-    Only pairs already aligned are looked at: nothing new is computed.
+    Only pairs already aligned are looked at: nothing new is computed. Returns the lineage
+    with those edges added; ``lineage`` is left as it was.
     """
     close = thresholds().close
+    edges, alignments, parents = list(lineage.edges), list(lineage.alignments), dict(lineage.parents)
     by_story: dict[int, list[Article]] = {}
     for a, label in zip(articles, labels, strict=False):
         by_story.setdefault(label, []).append(a)
@@ -268,7 +271,7 @@ def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int],
         members = sorted(members, key=Article.sort_key)
         ids = {a.id for a in members}
         for k, derived in enumerate(members):
-            if set(lineage.parents.get(derived.id, ())) & ids or not derived.sentences:
+            if set(parents.get(derived.id, ())) & ids or not derived.sentences:
                 continue
             for source in members[:k]:
                 matches = cache.pairs.get((derived.id, source.id))
@@ -276,11 +279,12 @@ def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int],
                     continue
                 lede = matches[0]
                 if lede.relation in ("verbatim", "paraphrase") and lede.score >= close and lede.source_sentences[0] == 0:
-                    edge, alignments = _edge_of(derived, source.id, matches)
-                    lineage.edges.append(edge)
-                    lineage.alignments.extend(alignments)
-                    lineage.parents[derived.id] = [source.id]
+                    edge, credited = _edge_of(derived, source.id, matches)
+                    edges.append(edge)
+                    alignments.extend(credited)
+                    parents[derived.id] = [source.id]
                     break
+    return replace(lineage, edges=edges, alignments=alignments, parents=parents)
 
 
 def _edge_of(derived: Article, source: str, matches: list[SentenceMatch]) -> tuple[Edge, list[Alignment]]:

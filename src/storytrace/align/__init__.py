@@ -1,0 +1,1 @@
+"""Sentence alignment: which source sentences support each derived sentence, and how closely."""

@@ -1,0 +1,1 @@
+"""Story grouping: which reports tell the same story."""

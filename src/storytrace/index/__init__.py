@@ -1,0 +1,1 @@
+"""Signatures and vectors: tf-idf, MinHash candidates, the sentence encoders."""

@@ -1,0 +1,1 @@
+"""Lineage: who derives from whom, with the sentences as evidence."""
