@@ -123,9 +123,9 @@ def test_seeds_folder_as_a_user_traces_it(tmp_path):
 def test_store_is_idempotent_and_incremental(tmp_path):
     lines = DEMO.read_text(encoding="utf-8").splitlines()
     first = tmp_path / "first.jsonl"
-    first.write_text("\n".join(l for l in lines if '"rewrite"' not in l.split(",")[0]) + "\n", encoding="utf-8")
+    first.write_text("\n".join(line for line in lines if '"rewrite"' not in line.split(",")[0]) + "\n", encoding="utf-8")
     later = tmp_path / "later.jsonl"
-    later.write_text("\n".join(l for l in lines if '"rewrite"' in l.split(",")[0]) + "\n", encoding="utf-8")
+    later.write_text("\n".join(line for line in lines if '"rewrite"' in line.split(",")[0]) + "\n", encoding="utf-8")
     db = tmp_path / "t.db"
     out1, out2 = tmp_path / "1.json", tmp_path / "2.json"
     r = runner.invoke(app, ["trace", str(first), "--db", str(db), "--json", str(out1), "-q"])

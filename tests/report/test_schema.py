@@ -327,12 +327,12 @@ def test_markdown_content(doc):
     assert "#### Findings (4)" in md
     for kind in ("number_changed", "attribution_dropped", "quote_altered", "unsupported_claim"):
         assert f"**{kind}** (1)" in md
-    line = next(l for l in md.splitlines() if "1,200 to 2,000" in l)
+    line = next(row for row in md.splitlines() if "1,200 to 2,000" in row)
     assert "derived `daily-2` #1: “2,000”, value “2000”" in line
     assert "source `wire-1` #1: “1,200”, value “1200”" in line
-    line = next(l for l in md.splitlines() if "attribution to union secretary" in l)
+    line = next(row for row in md.splitlines() if "attribution to union secretary" in row)
     assert "“according to union secretary Maria Lind”" in line and "value “Maria Lind”" in line
-    line = next(l for l in md.splitlines() if "quote was shortened" in l)
+    line = next(row for row in md.splitlines() if "quote was shortened" in row)
     assert "“We will not return until pay is restored”" in line
     # blog-3 has no findings, but its verbatim alignment is listed
     blog = md[md.index("### Derived report `blog-3`") :]
@@ -352,7 +352,7 @@ def test_markdown_escapes_article_text(doc):
         rows = block.splitlines()
         assert len({_unescaped_pipes(r) for r in rows}) == 1, rows
     # a title starting with # is not a heading; backticks cannot open a code span
-    assert not any(l.startswith("#1") or l.startswith("\\#1") for l in md.splitlines())
+    assert not any(row.startswith("#1") or row.startswith("\\#1") for row in md.splitlines())
     assert "\\#1 story: Port strike" in md
     assert "\\`rm -rf\\`" in md and "`rm -rf`" not in md.replace("\\`", "")
     # rich markup-like text is left as text (brackets escaped for Markdown)

@@ -173,7 +173,7 @@ class MarkReader(HTMLParser):
             return
         side = None
         ids: list[str] = []
-        for tag, a in self.stack:
+        for _tag, a in self.stack:
             classes = (a.get("class") or "").split()
             if "side-derived" in classes:
                 side = "derived"
