@@ -12,7 +12,7 @@
   extraction with spaCy + the audit) and end to end.
 * frank (../shared/datasets/frank): (article -> model summary), the summary as the derived
   report; positive = ``Factuality < 1`` (some summary content is unsupported or wrong).
-* synthetic: the one-fact alterations and benign rewordings of ``tests/test_audit.py``
+* synthetic: the one-fact alterations and benign rewordings of ``tests/claims/test_audit.py``
   (paragraphs written for the tests): how many alterations are reported with the right finding
   type and value, how many benign rewordings are judged ``facts_altered: false``.
 * ``--fit``: the grid search that chose the free weights of ``storytrace.claims.audit.WEIGHTS``
@@ -26,7 +26,7 @@ skipped with a note. Nothing is written anywhere.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import itertools
 import sys
 from collections import Counter
@@ -178,9 +178,8 @@ def eval_frank(datasets: Path, limit: int | None) -> None:
 
 
 def eval_synthetic() -> None:
-    spec = importlib.util.spec_from_file_location("test_audit", ROOT / "tests" / "test_audit.py")
-    tests = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tests)
+    sys.path.insert(0, str(ROOT))  # the test module imports its paths from the tests package
+    tests = importlib.import_module("tests.claims.test_audit")
     caught = 0
     by_kind: Counter = Counter()
     missed = []

@@ -1,0 +1,1 @@
+"""Helpers shared by several test modules (paths, corpora, parsers); no tests here."""
