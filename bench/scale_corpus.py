@@ -60,6 +60,7 @@ from pathlib import Path
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storytrace.eval import datasets as D
+from storytrace.eval.datasets.llmfake_clean import BOILERPLATE_SHARED, MIN_SOURCE_WORDS, _source_problem
 
 SPAN_DAYS = 56
 START = date(2024, 1, 1)
@@ -125,7 +126,7 @@ def real_units(root: Path | None) -> list[Unit]:
                 u = story(any_rec.source_text, "llmfake", f"llmfake:{subset}:{news_id}")
                 for method, text in usable:
                     add_derived(u, text, {"method": f"llmfake:{method}", "altered": None})
-            elif not D._source_problem(any_rec.source_text, any_rec.source_shared, D.MIN_SOURCE_WORDS, D.BOILERPLATE_SHARED):
+            elif not _source_problem(any_rec.source_text, any_rec.source_shared, MIN_SOURCE_WORDS, BOILERPLATE_SHARED):
                 n = _norm(any_rec.source_text)
                 if n not in seen_single:
                     seen_single.add(n)

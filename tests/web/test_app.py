@@ -18,7 +18,7 @@ from typer.testing import CliRunner  # noqa: E402
 from storytrace.model import Article, parse_published  # noqa: E402
 from storytrace.report import validate_trace  # noqa: E402
 from storytrace.store import Store  # noqa: E402
-from storytrace.web import command as web_command  # noqa: E402
+from storytrace.web import binding as web_command  # noqa: E402
 from storytrace.web.app import create_app  # noqa: E402
 from storytrace.web.search import ensure_index, search  # noqa: E402
 from tests.support.web_corpus import PAYLOAD_ID, PAYLOAD_TEXT, RAW_PAYLOADS, corpus, demo_reports  # noqa: E402

@@ -34,9 +34,9 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
 
 from storytrace.report._common import FINDING_ORDER, as_dict, finding_rank, number, percent, roles, value_text
+from storytrace.report.links import safe_url
 
 __all__ = ["esc", "json_for_script", "render_html", "safe_url", "write_html"]
 
@@ -71,22 +71,6 @@ def esc(value: Any) -> str:
     if value is None:
         return ""
     return html.escape(str(value), quote=True)
-
-
-def safe_url(url: Any) -> str | None:
-    """The URL when it is an absolute http(s) URL a link may point to, else None."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or any(ord(c) < 33 or c in "\\\x7f" for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
 
 
 def json_for_script(value: Any) -> str:

@@ -25,7 +25,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from storytrace.web import pages
-from storytrace.web.command import is_loopback
+from storytrace.web.binding import is_loopback
 from storytrace.web.docs import docs_page
 from storytrace.web.models import (
     ArticleDetail,

@@ -7,8 +7,9 @@ import html
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
+from storytrace.report.links import safe_url
 from storytrace.web.state import Snapshot
 
 CSS = """
@@ -37,17 +38,6 @@ def article_href(article_id: str) -> str:
 
 def story_href(story_id: str) -> str:
     return "/stories/" + quote(story_id, safe="")
-
-
-def safe_url(url: Any) -> str | None:
-    """A link target only for http(s) URLs: a report's url field must not become javascript:."""
-    if not isinstance(url, str):
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
 
 
 def page(title: str, body: str, *, query: str = "", notice: str = "") -> str:

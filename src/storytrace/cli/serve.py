@@ -1,41 +1,17 @@
 """``storytrace serve``: the web UI and JSON API over a store.
 
-Module-level imports stay light (the CLI imports this module to register the command);
-FastAPI, uvicorn and the pipeline load only when the server starts.
+FastAPI, uvicorn and the pipeline load only when the server starts (they are the ``serve``
+extra, and ``storytrace --help`` should not load them).
 """
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 import typer
 
-MIN_TOKEN = 16  # characters; shorter tokens are accepted with a warning
-
-
-class BindRefused(ValueError):
-    pass
-
-
-def is_loopback(host: str) -> bool:
-    h = (host or "").strip().strip("[]").lower()
-    if h == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(h).is_loopback
-    except ValueError:
-        return False  # any other name may resolve anywhere: treat it as public
-
-
-def check_bind(host: str, token: str | None) -> None:
-    """Refuse to serve a non-loopback address without a token: anyone who can reach it could
-    write into the store."""
-    if not token and not is_loopback(host):
-        raise BindRefused(
-            f"refusing to listen on {host!r} without a token: anyone who can reach it could add reports. "
-            "Pass --token (or set STORYTRACE_TOKEN), or bind to 127.0.0.1."
-        )
+from storytrace.optional import MissingExtra, requires
+from storytrace.web.binding import MIN_TOKEN, BindRefused, check_bind, is_loopback
 
 
 def command(
@@ -64,12 +40,13 @@ def command(
     if token and len(token) < MIN_TOKEN:
         typer.secho(f"warning: the token is shorter than {MIN_TOKEN} characters", err=True, fg=typer.colors.YELLOW)
     try:
-        import uvicorn
-
-        from storytrace.web.app import create_app
-    except ImportError as exc:
-        typer.secho(f"serve needs the 'serve' extra (pip install 'storytrace[serve]'): {exc}", err=True, fg=typer.colors.RED)
+        uvicorn = requires("uvicorn", extra="serve", what="storytrace serve")
+        requires("fastapi", extra="serve", what="storytrace serve")
+    except MissingExtra as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2) from None
+    from storytrace.web.app import create_app  # after the check: it imports FastAPI
+
     app = create_app(db, token=token, open_writes=is_loopback(host), trace_worker=trace_worker)
     writes = "need the token" if token else "open to loopback clients only"
     typer.echo(f"storytrace serving {db} on http://{_netloc(host, port)}/  (writes {writes})", err=True)

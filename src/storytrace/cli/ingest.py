@@ -8,7 +8,7 @@ version (``<id>@v2``, ``@v3`` ...) linked to the first, and every version is com
 first: what changed since publication. The outputs are the ones of ``trace`` plus a
 ``versions`` list (JSON) / section (Markdown).
 
-Module-level imports stay light: cli.py imports this module to register the commands.
+The fetchers, the store and the pipeline load when a command runs.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from pathlib import Path
 
 import typer
 
+from storytrace.cli.common import DB_HELP, echo_rejected
+
 __all__ = ["add", "watch", "parse_duration", "parse_mapping", "parse_size", "fetch_items", "version_changes"]
 
-DB_HELP = "SQLite store (created if missing)."
 
 # ---------------------------------------------------------------------------------- option parsing
 
@@ -225,12 +226,6 @@ def versions_markdown(changes: list[dict]) -> str:
 # ---------------------------------------------------------------------------------- shared run
 
 
-def _echo_rejected(rejected) -> None:
-    for r in rejected:
-        where = f"{r.input}" + (f" [{r.record}]" if r.record not in (None, "") else "")
-        typer.secho(f"rejected: {where}: {r.reason}", err=True, fg=typer.colors.YELLOW)
-
-
 def _ingest_urls(store, urls: list[str], *, allow_private: bool, max_bytes: int, timeout: float):
     from storytrace import api
 
@@ -308,7 +303,7 @@ def add(
         raise _bad("--max-bytes", exc) from None
     with Store(db) as store:
         report = _ingest_urls(store, list(urls), allow_private=allow_private, max_bytes=cap, timeout=timeout)
-        _echo_rejected(report.rejected)
+        echo_rejected(report.rejected)
         _trace_and_write(store, json_out, md_out, html_out, quiet)
     if not quiet:
         typer.echo(f"{_counts(report)}; store: {db}")
@@ -320,17 +315,11 @@ def watch(
     feeds: list[str] = typer.Argument(..., help="Feeds (or pages) to poll (http or https)."),
     every: str = typer.Option("15m", "--every", help="Time between polls: 30s, 15m, 1h, 1h30m."),
     once: bool = typer.Option(False, "--once", help="Poll once and stop."),
-    polls: int | None = typer.Option(
-        None, "--polls", min=1, help="Stop after this many polls (default: run until interrupted)."
-    ),
+    polls: int | None = typer.Option(None, "--polls", min=1, help="Stop after this many polls (default: run until interrupted)."),
     db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
     allow_private: bool = typer.Option(False, "--allow-private", help=_URL_OPTIONS_HELP["allow_private"]),
-    json_out: Path | None = typer.Option(
-        None, "--json", help="Rewrite the trace as JSON after each poll that stored something."
-    ),
-    md_out: Path | None = typer.Option(
-        None, "--md", help="Rewrite the trace as Markdown after each poll that stored something."
-    ),
+    json_out: Path | None = typer.Option(None, "--json", help="Rewrite the trace as JSON after each poll that stored something."),
+    md_out: Path | None = typer.Option(None, "--md", help="Rewrite the trace as Markdown after each poll that stored something."),
     html_out: Path | None = typer.Option(
         None, "--html", help="Rewrite a single-file HTML report after each poll that stored something."
     ),
@@ -358,7 +347,7 @@ def watch(
                 done += 1
                 report = _ingest_urls(store, list(feeds), allow_private=allow_private, max_bytes=cap, timeout=timeout)
                 rejected += len(report.rejected)
-                _echo_rejected(report.rejected)
+                echo_rejected(report.rejected)
                 # the first poll always traces, so that the outputs exist; later ones only when something changed
                 if done == 1 or report.added or report.versions:
                     _trace_and_write(store, json_out, md_out, html_out, quiet)

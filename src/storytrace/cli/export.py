@@ -1,7 +1,6 @@
 """``storytrace export``: findings and lineage of a trace for other tools.
 
-Registered by :mod:`storytrace.cli` (``_COMMAND_MODULES``); only typer is imported here, the
-exporters and the pipeline when the command runs.
+Only typer is imported here; the exporters and the pipeline load when the command runs.
 """
 
 from __future__ import annotations
@@ -32,7 +31,11 @@ def command(
         _fail("give either TRACE_JSON or --db FILE (one of them)")
     if not any((findings_csv, findings_parquet, graphml, gexf, html)):
         _fail("nothing to write: give at least one of --findings-csv, --findings-parquet, --graphml, --gexf, --html")
-    doc = _load(trace_json) if trace_json is not None else _trace(db)
+    if trace_json is not None:
+        doc = _load(trace_json)
+    else:
+        assert db is not None  # exactly one of the two was given
+        doc = _trace(db)
 
     from storytrace.report import export
 

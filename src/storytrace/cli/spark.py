@@ -1,4 +1,7 @@
-"""``storytrace spark INPUT OUTPUT [--master URL]``: the trace on Spark (see engines/spark.py)."""
+"""``storytrace spark INPUT OUTPUT [--master URL]``: the trace on Spark (see engines/spark.py).
+
+pyspark is the ``spark`` extra: it is imported only when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ import json
 from pathlib import Path
 
 import typer
+
+from storytrace.cli.common import choose_encoder
+from storytrace.optional import MissingExtra, requires
 
 
 def command(
@@ -27,12 +33,11 @@ def command(
 ) -> None:
     """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
     try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        typer.secho("pyspark is not installed: pip install 'storytrace[spark]'", err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2)
-    from storytrace.cli import choose_encoder
-    from storytrace.engines.spark import run
+        requires("pyspark", extra="spark", what="storytrace spark")
+    except MissingExtra as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2) from None
+    from storytrace.engines.spark import run  # after the check: it imports pyspark
 
     choose_encoder(encoder)
 

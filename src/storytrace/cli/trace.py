@@ -1,53 +1,18 @@
-"""The command line: a thin layer over storytrace.api."""
+"""``storytrace trace``, ``compare``, ``errors`` and ``demo``: trace reports, compare two.
+
+The pipeline, the store and the reports load when a command runs, not when the CLI starts
+(``storytrace --help`` stays instant).
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Trace news stories: origin, lineage, what changed.")
-
-DB_HELP = "SQLite store (created if missing)."
+from storytrace.cli.common import DB_HELP, ENCODER_HELP, choose_encoder, echo_rejected, encoder_line, write_outputs
 
 
-def _echo_rejected(rejected) -> None:
-    for r in rejected:
-        where = f"{r.input}" + (f" [{r.record}]" if r.record not in (None, "") else "")
-        typer.secho(f"rejected: {where}: {r.reason}", err=True, fg=typer.colors.YELLOW)
-
-
-def _write_outputs(doc: dict, json_path: Path | None, md_path: Path | None, html_path: Path | None = None) -> None:
-    from storytrace.report import write_json, write_markdown
-
-    if json_path:
-        write_json(doc, json_path)
-    if md_path:
-        write_markdown(doc, md_path)
-    if html_path:
-        from storytrace.report.html import write_html
-
-        write_html(doc, html_path)
-
-
-ENCODER_HELP = (
-    "Sentence encoder: auto (default: minilm while the trace embeds at most 20,000 sentences, static beyond), "
-    "minilm (the transformer: best precision, ~25 reports/s on two cores) or static (a table distilled from the "
-    "same weights on first use: 3-4x faster traces of large piles, lower lineage precision; see BENCHMARKS.md, Encoders)."
-)
-
-
-def choose_encoder(name: str) -> None:
-    from storytrace.index.embed import use_encoder
-
-    try:
-        use_encoder(name)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--encoder") from None
-
-
-@app.command()
 def trace(
     paths: list[Path] = typer.Argument(..., help="Files or folders of reports (read recursively)."),
     db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
@@ -71,7 +36,7 @@ def trace(
 ) -> None:
     """Ingest reports into the store and trace every story in it."""
     from storytrace import api
-    from storytrace.ingest.commands import parse_mapping, parse_size
+    from storytrace.cli.ingest import parse_mapping, parse_size
     from storytrace.report import print_summary
     from storytrace.report.terminal import TraceProgress
 
@@ -87,32 +52,21 @@ def trace(
         raise typer.BadParameter(str(exc), param_hint="--max-bytes") from None
     with api.Store(db) as store:
         report = api.ingest(store, [str(p) for p in paths], max_bytes=cap, mapping=mapping)
-        _echo_rejected(report.rejected)
+        echo_rejected(report.rejected)
         with TraceProgress(store.count()) as progress:
             result = api.trace_store(store, progress=progress)
     doc = result.to_dict()
-    _write_outputs(doc, json_out, md_out, html_out)
+    write_outputs(doc, json_out, md_out, html_out)
     if not quiet:
         print_summary(doc)
         typer.echo(
             f"{len(report.added)} new, {len(report.unchanged)} already stored, {len(report.rejected)} rejected; store: {db}"
         )
-        typer.echo(_encoder_line(encoder, result.stats.get("encoder")))
+        typer.echo(encoder_line(encoder, result.stats.get("encoder")))
     if report.rejected:
         raise typer.Exit(code=1)
 
 
-def _encoder_line(asked: str, used: str | None) -> str:
-    if asked != "auto" or used is None:
-        return f"encoder: {used or asked}"
-    from storytrace.index.embed import AUTO_SENTENCES
-
-    if used == "static":
-        return f"encoder: static (auto: more than {AUTO_SENTENCES:,} sentences to embed; --encoder minilm for the transformer's precision)"
-    return "encoder: minilm (auto)"
-
-
-@app.command()
 def compare(
     source: Path | None = typer.Argument(None, help="The earlier report (one file holding one report)."),
     derived: Path | None = typer.Argument(None, help="The later report."),
@@ -143,7 +97,7 @@ def compare(
     for path in (source, derived):
         report = api.IngestReport()
         articles = api.read_articles([path], report)
-        _echo_rejected(report.rejected)
+        echo_rejected(report.rejected)
         if len(articles) != 1:
             typer.secho(f"{path}: expected exactly one report, found {len(articles)}", err=True, fg=typer.colors.RED)
             raise typer.Exit(code=2)
@@ -152,12 +106,11 @@ def compare(
         picked[1].id = picked[1].id + " (derived)"
     result = api.compare(picked[0], picked[1])
     doc = result.to_dict()
-    _write_outputs(doc, json_out, md_out, html_out)
+    write_outputs(doc, json_out, md_out, html_out)
     if not quiet:
         print_summary(doc)
 
 
-@app.command()
 def errors(db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP)) -> None:
     """List the inputs that were rejected, with the reason."""
     from storytrace.store import Store
@@ -174,7 +127,6 @@ def errors(db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP))
         typer.echo("no rejected inputs")
 
 
-@app.command()
 def demo(
     out: Path = typer.Option(Path("storytrace-demo"), "--out", help="Folder for the demo's store and reports."),
 ) -> None:
@@ -185,51 +137,21 @@ def demo(
     corpus = resources.files("storytrace") / "demo" / "corpus.jsonl"
     target = out / "corpus.jsonl"
     target.write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
-    args = [str(target), "--db", str(out / "demo.db"), "--json", str(out / "trace.json"), "--md", str(out / "trace.md")]
+    html: Path | None = out / "trace.html"
     try:
-        import storytrace.report.html  # noqa: F401
-
-        args += ["--html", str(out / "trace.html")]
+        import storytrace.report.html  # noqa: F401 - the HTML report is written only where its renderer is installed
     except ImportError:
-        pass
-    app(["trace", *args], standalone_mode=False)
+        html = None
+    trace(
+        paths=[target],
+        db=out / "demo.db",
+        json_out=out / "trace.json",
+        md_out=out / "trace.md",
+        html_out=html,
+        quiet=False,
+        column_map=None,
+        max_bytes="50MB",
+        encoder="auto",
+    )
     written = [name for name in ("trace.json", "trace.md", "trace.html") if (out / name).exists()]
     typer.echo(f"demo outputs in {out}/ ({', '.join(written)})")
-
-
-# Commands that live beside the stage they drive (each module defines ``command``, a plain
-# function typer can register, and keeps its heavy imports inside it). A module not written
-# yet is skipped; an error inside one that exists is not hidden.
-_COMMAND_MODULES = {
-    "add": "storytrace.ingest.commands:add",
-    "watch": "storytrace.ingest.commands:watch",
-    "eval": "storytrace.eval.command:command",
-    "serve": "storytrace.web.command:command",
-    "export": "storytrace.report.export_command:command",
-    "spark": "storytrace.engines.spark_command:command",
-}
-
-
-def _register_commands() -> None:
-    import importlib
-
-    for name, target in _COMMAND_MODULES.items():
-        module_name, func_name = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue  # that command's module is not part of this build
-            raise
-        app.command(name)(getattr(module, func_name))
-
-
-_register_commands()
-
-
-def main() -> None:  # pragma: no cover
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,6 +1,6 @@
-"""``storytrace eval TASK --data DIR [--json FILE] [--limit N]`` (registered by storytrace.cli).
+"""``storytrace eval TASK --data DIR [--json FILE] [--limit N]``
 
-Module-level imports stay light: the tasks load models and data only when run.
+The tasks load models and data only when run.
 """
 
 from __future__ import annotations
