@@ -18,7 +18,7 @@ from typer.testing import CliRunner  # noqa: E402
 from storytrace.model import Article, parse_published  # noqa: E402
 from storytrace.report import validate_trace  # noqa: E402
 from storytrace.store import Store  # noqa: E402
-from storytrace.web import binding as web_command  # noqa: E402
+from storytrace.web import binding  # noqa: E402
 from storytrace.web.app import create_app  # noqa: E402
 from storytrace.web.search import ensure_index, search  # noqa: E402
 from tests.support.web_corpus import PAYLOAD_ID, PAYLOAD_TEXT, RAW_PAYLOADS, corpus, demo_reports  # noqa: E402
@@ -208,11 +208,11 @@ def test_writes_without_token(empty_app):
 
 def test_bind_check():
     for host in ("127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"):
-        web_command.check_bind(host, None)
+        binding.check_bind(host, None)
     for host in ("0.0.0.0", "::", "192.168.1.5", "example.org"):
-        with pytest.raises(web_command.BindRefused):
-            web_command.check_bind(host, None)
-        web_command.check_bind(host, TOKEN)
+        with pytest.raises(binding.BindRefused):
+            binding.check_bind(host, None)
+        binding.check_bind(host, TOKEN)
 
 
 def test_serve_cli_refuses_public_bind_without_token(tmp_path, monkeypatch):
