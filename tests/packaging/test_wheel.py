@@ -1,7 +1,8 @@
 """The built wheel, installed non-editable into a fresh venv, runs the demo from outside the repository.
 
-This is what a user of ``pip install storytrace`` gets: only the files the wheel carries. A data
-file the code reads but the package data leaves out (the pair model once was) fails here.
+This is what a user of ``pip install storytrace`` gets: only the files the wheel carries. Every
+file beside the modules in src/storytrace must be in it (the pair model once was left out, and
+only ``storytrace eval`` reads it, so the demo alone would not notice).
 
 Offline: the wheel is built without build isolation, and the new venv sees this interpreter's
 site-packages through a ``.pth`` file, so storytrace's dependencies resolve without an index while
@@ -17,12 +18,14 @@ import shutil
 import site
 import subprocess
 import sys
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.packaging  # alone: pytest -m packaging
 # the SPDX string in project.license needs it (pyproject.toml's build-system says the same)
 SETUPTOOLS_MIN = (77,)
 
@@ -79,13 +82,31 @@ def _fresh_venv(tmp: Path, env: dict[str, str]) -> Path:
     return venv
 
 
-def test_built_wheel_runs_the_demo_in_a_fresh_venv(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _needs_tools()
+    tmp = tmp_path_factory.mktemp("wheel")
+    return _build_wheel(tmp, _clean_env())
+
+
+def test_wheel_carries_every_data_file_of_the_package(wheel: Path) -> None:
+    package = REPO / "src"
+    data_files = {
+        path.relative_to(package).as_posix()
+        for path in (package / "storytrace").rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    }
+    assert "storytrace/align/pair_model.json" in data_files  # the set is read from the tree, not empty
+    with zipfile.ZipFile(wheel) as archive:
+        carried = set(archive.namelist())
+    assert sorted(data_files - carried) == []
+
+
+def test_built_wheel_runs_the_demo_in_a_fresh_venv(tmp_path: Path, wheel: Path) -> None:
     work = tmp_path / "outside"  # not under the repository: nothing can be imported from its src/
     work.mkdir()
     env = _clean_env(STORYTRACE_CACHE=str(tmp_path / "cache"))
 
-    wheel = _build_wheel(tmp_path, env)
     venv = _fresh_venv(tmp_path, env)
     python = venv / "bin" / "python"
     _run([python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", wheel], work, env)
