@@ -633,9 +633,9 @@ class _DocCollector:
     each sentence's parse, so that the audit reads the same parses without running spaCy
     a second time."""
 
-    def __init__(self, nlp):
+    def __init__(self, nlp: Any) -> None:
         self._nlp = nlp
-        self.docs: dict[Any, Any] = {}
+        self.docs: dict[Any, Any] = {}  # context (sentence key) -> spaCy Doc
 
     def pipe(self, items, **kwargs):
         as_tuples = kwargs.get("as_tuples", False)
@@ -856,6 +856,18 @@ def _date_sig(c: Claim) -> tuple | None:
     if year:
         return ("y", year.group(1))
     return None
+
+
+def _date_kind(c: Claim) -> str | None:
+    """The kind of a specific date ("md", "rel", "m", "y"), None for what is not one."""
+    sig = _date_sig(c)
+    return sig[0] if sig else None
+
+
+def _label_group(c: Claim, default: str = "") -> str:
+    """The group of a named entity's NER label ("person", "place" ...), ``default`` when it has none."""
+    label = c.attrs.get("label")
+    return _LABEL_GROUP.get(label, default) if isinstance(label, str) else default
 
 
 # ======================================================================================
@@ -1314,7 +1326,7 @@ class _Auditor:
         used: set[int] = set()
 
         def same(x: Claim, y: Claim) -> bool:
-            return _date_sig(x) == _date_sig(y) or bool(x.value and x.value == y.value and _date_sig(x)[0] != "rel")
+            return _date_sig(x) == _date_sig(y) or bool(x.value and x.value == y.value and _date_kind(x) != "rel")
 
         for c in dd:
             match = [s for s in sd if same(c, s)]
@@ -1322,7 +1334,7 @@ class _Auditor:
                 s = match[0]
                 used.add(id(s))
                 claimed.add(id(c))
-                if _date_sig(c)[0] == "rel" and c.value and s.value and c.value != s.value:
+                if _date_kind(c) == "rel" and c.value and s.value and c.value != s.value:
                     self.add(
                         "date_shift",
                         i=i,
@@ -1341,8 +1353,8 @@ class _Auditor:
             if self.in_any_source(lambda v: any(same(c, x) for x in v.dates)):
                 claimed.add(id(c))
                 continue
-            kind = _date_sig(c)[0]
-            rivals = [s for s in sd if id(s) not in used and _date_sig(s)[0] == kind and not any(same(x, s) for x in dd)]
+            kind = _date_kind(c)
+            rivals = [s for s in sd if id(s) not in used and _date_kind(s) == kind and not any(same(x, s) for x in dd)]
             if not rivals:
                 continue
             s = rivals[0]
@@ -1396,19 +1408,15 @@ class _Auditor:
             new_here.append(c)
         replaced: set[int] = set()
         whole = a.relation in ("verbatim", "paraphrase")
-        groups = Counter(_LABEL_GROUP.get(c.attrs.get("label"), "") for c in new_here)
-        lost_groups = Counter(_LABEL_GROUP.get(m.attrs.get("label"), "") for m in missing if not _entity_in(m, self.d))
+        groups = Counter(_label_group(c) for c in new_here)
+        lost_groups = Counter(_label_group(m) for m in missing if not _entity_in(m, self.d))
         for c in new_here:
             if not (src.cased and self.d.cased):
                 break  # names found by NER in lower-cased text are too noisy to pair
             novel = not self.in_any_source(lambda v: _entity_in(c, v))
-            label = _LABEL_GROUP.get(c.attrs.get("label"), "")
+            label = _label_group(c)
             for m in missing:
-                if (
-                    id(m) in replaced
-                    or _LABEL_GROUP.get(m.attrs.get("label"), "") != label
-                    or label not in ("person", "organisation", "place")
-                ):
+                if id(m) in replaced or _label_group(m) != label or label not in ("person", "organisation", "place"):
                     continue
                 one_for_one = groups[label] == 1 and lost_groups[label] == 1
                 if not ((whole and one_for_one and m.sentence == a.sentences[0]) or self._same_slot(c, self.d, m, src)):
@@ -1490,7 +1498,7 @@ class _Auditor:
             d_span=(c.start, c.end),
             d_value=c.text,
             weight_key="entity_added:norp" if norp else "entity_added",
-            explanation=f'{_LABEL_GROUP.get(c.attrs.get("label"), "name")} "{c.text}" appears in no source',
+            explanation=f'{_label_group(c, "name")} "{c.text}" appears in no source',
         )
         return True
 
@@ -2265,7 +2273,7 @@ def _arguments(t) -> set[str]:
 def _polarity(sent: _Sent) -> dict[str, list[tuple[Any, bool, _Sent]]]:
     """Predicates (verbs, adjectives, nouns under "no") with whether each is negated."""
     out: dict[str, list[tuple[Any, bool, _Sent]]] = {}
-    questions = set()
+    questions: set[int] = set()  # token indices inside a question
     for root in (t for t in sent.doc if t.dep_ == "ROOT"):
         after = root.right_edge.i + 1
         if (after < len(sent.doc) and sent.doc[after].text == "?") or root.right_edge.text == "?":

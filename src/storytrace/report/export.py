@@ -177,19 +177,19 @@ def lineage_graph(doc: Any):
     graph = nx.DiGraph()
     articles = {a["id"]: a for a in doc.get("articles") or [] if isinstance(a, dict) and isinstance(a.get("id"), str)}
     story_of: dict[str, tuple[str, str]] = {}  # report -> (story id, role)
-    edges = []
+    edges: list[tuple[Any, dict]] = []  # (story id, edge)
     for story in doc.get("stories") or []:
         if not isinstance(story, dict):
             continue
         members = [m for m in story.get("articles") or [] if isinstance(m, str)]
         story_edges = [e for e in story.get("edges") or [] if isinstance(e, dict)]
-        derived = {e.get("derived") for e in story_edges}
+        derived_ids = {e.get("derived") for e in story_edges}
         for m in members:
             if len(members) == 1:
                 role = "single"
             elif m == story.get("origin"):
                 role = "origin"
-            elif m in derived:
+            elif m in derived_ids:
                 role = "derived"
             else:
                 role = "related"
@@ -214,14 +214,15 @@ def lineage_graph(doc: Any):
             ),
         )
     for story_id, e in edges:
-        source, derived = e.get("source"), e.get("derived")
-        if not isinstance(source, str) or not isinstance(derived, str):
+        source_id, derived_id = e.get("source"), e.get("derived")
+        if not isinstance(source_id, str) or not isinstance(derived_id, str):
             continue
-        verdict = e.get("verdict") if isinstance(e.get("verdict"), dict) else {}
+        raw_verdict = e.get("verdict")
+        verdict = raw_verdict if isinstance(raw_verdict, dict) else {}
         altered = verdict.get("facts_altered")
         graph.add_edge(
-            _xml_text(source),
-            _xml_text(derived),
+            _xml_text(source_id),
+            _xml_text(derived_id),
             **_clean(
                 {
                     "story": story_id,
