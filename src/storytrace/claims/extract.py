@@ -36,7 +36,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from storytrace.model import Article, Claim, Sentence
+from storytrace.model import Article, Claim
+from storytrace.segment import split_sentences
 
 __all__ = [
     "MODEL_NAME",
@@ -1681,34 +1682,33 @@ def _collect_role_equations(ctx: _Ctx) -> None:
         doc = sent.doc
         if not doc.has_annotation("DEP"):
             continue
-        if True:
-            span = doc.char_span(m.start - sent.start, m.end - sent.start, alignment_mode="expand")
-            if span is None or len(span) == 0:
-                continue
-            root = span.root
-            # role words before the name in the same noun phrase
-            j = span.start - 1
-            role_toks: list = []  # spaCy tokens
-            while j >= 0 and doc[j].tag_ in _NOUN_TAGS | _ADJ_TAGS and doc[j].dep_ in ("compound", "amod", "nmod", "npadvmod"):
-                role_toks.insert(0, doc[j])
-                j -= 1
-            heads = [t for t in role_toks if t.tag_ in _COMMON_NOUN_TAGS or t.lower_ in _PERSON_TITLES]
-            if heads:
-                words = {t.lower_ for t in role_toks}
-                ctx.role_eqs.append((m.start, m.value, heads[-1].lower_, words))
-            for c in root.children:
-                if c.dep_ == "appos" and c.tag_ in _COMMON_NOUN_TAGS:
-                    words = {t.lower_ for t in c.subtree if not t.is_punct and t.lower_ not in _DETERMINERS}
-                    ctx.role_eqs.append((m.start, m.value, c.lower_, words))
-            # "the spokesman, John Kirby, said"
-            if root.dep_ == "appos" and root.head.tag_ in _COMMON_NOUN_TAGS:
-                h = root.head
-                words = {
-                    t.lower_
-                    for t in h.subtree
-                    if not t.is_punct and t.lower_ not in _DETERMINERS and t.i not in range(span.start, span.end)
-                }
-                ctx.role_eqs.append((m.start, m.value, h.lower_, words))
+        span = doc.char_span(m.start - sent.start, m.end - sent.start, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        root = span.root
+        # role words before the name in the same noun phrase
+        j = span.start - 1
+        role_toks: list = []  # spaCy tokens
+        while j >= 0 and doc[j].tag_ in _NOUN_TAGS | _ADJ_TAGS and doc[j].dep_ in ("compound", "amod", "nmod", "npadvmod"):
+            role_toks.insert(0, doc[j])
+            j -= 1
+        heads = [t for t in role_toks if t.tag_ in _COMMON_NOUN_TAGS or t.lower_ in _PERSON_TITLES]
+        if heads:
+            words = {t.lower_ for t in role_toks}
+            ctx.role_eqs.append((m.start, m.value, heads[-1].lower_, words))
+        for c in root.children:
+            if c.dep_ == "appos" and c.tag_ in _COMMON_NOUN_TAGS:
+                words = {t.lower_ for t in c.subtree if not t.is_punct and t.lower_ not in _DETERMINERS}
+                ctx.role_eqs.append((m.start, m.value, c.lower_, words))
+        # "the spokesman, John Kirby, said"
+        if root.dep_ == "appos" and root.head.tag_ in _COMMON_NOUN_TAGS:
+            h = root.head
+            words = {
+                t.lower_
+                for t in h.subtree
+                if not t.is_punct and t.lower_ not in _DETERMINERS and t.i not in range(span.start, span.end)
+            }
+            ctx.role_eqs.append((m.start, m.value, h.lower_, words))
 
 
 def _resolve_role(ctx: _Ctx, info: dict, pos: int) -> None:
@@ -2769,49 +2769,11 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
 # Driver
 # ======================================================================================
 
-_ABBREV_END = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|a\.m|p\.m|vs|e\.g|i\.e)\.$"
-)
-
-
-def _fallback_sentences(text: str) -> list[Sentence]:
-    """Plain splitter used only when storytrace.segment is unavailable."""
-    out: list[Sentence] = []
-    par = 0
-    for pm in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
-        p_start = pm.start()
-        chunk = pm.group()
-        pos = 0
-        found = False
-        for m in re.finditer(r"[.!?…]+[\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])", chunk):
-            if _ABBREV_END.search(chunk[: m.end()]):
-                continue
-            piece = chunk[pos : m.end()]
-            s = pos + len(piece) - len(piece.lstrip())
-            if piece.strip():
-                out.append(Sentence(len(out), p_start + s, p_start + m.end(), text[p_start + s : p_start + m.end()], par))
-                found = True
-            pos = m.end()
-        piece = chunk[pos:]
-        if piece.strip():
-            s = pos + len(piece) - len(piece.lstrip())
-            e = pos + len(piece.rstrip())
-            out.append(Sentence(len(out), p_start + s, p_start + e, text[p_start + s : p_start + e], par))
-            found = True
-        if found:
-            par += 1
-    return out
-
 
 def _ensure_sentences(article: Article) -> None:
     if article.sentences or not article.text:
         return
-    try:
-        from storytrace.segment import split_sentences
-
-        article.sentences = split_sentences(article.text)
-    except Exception:  # noqa: BLE001 - a missing or failing segmenter must not stop extraction
-        article.sentences = _fallback_sentences(article.text)
+    article.sentences = split_sentences(article.text)
 
 
 def extract_claims(article: Article, nlp=None) -> list[Claim]:
