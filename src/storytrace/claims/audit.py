@@ -1098,7 +1098,7 @@ class _Auditor:
             if d_name and s_name and {t.lower_ for t in d_name}.isdisjoint({t.lower_ for t in s_name}):
                 d_span, s_span = span(dsent, d_name), span(ssent, s_name)
                 if not self._covered(i, d_span, s_span) and not self.in_any_source(
-                    lambda v: v.mentions(self.d.text[d_span[0] : d_span[1]])
+                    lambda v, d_span=d_span: v.mentions(self.d.text[d_span[0] : d_span[1]])
                 ):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     self.added_reported.add(dv.lower())
@@ -1173,7 +1173,7 @@ class _Auditor:
                     self.qualifiers(i, a, src, q, s, claimed)
                 continue
             if self._number_known(q, [src]) or self.in_any_source(
-                lambda v: any(
+                lambda v, q=q: any(
                     _same_number(q.value, x.value) and (x.unit == q.unit or None in (x.unit, q.unit)) for x in v.quantities
                 )
             ):
@@ -1350,7 +1350,7 @@ class _Auditor:
                         ),
                     )
                 continue
-            if self.in_any_source(lambda v: any(same(c, x) for x in v.dates)):
+            if self.in_any_source(lambda v, c=c: any(same(c, x) for x in v.dates)):
                 claimed.add(id(c))
                 continue
             kind = _date_kind(c)
@@ -1413,7 +1413,7 @@ class _Auditor:
         for c in new_here:
             if not (src.cased and self.d.cased):
                 break  # names found by NER in lower-cased text are too noisy to pair
-            novel = not self.in_any_source(lambda v: _entity_in(c, v))
+            novel = not self.in_any_source(lambda v, c=c: _entity_in(c, v))
             label = _label_group(c)
             for m in missing:
                 if id(m) in replaced or _label_group(m) != label or label not in ("person", "organisation", "place"):
@@ -1450,7 +1450,7 @@ class _Auditor:
                     and _entity_key(m) == _entity_key(c)
                     and m.text.split()[0].lower() != c.text.split()[0].lower()
                     and not self.d.mentions(m.text)
-                    and not self.in_any_source(lambda v: v.mentions(c.text))
+                    and not self.in_any_source(lambda v, c=c: v.mentions(c.text))
                 ):
                     claimed.add(id(c))
                     self.add(
@@ -1507,7 +1507,7 @@ class _Auditor:
         sent = self.d.sents[i]
         items: list[tuple[int, int]] = []
         for tok in sent.doc:
-            if tok.lower_ in _PEOPLE_WORDS and not self.in_any_source(lambda v: _PEOPLE[tok.lower_] in v.people):
+            if tok.lower_ in _PEOPLE_WORDS and not self.in_any_source(lambda v, tok=tok: _PEOPLE[tok.lower_] in v.people):
                 st, en = sent.span_of(tok)
                 if tok.dep_ == "amod" and tok.head.i > tok.i:  # "elderly individuals"
                     en = sent.span_of(tok.head)[1]
@@ -1804,7 +1804,7 @@ class _Auditor:
         """Sources the derived report cites that its sources never cite ("unverified sources
         claim", "Israeli officials said"), and rumour hedges ("allegedly") they never use:
         sourcing made up for a claim."""
-        for i, sent in enumerate(self.d.sents):
+        for i in range(len(self.d.sents)):
             if i not in self.aligned:
                 continue  # an unsupported sentence is reported as a whole (see ``unsupported``)
             for phrase, span in self._invented_sources(i):
@@ -1828,13 +1828,13 @@ class _Auditor:
                 head, affiliation = _source_head(sent, c)
                 if head is None or head.lower_ not in _GROUP_SOURCES:
                     continue  # only unnamed people: "sources", "officials", "insiders", "experts", ...
-                if self.in_any_source(lambda v: _cites(v, head, affiliation)):
+                if self.in_any_source(lambda v, head=head, affiliation=affiliation: _cites(v, head, affiliation)):
                     continue
                 out.append((c.text, (c.start, c.end)))
             elif (
                 c.kind == "hedge"
                 and str(c.value).lower() in _RUMOUR_HEDGES
-                and not self.in_any_source(lambda v: v.mentions(str(c.value)))
+                and not self.in_any_source(lambda v, c=c: v.mentions(str(c.value)))
             ):
                 out.append((c.text, (c.start, c.end)))
         return out
@@ -1914,7 +1914,7 @@ class _Auditor:
                 if not _real_name(c, self.d.text):
                     continue
                 if self.entity_added(i, c) or (
-                    _entity_key(c) in self.added_reported and not self.in_any_source(lambda v: _entity_in(c, v))
+                    _entity_key(c) in self.added_reported and not self.in_any_source(lambda v, c=c: _entity_in(c, v))
                 ):
                     new.append(c.text)
             elif c.kind in ("quantity", "duration"):
@@ -1929,11 +1929,11 @@ class _Auditor:
             elif (
                 c.kind == "scare_quote"
                 and re.search(r"[A-Z]", str(c.value))
-                and not self.in_any_source(lambda v: v.mentions(str(c.value)))
+                and not self.in_any_source(lambda v, c=c: v.mentions(str(c.value)))
             ):
                 new.append(c.text)  # a quoted name: a pill called "Coronaway"
         for tok in sent.doc:
-            if tok.lower_ in _PEOPLE_WORDS and not self.in_any_source(lambda v: _PEOPLE[tok.lower_] in v.people):
+            if tok.lower_ in _PEOPLE_WORDS and not self.in_any_source(lambda v, tok=tok: _PEOPLE[tok.lower_] in v.people):
                 new.append(tok.text)
         new += [phrase for phrase, _ in self._invented_sources(i)]
         span = (sent.start, sent.end)

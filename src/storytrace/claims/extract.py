@@ -2907,7 +2907,7 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
         chosen: _Report | None = None
         if cands:
 
-            def dist(r: _Report) -> tuple[int, int]:
+            def dist(r: _Report, qs: int = qs, qe: int = qe) -> tuple[int, int]:
                 d = 0 if qs <= r.pos <= qe else (qs - r.pos if r.pos < qs else r.pos - qe)
                 return (r.rank, d)
 
