@@ -60,6 +60,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from math import floor, log10
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -96,6 +97,7 @@ from storytrace.claims.lexicon import (
 )
 from storytrace.index.features import stem
 from storytrace.model import Alignment, Article, Claim, Edge, Finding, Story
+from storytrace.segment import segment
 
 __all__ = ["SHARE_WEIGHT", "THRESHOLD", "WEIGHTS", "audit_pair", "audit_story", "prepare_articles", "verdict", "weigh_pair"]
 
@@ -305,8 +307,6 @@ class _DocCollector:
 def prepare_articles(articles: Iterable[Article]) -> None:
     """Segment, extract claims (once: ``article.claims`` empty means not yet extracted) and
     parse the given articles, in one spaCy pass for all of them."""
-    from storytrace.segment import segment
-
     todo = []
     for a in articles:
         if not a.sentences and a.text:
@@ -389,8 +389,6 @@ def _sig_digits(x: float) -> int:
 def _round_sig(x: float, k: int) -> float:
     if x == 0:
         return 0.0
-    from math import floor, log10
-
     return round(x, -int(floor(log10(abs(x)))) + (k - 1))
 
 

@@ -29,6 +29,7 @@ time and the rules below read the fine-grained tags (``token.tag_``) instead.
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -114,14 +115,12 @@ def get_nlp(model: str = MODEL_NAME, parse: bool = True):
     key = (model, parse)
     nlp = _NLP_CACHE.get(key)
     if nlp is None:
-        import spacy
+        import spacy  # heavy (about 2 s): loaded on the first extraction, not when storytrace is imported
 
         exclude = list(_EXCLUDED_PIPES) + ([] if parse else ["parser"])
         try:
             nlp = spacy.load(model, exclude=exclude)
         except OSError:  # installed as a package but not linked under its name
-            import importlib
-
             nlp = importlib.import_module(model).load(exclude=exclude)
         _NLP_CACHE[key] = nlp
     return nlp

@@ -161,6 +161,7 @@ _SKIP_TAGS = frozenset("script style noscript template iframe object embed svg m
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (feed item content): block elements become paragraphs,
     ``<br>`` a line break, scripts and styles are dropped, whitespace inside a block collapses."""
+    # about 0.1 s to import: only when a feed item carries HTML
     import lxml.etree
     import lxml.html
 

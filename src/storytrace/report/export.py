@@ -138,6 +138,7 @@ def write_findings_csv(doc: Any, path: str | os.PathLike, spreadsheet_safe: bool
 
 def write_findings_parquet(doc: Any, path: str | os.PathLike) -> int:
     """Write the findings as Parquet (string and nullable int64 columns). Returns the number of rows."""
+    # about 0.4 s to import: only when Parquet is written
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -171,7 +172,7 @@ def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
 
 def lineage_graph(doc: Any):
     """The trace as a ``networkx.DiGraph``: reports as nodes, derivations as edges (source -> derived)."""
-    import networkx as nx
+    import networkx as nx  # optional (the "export" extra), and about 0.6 s to import
 
     doc = as_dict(doc)
     graph = nx.DiGraph()
@@ -247,13 +248,13 @@ def _float(value: Any) -> float | None:
 
 def write_graphml(doc: Any, path: str | os.PathLike) -> None:
     """Write the lineage graph as GraphML."""
-    import networkx as nx
+    import networkx as nx  # optional (the "export" extra), and about 0.6 s to import
 
     nx.write_graphml(lineage_graph(doc), path, encoding="utf-8")
 
 
 def write_gexf(doc: Any, path: str | os.PathLike) -> None:
     """Write the lineage graph as GEXF 1.2."""
-    import networkx as nx
+    import networkx as nx  # optional (the "export" extra), and about 0.6 s to import
 
     nx.write_gexf(lineage_graph(doc), path, encoding="utf-8")
