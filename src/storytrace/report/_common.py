@@ -97,8 +97,9 @@ class Texts:
     """Look up sentence texts (and spans inside them) of the reports in a trace dict."""
 
     def __init__(self, doc: dict):
-        self.articles = {a["id"]: a for a in doc.get("articles") or [] if isinstance(a, dict) and "id" in a}
-        self._sentences: dict[str, dict[int, dict]] = {}
+        # ids are taken as the document gives them; lookups with a missing id (None) find nothing
+        self.articles: dict[Any, dict] = {a["id"]: a for a in doc.get("articles") or [] if isinstance(a, dict) and "id" in a}
+        self._sentences: dict[Any, dict[int, dict]] = {}
         for article_id, article in self.articles.items():
             self._sentences[article_id] = {s["index"]: s for s in article.get("sentences") or [] if "index" in s}
 

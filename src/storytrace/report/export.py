@@ -138,6 +138,7 @@ def write_findings_csv(doc: Any, path: str | os.PathLike, spreadsheet_safe: bool
 
 def write_findings_parquet(doc: Any, path: str | os.PathLike) -> int:
     """Write the findings as Parquet (string and nullable int64 columns). Returns the number of rows."""
+    # about 0.4 s to import: only when Parquet is written
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -171,25 +172,25 @@ def _clean(attrs: dict[str, Any]) -> dict[str, Any]:
 
 def lineage_graph(doc: Any):
     """The trace as a ``networkx.DiGraph``: reports as nodes, derivations as edges (source -> derived)."""
-    import networkx as nx
+    import networkx as nx  # optional (the "export" extra), and about 0.6 s to import
 
     doc = as_dict(doc)
     graph = nx.DiGraph()
     articles = {a["id"]: a for a in doc.get("articles") or [] if isinstance(a, dict) and isinstance(a.get("id"), str)}
     story_of: dict[str, tuple[str, str]] = {}  # report -> (story id, role)
-    edges = []
+    edges: list[tuple[Any, dict]] = []  # (story id, edge)
     for story in doc.get("stories") or []:
         if not isinstance(story, dict):
             continue
         members = [m for m in story.get("articles") or [] if isinstance(m, str)]
         story_edges = [e for e in story.get("edges") or [] if isinstance(e, dict)]
-        derived = {e.get("derived") for e in story_edges}
+        derived_ids = {e.get("derived") for e in story_edges}
         for m in members:
             if len(members) == 1:
                 role = "single"
             elif m == story.get("origin"):
                 role = "origin"
-            elif m in derived:
+            elif m in derived_ids:
                 role = "derived"
             else:
                 role = "related"
@@ -214,14 +215,15 @@ def lineage_graph(doc: Any):
             ),
         )
     for story_id, e in edges:
-        source, derived = e.get("source"), e.get("derived")
-        if not isinstance(source, str) or not isinstance(derived, str):
+        source_id, derived_id = e.get("source"), e.get("derived")
+        if not isinstance(source_id, str) or not isinstance(derived_id, str):
             continue
-        verdict = e.get("verdict") if isinstance(e.get("verdict"), dict) else {}
+        raw_verdict = e.get("verdict")
+        verdict = raw_verdict if isinstance(raw_verdict, dict) else {}
         altered = verdict.get("facts_altered")
         graph.add_edge(
-            _xml_text(source),
-            _xml_text(derived),
+            _xml_text(source_id),
+            _xml_text(derived_id),
             **_clean(
                 {
                     "story": story_id,
@@ -246,13 +248,13 @@ def _float(value: Any) -> float | None:
 
 def write_graphml(doc: Any, path: str | os.PathLike) -> None:
     """Write the lineage graph as GraphML."""
-    import networkx as nx
+    import networkx as nx  # optional (the "export" extra), and about 0.6 s to import
 
     nx.write_graphml(lineage_graph(doc), path, encoding="utf-8")
 
 
 def write_gexf(doc: Any, path: str | os.PathLike) -> None:
     """Write the lineage graph as GEXF 1.2."""
-    import networkx as nx
+    import networkx as nx  # optional (the "export" extra), and about 0.6 s to import
 
     nx.write_gexf(lineage_graph(doc), path, encoding="utf-8")

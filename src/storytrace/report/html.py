@@ -432,19 +432,19 @@ class _Page:
     # ---- lineage graph ------------------------------------------------------------------
 
     def _lineage(self, k: int, members: list[str], edges: list[dict], role: dict[str, str], pairs: list[dict]) -> str:
-        nodes = list(dict.fromkeys(members + [e.get("source") for e in edges] + [e.get("derived") for e in edges]))
-        nodes = [n for n in nodes if isinstance(n, str)]
+        named = dict.fromkeys(members + [e.get("source") for e in edges] + [e.get("derived") for e in edges])
+        nodes = [n for n in named if isinstance(n, str)]
         depth = _depths(nodes, edges, self.articles)
         layers: dict[int, list[str]] = {}
         for n in nodes:
             layers.setdefault(depth[n], []).append(n)
-        for d in layers:
-            layers[d].sort(key=lambda n: (_day((self.articles.get(n) or {}).get("published")) or "9999", n))
+        for level in layers:
+            layers[level].sort(key=lambda n: (_day((self.articles.get(n) or {}).get("published")) or "9999", n))
         node_w, node_h, gap_x, gap_y, pad = 190, 52, 150, 34, 16
-        pos = {}
-        for d, names in layers.items():
+        pos: dict[str, tuple[int, int]] = {}
+        for level, names in layers.items():
             for r, n in enumerate(names):
-                pos[n] = (pad + d * (node_w + gap_x), pad + r * (node_h + gap_y))
+                pos[n] = (pad + level * (node_w + gap_x), pad + r * (node_h + gap_y))
         width = pad * 2 + (max(layers) + 1) * (node_w + gap_x) - gap_x
         height = pad * 2 + max(len(v) for v in layers.values()) * (node_h + gap_y) - gap_y + 20
         pair_of = {(p["source"], p["derived"]): f"p{k}-{i}" for i, p in enumerate(pairs)}
@@ -461,6 +461,12 @@ class _Page:
             if s not in pos or d not in pos:
                 continue
             (sx, sy), (dx, dy) = pos[s], pos[d]
+            x1: float
+            y1: float
+            x2: float
+            y2: float
+            mx: float
+            my: float
             x1, y1 = sx + node_w, sy + node_h / 2
             x2, y2 = dx, dy + node_h / 2
             if dx <= sx:  # same layer or backwards (should not happen in a DAG): loop around below
@@ -471,7 +477,8 @@ class _Page:
                 bend = max(40.0, (x2 - x1) / 2)
                 path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
                 mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-            verdict = e.get("verdict") if isinstance(e.get("verdict"), dict) else {}
+            raw_verdict = e.get("verdict")
+            verdict = raw_verdict if isinstance(raw_verdict, dict) else {}
             altered = bool(verdict.get("facts_altered"))
             line1 = f"{percent(e.get('coverage'))} {e.get('relation') or ''}".strip()
             line2 = ""
@@ -728,7 +735,7 @@ class _Page:
 # ======================================================================================
 
 
-def _pairs(story: dict, edges: list[dict], findings: list[dict], articles: dict[str, dict]) -> list[dict]:
+def _pairs(story: dict, edges: list[dict], findings: list[dict], articles: dict[Any, dict]) -> list[dict]:
     """The (derived, source) panels of a story: one per edge, then any pair that only findings
     or alignments name; every finding goes to exactly one panel (its derived report and source,
     else the first panel of its derived report)."""
@@ -872,7 +879,8 @@ class _Marks:
 
     def add_context(self, article: dict) -> None:
         """Direct quotes (profile) and date expressions (dates), as extra styling."""
-        profile = article.get("profile") if isinstance(article.get("profile"), dict) else {}
+        raw_profile = article.get("profile")
+        profile = raw_profile if isinstance(raw_profile, dict) else {}
         for q in profile.get("direct_quotes") or []:
             span = q.get("span") if isinstance(q, dict) else None
             if isinstance(span, (list, tuple)) and len(span) == 2 and all(isinstance(v, int) for v in span):
@@ -969,7 +977,8 @@ def _profile_html(profile: Any) -> str:
         return '<p class="small muted">No sourcing profile.</p>'
     rows = []
     for key, label in _PROFILE_ROWS:
-        items = profile.get(key) if isinstance(profile.get(key), list) else []
+        raw_items = profile.get(key)
+        items = raw_items if isinstance(raw_items, list) else []
         cell = "; ".join(_profile_item(v) for v in items[:8]) + (
             f' <span class="muted">(+{len(items) - 8})</span>' if len(items) > 8 else ""
         )

@@ -277,11 +277,11 @@ def _side(label: str, article_id: Any, sentence: Any, span: Any, value: Any, tex
 
 def _finding(f: dict, texts: Texts) -> str:
     out = escape(f.get("explanation") or "(no explanation)")
-    sides = [
+    candidates = [
         _side("derived", f.get("derived"), f.get("derived_sentence"), f.get("derived_span"), f.get("derived_value"), texts),
         _side("source", f.get("source"), f.get("source_sentence"), f.get("source_span"), f.get("source_value"), texts),
     ]
-    sides = [s for s in sides if s]
+    sides = [s for s in candidates if s]
     if sides:
         out += " — " + "; ".join(sides)
     return out

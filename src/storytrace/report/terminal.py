@@ -101,8 +101,8 @@ def _story_panel(story: dict, texts: Texts) -> Panel:
             if len(mine) > FINDINGS_SHOWN:
                 node.add(Text(f"… {len(mine) - FINDINGS_SHOWN} more", style="dim"))
 
-    profiled = [(m, (texts.articles.get(m) or {}).get("profile")) for m in members]
-    profiled = [(m, p) for m, p in profiled if isinstance(p, dict)]
+    profiles = [(m, (texts.articles.get(m) or {}).get("profile")) for m in members]
+    profiled = [(m, p) for m, p in profiles if isinstance(p, dict)]
     if profiled:
         branch = tree.add(Text("sourcing", style="dim"))
         for member, p in profiled:

@@ -264,7 +264,8 @@ def _plain_end(s: str, m: re.Match) -> bool:
     after = s[m.end() : m.end() + 3].lstrip()
     if not after or not after[0].isupper():
         return False
-    word = re.search(r"[\w.’'-]*$", s[max(0, m.start() - 30) : m.start()]).group()
+    before = re.search(r"[\w.’'-]*$", s[max(0, m.start() - 30) : m.start()])  # always matches (maybe empty)
+    word = before.group() if before else ""
     if not word or not word[-1].islower() or "." in word:
         return False
     return word.lower() not in _SOFT_ABBREVS and word.capitalize() not in _NOT_PLAIN

@@ -140,13 +140,6 @@ class Store:
             )
         return "added"
 
-    def update_sentences(self, article: Article) -> None:
-        with self.db:
-            self.db.execute(
-                "UPDATE articles SET sentences = ? WHERE id = ?",
-                (json.dumps([[s.start, s.end, s.paragraph] for s in article.sentences]), article.id),
-            )
-
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
