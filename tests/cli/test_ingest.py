@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from storytrace.cli import app
-from storytrace.ingest import KINDS, FetchResult, Rejected, articles_from_fetch
-from storytrace.ingest import fetch as fetch_mod
 from storytrace.cli import ingest as commands
 from storytrace.cli.ingest import parse_duration, parse_mapping, parse_size
+from storytrace.ingest import KINDS, FetchResult, Rejected, articles_from_fetch
+from storytrace.ingest import fetch as fetch_mod
 from storytrace.model import Article, parse_published
 from storytrace.report import validate_trace
 from storytrace.store import Store
