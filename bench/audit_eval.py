@@ -37,10 +37,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storytrace.claims import audit  # noqa: E402
-from storytrace.eval.metrics import balanced_accuracy, roc_auc  # noqa: E402
-from storytrace.eval.tasks import compare_and_audit  # noqa: E402
-from storytrace.model import Article  # noqa: E402
+from storytrace.claims import audit  # noqa: E402 - after sys.path
+from storytrace.eval.metrics import balanced_accuracy, roc_auc  # noqa: E402 - after sys.path
+from storytrace.eval.tasks import compare_and_audit  # noqa: E402 - after sys.path
+from storytrace.model import Article  # noqa: E402 - after sys.path
 
 
 def _fmt(x) -> str:

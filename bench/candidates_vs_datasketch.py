@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale_run import _recall, datasketch_baseline, datasketch_pairs, machine, read_pile  # noqa: E402
+from scale_run import _recall, datasketch_baseline, datasketch_pairs, machine, read_pile  # noqa: E402 - after sys.path
 
 _WORD = re.compile(r"\w+")
 CONFIGS = [  # (shingle size, drop stop words, LSH threshold)

@@ -14,11 +14,11 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java", allow_module_level=True)
 
-from typer.testing import CliRunner  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402 - after importorskip
 
-from storytrace.cli import app  # noqa: E402
-from tests.support.paths import DATASETS  # noqa: E402
-from tests.support.sample import articles, doc_of, sample_rows  # noqa: E402
+from storytrace.cli import app  # noqa: E402 - after importorskip
+from tests.support.paths import DATASETS  # noqa: E402 - after importorskip
+from tests.support.sample import articles, doc_of, sample_rows  # noqa: E402 - after importorskip
 
 
 def spark_sample() -> list[dict]:

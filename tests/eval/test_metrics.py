@@ -217,7 +217,7 @@ def test_all_singletons_and_one_cluster():
 
 def test_bcubed_satisfies_the_amigo_constraints():
     """The four formal constraints of Amigó, Gonzalo, Artiles & Verdejo (2009)."""
-    f = lambda t, p: bcubed(t, p)["f1"]  # noqa: E731
+    f = lambda t, p: bcubed(t, p)["f1"]  # noqa: E731 - a one-line key function, named for the lines below
     # 1. cluster homogeneity: splitting a mixed cluster into pure ones is better
     assert f(list("aabb"), [1, 1, 2, 2]) > f(list("aabb"), [1, 1, 1, 1])
     # 2. cluster completeness: joining two clusters of one class is better

@@ -121,7 +121,7 @@ def _audit_row(rid, label, strength, keys, sentences=5):
 
 def test_split_dev_test_is_seeded_stratified_and_disjoint():
     rows = [_audit_row(f"p{k}", k % 3 == 0, ("minor", "major")[k % 2], {}) for k in range(40)]
-    stratum = lambda r: (r["info"]["label"], r["info"]["strength"])  # noqa: E731
+    stratum = lambda r: (r["info"]["label"], r["info"]["strength"])  # noqa: E731 - a one-line key function, named for the lines below
     dev, test = tasks.split_dev_test(rows, stratum)
     assert len(dev) == 20 and len(test) == 20
     assert {r["id"] for r in dev}.isdisjoint({r["id"] for r in test})

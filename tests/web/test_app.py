@@ -12,16 +12,16 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from fastapi.testclient import TestClient  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402 - after importorskip
+from typer.testing import CliRunner  # noqa: E402 - after importorskip
 
-from storytrace.model import Article, parse_published  # noqa: E402
-from storytrace.report import validate_trace  # noqa: E402
-from storytrace.store import Store  # noqa: E402
-from storytrace.web import binding  # noqa: E402
-from storytrace.web.app import create_app  # noqa: E402
-from storytrace.web.search import ensure_index, search  # noqa: E402
-from tests.support.web_corpus import PAYLOAD_ID, PAYLOAD_TEXT, RAW_PAYLOADS, corpus, demo_reports  # noqa: E402
+from storytrace.model import Article, parse_published  # noqa: E402 - after importorskip
+from storytrace.report import validate_trace  # noqa: E402 - after importorskip
+from storytrace.store import Store  # noqa: E402 - after importorskip
+from storytrace.web import binding  # noqa: E402 - after importorskip
+from storytrace.web.app import create_app  # noqa: E402 - after importorskip
+from storytrace.web.search import ensure_index, search  # noqa: E402 - after importorskip
+from tests.support.web_corpus import PAYLOAD_ID, PAYLOAD_TEXT, RAW_PAYLOADS, corpus, demo_reports  # noqa: E402 - see above
 
 LOCAL = "http://127.0.0.1"
 TOKEN = "s3cret-token-for-tests-0123456789"

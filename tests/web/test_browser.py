@@ -17,8 +17,8 @@ uvicorn = pytest.importorskip("uvicorn")
 httpx = pytest.importorskip("httpx")
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from storytrace.web.app import create_app  # noqa: E402
-from tests.support.web_corpus import PAYLOAD_ID, corpus  # noqa: E402
+from storytrace.web.app import create_app  # noqa: E402 - after importorskip
+from tests.support.web_corpus import PAYLOAD_ID, corpus  # noqa: E402 - after importorskip
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
