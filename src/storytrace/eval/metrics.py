@@ -36,6 +36,10 @@ import numpy as np
 from sklearn import metrics as skm
 from sklearn.metrics.cluster import contingency_matrix
 
+# labels and scores come as lists or as numpy arrays
+Labels = Sequence[Any] | np.ndarray
+Scores = Sequence[float] | np.ndarray
+
 __all__ = [
     "accuracy",
     "balanced_accuracy",
@@ -57,7 +61,7 @@ def _as_binary(values: Iterable[Any]) -> np.ndarray:
     return np.asarray([bool(v) for v in values], dtype=bool)
 
 
-def _check_same_length(a: Sequence, b: Sequence, what: str) -> None:
+def _check_same_length(a: Labels, b: Labels, what: str) -> None:
     if len(a) != len(b):
         raise ValueError(f"{what}: {len(a)} gold values but {len(b)} predicted values")
 
@@ -74,7 +78,7 @@ def _ratio(num: float, den: float) -> float:
 # ----------------------------------------------------------------------------- binary
 
 
-def accuracy(y_true: Sequence, y_pred: Sequence) -> float:
+def accuracy(y_true: Labels, y_pred: Labels) -> float:
     """Share of items whose predicted label equals the gold label."""
     _check_same_length(y_true, y_pred, "accuracy")
     if len(y_true) == 0:
@@ -82,7 +86,7 @@ def accuracy(y_true: Sequence, y_pred: Sequence) -> float:
     return float(skm.accuracy_score(_as_binary(y_true), _as_binary(y_pred)))
 
 
-def balanced_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
+def balanced_accuracy(y_true: Labels, y_pred: Labels) -> float:
     """Mean of the recall on positives and the recall on negatives.
 
     Insensitive to class balance: always answering the majority class scores 0.5. When the
@@ -96,7 +100,7 @@ def balanced_accuracy(y_true: Sequence, y_pred: Sequence) -> float:
         return float(skm.balanced_accuracy_score(_as_binary(y_true), _as_binary(y_pred)))
 
 
-def precision_recall_f1(y_true: Sequence, y_pred: Sequence) -> dict:
+def precision_recall_f1(y_true: Labels, y_pred: Labels) -> dict:
     """Precision, recall and F1 of the positive class, with the confusion counts.
 
     Returns ``{"precision", "recall", "f1", "tp", "fp", "fn", "tn", "support"}`` where
@@ -123,7 +127,7 @@ def precision_recall_f1(y_true: Sequence, y_pred: Sequence) -> dict:
     }
 
 
-def roc_auc(y_true: Sequence, scores: Sequence[float]) -> float | None:
+def roc_auc(y_true: Labels, scores: Scores) -> float | None:
     """Area under the ROC curve of ``scores`` for the gold binary labels.
 
     ``None`` when the gold labels hold only one class (the AUC is then undefined).
@@ -138,12 +142,12 @@ def roc_auc(y_true: Sequence, scores: Sequence[float]) -> float | None:
     return float(skm.roc_auc_score(t, s))
 
 
-def apply_threshold(scores: Sequence[float], threshold: float) -> list[bool]:
+def apply_threshold(scores: Scores, threshold: float) -> list[bool]:
     """Predicted labels for ``scores``: positive when ``score >= threshold``."""
     return [float(s) >= threshold for s in scores]
 
 
-def choose_threshold(scores: Sequence[float], labels: Sequence, metric: str = "accuracy") -> float:
+def choose_threshold(scores: Scores, labels: Labels, metric: str = "accuracy") -> float:
     """The score threshold that maximises ``metric`` on development data.
 
     ``metric`` is ``"accuracy"``, ``"balanced_accuracy"`` or ``"f1"``. Items with

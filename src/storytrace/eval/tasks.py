@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from storytrace.eval import metrics as M
+from storytrace.lineage.lineage import ancestors
 
 TASKS = ("grouping", "lineage", "facts", "support", "paraphrase")
 
@@ -142,7 +143,7 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def binary_metrics(labels: Sequence, predicted: Sequence, scores: Sequence[float] | None = None) -> dict:
+def binary_metrics(labels: M.Labels, predicted: M.Labels, scores: M.Scores | None = None) -> dict:
     """Balanced accuracy, accuracy, precision/recall/F1 of the positive class, ROC AUC of
     ``scores`` (None when one class is absent), and the counts."""
     prf = M.precision_recall_f1(labels, predicted)
@@ -383,9 +384,9 @@ def choose_weights(rows: Sequence[dict]) -> tuple[dict[str, float], float]:
     y = np.array([bool(r["info"]["label"]) for r in rows])
     names = list(WEIGHT_GRID)
     combos = list(itertools.product(*WEIGHT_GRID.values()))
-    W = np.array([[_key_weight(dict(audit.WEIGHTS) | dict(zip(names, c, strict=False)), k) for k in keys] for c in combos]).reshape(
-        len(combos), len(keys)
-    )
+    W = np.array(
+        [[_key_weight(dict(audit.WEIGHTS) | dict(zip(names, c, strict=False)), k) for k in keys] for c in combos]
+    ).reshape(len(combos), len(keys))
     shares = np.array([dict(zip(names, c, strict=False))["share"] for c in combos])
     pred = (W @ X.T + shares[:, None] * share[None, :]) >= audit.THRESHOLD  # combos x rows
     positives, negatives = int(y.sum()), int((~y).sum())
@@ -643,9 +644,7 @@ def lineage_metrics(pile, result) -> dict:
     for s, d in predicted:
         parents[d].add(s)
 
-    from storytrace.lineage.lineage import _ancestors
-
-    found = sum(1 for s, d in pile.edges if s in _ancestors(d, parents))
+    found = sum(1 for s, d in pile.edges if s in ancestors(d, parents))
     sources = sorted({s for s, _ in pile.edges})
     story_of = {a: st for st in result.stories for a in st.articles}
     derived_of: dict[str, set[str]] = defaultdict(set)
@@ -773,7 +772,7 @@ def cap_words(text: str, limit: int = MAX_WORDS) -> tuple[str, bool]:
     return text[: ends[limit - 1]], True
 
 
-def grouping_sample(docs: Sequence, limit: int | None, topic: Callable[[Any], str]) -> list:
+def grouping_sample(docs: Iterable, limit: int | None, topic: Callable[[Any], str]) -> list:
     """``limit`` documents for a fast run that still has something to group: a few of the
     largest topics (about three documents each, at least two topics), short documents only,
     chosen by hash."""

@@ -27,7 +27,7 @@ an earlier member's lede (its opening sentence restated closely).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from storytrace.align.aligner import Prepared, SentenceMatch, align, thresholds
@@ -188,7 +188,8 @@ def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict) ->
     return out
 
 
-def _ancestors(report: str, parents: dict[str, list[str]]) -> set[str]:
+def ancestors(report: str, parents: Mapping[str, Collection[str]]) -> set[str]:
+    """Every report ``report`` derives from, directly or through others."""
     seen: set[str] = set()
     todo = list(parents.get(report, ()))
     while todo:
@@ -223,7 +224,7 @@ def _credit(
                 best, changed = older, True
                 break
             copied_wording = best_match.relation == "verbatim" and older_match.relation != "verbatim"
-            if gap <= CHAIN_MARGIN and not copied_wording and older in supporters and older in _ancestors(best, parents or {}):
+            if gap <= CHAIN_MARGIN and not copied_wording and older in supporters and older in ancestors(best, parents or {}):
                 # B derives from A and A supports the sentence well enough itself: the simpler
                 # story is that this report took it from A too, even where B reworded A
                 best, changed = older, True

@@ -352,7 +352,8 @@ def parse_reports(payload: Any) -> tuple[list, dict[str, int]]:
     if len(records) > MAX_REPORTS:
         raise HTTPException(413, f"{len(records)} reports in one request; at most {MAX_REPORTS}")
     src = Source(input="POST /api/reports", stem="api")
-    items, positions = [], {}
+    items: list = []
+    positions: dict[str, int] = {}
     for k, obj in enumerate(records, 1):
         if not isinstance(obj, dict):
             items.append(

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from storytrace.api import IngestReport, ingest_articles, trace_store
+from storytrace.store import Store
 from storytrace.web.search import ensure_index
 
 log = logging.getLogger("storytrace.web")
@@ -124,7 +129,7 @@ class Service:
         # "process": the trace runs in one long-lived child process, so its CPU work does not
         # compete with the request threads for this process's GIL (the models load once in it).
         self.worker = worker
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
         self.write_lock = threading.Lock()
         self._cond = threading.Condition()
         self._wanted = 0  # last trace generation asked for
@@ -140,7 +145,6 @@ class Service:
     def open(self, trace_now: bool = True) -> None:
         """Create the store and its search index if missing, serve the stored trace, and start a
         re-trace in the background (so that the page shows the current code's full trace)."""
-        from storytrace.store import Store
 
         with self.write_lock:
             with Store(self.db_path) as store:  # creates the tables (and WAL mode)
@@ -181,10 +185,8 @@ class Service:
             return self._running
 
     # ------------------------------------------------------------ writing
-    def ingest(self, items: list) -> object:
+    def ingest(self, items: list) -> IngestReport:
         """Store articles (and rejections) under the writer lock; returns the IngestReport."""
-        from storytrace.api import IngestReport, ingest_articles
-        from storytrace.store import Store
 
         report = IngestReport()
         with self.write_lock:
@@ -247,13 +249,8 @@ class Service:
             if self.worker != "process":
                 return trace_document(self.db_path)
             if self._pool is None:
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
-
                 # spawn, not fork: forking a process that runs threads can copy a held lock
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            from concurrent.futures.process import BrokenProcessPool
-
             try:
                 return self._pool.submit(trace_document, self.db_path).result()
             except BrokenProcessPool:
@@ -266,8 +263,6 @@ class Service:
 def trace_document(db_path: str) -> dict:
     """Trace the whole store and keep what it learnt (vectors, pairs, stories) in it; in the
     server's worker thread or in its worker process."""
-    from storytrace.api import trace_store
-    from storytrace.store import Store
 
     with Store(db_path) as store:
         return trace_store(store).to_dict()
