@@ -214,10 +214,6 @@ class Service:
                 raise TraceFailed(self.last_error or "the trace failed")
             return True
 
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        with self._cond:
-            return self._cond.wait_for(lambda: not self._running, timeout)
-
     def _run(self) -> None:
         while True:
             with self._cond:
