@@ -18,6 +18,8 @@ import typer
 from storytrace.cli import eval as eval_command
 from storytrace.cli import export, ingest, serve, spark, trace
 from storytrace.cli.common import choose_encoder
+from storytrace.index.embed import ModelMissing
+from storytrace.optional import MissingExtra
 
 __all__ = ["app", "choose_encoder", "main"]
 
@@ -35,8 +37,14 @@ app.command("export")(export.command)
 app.command("spark")(spark.command)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The console script: a missing model or optional package is one line naming what to
+    install, not a traceback."""
+    try:
+        app()
+    except (ModelMissing, MissingExtra) as exc:
+        typer.secho(f"storytrace: {exc}", err=True, fg=typer.colors.RED)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover
