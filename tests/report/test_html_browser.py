@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from storytrace.report.html import render_html, write_html
+from tests.support.browser import ARGS, CHROMIUM
 from tests.support.html_report import (
     DERIVED_001,
     DERIVED_002,
@@ -17,18 +18,6 @@ from tests.support.html_report import (
     seeds_available,
     seeds_trace,
 )
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # records what must never happen: a dialog, a CSP violation (something tried to run or load)
 WATCH = """

@@ -7,7 +7,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -18,19 +17,8 @@ httpx = pytest.importorskip("httpx")
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from storytrace.web.app import create_app  # noqa: E402 - after importorskip
+from tests.support.browser import ARGS, CHROMIUM  # noqa: E402 - see above
 from tests.support.web_corpus import PAYLOAD_ID, corpus  # noqa: E402 - after importorskip
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no system chromium at /usr/bin/chromium")
 

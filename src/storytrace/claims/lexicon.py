@@ -7,6 +7,8 @@ nothing but an alternation of words. A list is changed here, not where it is rea
 
 import re
 
+from storytrace.index.features import ONES, TENS  # number words: one table for the aligner and the claims
+
 # ======================================================================================
 # Claim extraction (claims/extract.py)
 # ======================================================================================
@@ -73,39 +75,6 @@ WEEKDAY_ALT = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
 PARTS_OF_DAY = {"morning", "afternoon", "evening", "night", "midday", "noon", "overnight"}
 
-ONES = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-
-TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
 
 BIG_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "lakh": 1e5, "crore": 1e7}
 

@@ -137,17 +137,12 @@ def demo(
     corpus = resources.files("storytrace") / "demo" / "corpus.jsonl"
     target = out / "corpus.jsonl"
     target.write_text(corpus.read_text(encoding="utf-8"), encoding="utf-8")
-    html: Path | None = out / "trace.html"
-    try:
-        import storytrace.report.html  # noqa: F401 - the HTML report is written only where its renderer is installed
-    except ImportError:
-        html = None
     trace(
         paths=[target],
         db=out / "demo.db",
         json_out=out / "trace.json",
         md_out=out / "trace.md",
-        html_out=html,
+        html_out=out / "trace.html",
         quiet=False,
         column_map=None,
         max_bytes="50MB",

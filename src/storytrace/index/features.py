@@ -19,7 +19,7 @@ _NEGATION = re.compile(
     re.I,
 )
 
-UNITS = {
+ONES = {
     "zero": 0,
     "one": 1,
     "two": 2,
@@ -40,22 +40,10 @@ UNITS = {
     "seventeen": 17,
     "eighteen": 18,
     "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "dozen": 12,
-    "hundred": 100,
-    "thousand": 1000,
-    "million": 1e6,
-    "billion": 1e9,
-    "trillion": 1e12,
 }
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+UNITS = {**ONES, **TENS, "dozen": 12, **_SCALES}  # number words by value (the claims' lexicon shares ONES, TENS)
 
 # words that look like names at the start of sentences or in headlines but are not
 _NOT_NAMES = {w.capitalize() for w in STOP_WORDS} | {
