@@ -1,21 +1,23 @@
 """Lineage per fold on llmfake piles of every generator, beside a best-parent tf-idf baseline.
 
-    python bench/lineage_folds.py --seeds 1 2 3 [--data ../shared/datasets] [--json folds.json]
+    python bench/lineage_folds.py [--train-seeds 1 2 3] [--seeds 101 102 103] [--data ../shared/datasets]
 
 Each pile is built by ``build_llmfake_pile`` from every generator folder (ChatGPT and the
 three Llama 2 sizes) and both domains (coaid, gossipcop): sources, their paraphrase and
-rewrite dated 1-6 days later, and unrelated sources. The whole pile is traced once; the
-edges are then scored per fold, a fold being the reports of one generator or of one domain:
-a true edge counts for the fold of its derived report, a predicted edge for the fold of its
-derived report.
+rewrite dated 1-6 days later, and unrelated sources. A fold is the reports of one generator
+or of one domain: a true or predicted edge counts for the fold of its derived report.
+
+For each held-out fold, the edge model is fitted (``storytrace.lineage.train``) on the
+training-seed piles without that fold's derived reports, and the measured piles (other
+seeds) are traced with it; only that fold's edges are scored. So every number in the "held
+out" column comes from a model that saw neither the fold nor the piles. The "shipped" column
+is the model in the package (fitted on every fold of the training seeds): a development
+number for each fold, measured on other piles.
 
 The baseline is what a plain script would do: tf-idf (sublinear, English stop words) over the
 pile, and each dated report derives from the earlier report it is most similar to when that
-cosine reaches a threshold. The threshold is chosen on the training folds only (every other
-generator, or the other domain) and scored on the held-out fold, so the baseline never sees
-the fold it is measured on. storytrace's own thresholds were chosen on earlier ChatGPT piles
-(docs/experiments.md), so its ChatGPT fold is a development number and the Llama 2 folds are
-not. The number that counts is the worst fold.
+cosine reaches a threshold, chosen on the training folds of the measured piles only. The
+number that counts is the worst fold.
 """
 
 from __future__ import annotations
@@ -28,10 +30,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from storytrace.eval.datasets import build_llmfake_pile
 from storytrace.eval.metrics import edge_prf
-from storytrace.model import Article, parse_published
-from storytrace.pipeline import trace
+from storytrace.lineage.train import BOOTSTRAP, TRAINING_SEEDS, Row, collect, load_piles, trace_pile, train
 
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
 # The baseline's threshold for a single pile (bench/lineage_eval.py): the choice of this script on
@@ -97,73 +97,89 @@ def choose_threshold(piles: list[dict], kind: str, folds: list[str]) -> float:
     return max((float(t) for t in THRESHOLDS), key=lambda t: (f1(t), -t))
 
 
-def load_pile(data: Path, seed: int, sources: int, unrelated: int) -> dict:
-    pile = build_llmfake_pile(data, n_sources=sources, n_unrelated=unrelated, seed=seed)
-    articles = [
-        Article(id=r["id"], text=r["text"], published=parse_published(r["published"]), outlet=r.get("outlet"))
-        for r in pile.reports
-    ]
-    result = trace(articles, audit=False)
+def fold_members(pile) -> dict[str, dict[str, set[str]]]:
     folds: dict[str, dict[str, set[str]]] = {"generator": {}, "domain": {}}
     for rid, info in pile.info.items():
         folds["generator"].setdefault(info["generator"], set()).add(rid)
         folds["domain"].setdefault(info["subset"], set()).add(rid)
-    return {
-        "seed": seed,
-        "true": set(pile.edges),
-        "ours": {(e.source, e.derived) for s in result.stories for e in s.edges},
-        "parents": best_parents(pile.reports),
-        "folds": folds,
-    }
+    return folds
+
+
+def edges_of(result) -> set[tuple[str, str]]:
+    return {(e.source, e.derived) for s in result.stories for e in s.edges}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--train-seeds", type=int, nargs="+", default=list(TRAINING_SEEDS))
+    parser.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103])
     parser.add_argument("--sources", type=int, default=60)
     parser.add_argument("--unrelated", type=int, default=60)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if set(args.seeds) & set(args.train_seeds):
+        parser.error("the measured seeds must not be training seeds")
 
-    piles = [load_pile(args.data, seed, args.sources, args.unrelated) for seed in args.seeds]
+    training = load_piles(args.data, args.train_seeds, args.sources, args.unrelated)
+    measured = load_piles(args.data, args.seeds, args.sources, args.unrelated)
+    piles = []
+    for traced in measured:
+        piles.append(
+            {
+                "seed": traced.seed,
+                "true": set(traced.pile.edges),
+                "ours": edges_of(trace_pile(traced)),
+                "parents": best_parents(traced.pile.reports),
+                "folds": fold_members(traced.pile),
+            }
+        )
+    bootstrap = collect(training, BOOTSTRAP)
     rows = []
-    for kind in ("generator", "domain"):
+    for kind, attr in (("generator", "generator"), ("domain", "domain")):
         names = sorted(set().union(*(p["folds"][kind] for p in piles)))
         for held_out in names:
-            training = [n for n in names if n != held_out]
-            threshold = choose_threshold(piles, kind, training)
+
+            def keep(row: Row, held_out: str = held_out, attr: str = attr) -> bool:
+                return getattr(row, attr) != held_out
+
+            model = train(training, keep, first=[r for r in bootstrap if keep(r)])
+            for pile, traced in zip(piles, measured, strict=True):
+                pile["held_out"] = edges_of(trace_pile(traced, model))
+            threshold = choose_threshold(piles, kind, [n for n in names if n != held_out])
             rows.append(
                 {
                     "kind": kind,
                     "fold": held_out,
-                    "ours": pooled_prf(piles, kind, held_out, ours),
+                    "held_out": pooled_prf(piles, kind, held_out, lambda p: p["held_out"]),
+                    "shipped": pooled_prf(piles, kind, held_out, ours),
                     "baseline": pooled_prf(piles, kind, held_out, baseline(threshold)),
                     "baseline_threshold": threshold,
                 }
             )
     total = edge_prf(set().union(*(p["true"] for p in piles)), set().union(*(p["ours"] for p in piles)))
 
-    print(f"piles: seeds {args.seeds}, {args.sources} sources + {args.unrelated} unrelated each")
-    print("| fold | true edges | ours P / R / F1 | baseline P / R / F1 (threshold chosen on the other folds) |")
-    print("|---|---|---|---|")
+    print(f"training piles: seeds {args.train_seeds}; measured piles: seeds {args.seeds}; {args.sources} sources + {args.unrelated} unrelated each")
+    print("| fold | true edges | held-out model P / R / F1 | shipped model P / R / F1 | baseline P / R / F1 (threshold) |")
+    print("|---|---|---|---|---|")
+
+    def prf(c: dict) -> str:
+        return f"{c['precision']:.3f} / {c['recall']:.3f} / {c['f1']:.3f}"
+
     for row in rows:
-        o, b = row["ours"], row["baseline"]
+        h = row["held_out"]
         print(
-            f"| {row['kind']} {row['fold']} | {o['tp'] + o['fn']} | {o['precision']:.3f} / {o['recall']:.3f} / {o['f1']:.3f} "
-            f"| {b['precision']:.3f} / {b['recall']:.3f} / {b['f1']:.3f} ({row['baseline_threshold']:.2f}) |"
+            f"| {row['kind']} {row['fold']} | {h['tp'] + h['fn']} | {prf(h)} | {prf(row['shipped'])} "
+            f"| {prf(row['baseline'])} ({row['baseline_threshold']:.2f}) |"
         )
     for kind in ("generator", "domain"):
         of_kind = [r for r in rows if r["kind"] == kind]
-        worst_ours = min(of_kind, key=lambda r: r["ours"]["f1"])
-        worst_base = min(of_kind, key=lambda r: r["baseline"]["f1"])
-        print(
-            f"worst {kind} fold: ours F1 {worst_ours['ours']['f1']:.3f} ({worst_ours['fold']}), "
-            f"baseline F1 {worst_base['baseline']['f1']:.3f} ({worst_base['fold']})"
-        )
-    print(f"pooled, ours: P {total['precision']:.3f} R {total['recall']:.3f} F1 {total['f1']:.3f}")
+        for column in ("held_out", "shipped", "baseline"):
+            worst = min(of_kind, key=lambda r, c=column: r[c]["f1"])
+            print(f"worst {kind} fold, {column}: F1 {worst[column]['f1']:.3f} ({worst['fold']})")
+    print(f"pooled, shipped model: P {total['precision']:.3f} R {total['recall']:.3f} F1 {total['f1']:.3f}")
     if args.json:
-        args.json.write_text(json.dumps({"seeds": args.seeds, "folds": rows, "pooled_ours": total}, indent=1) + "\n")
+        args.json.write_text(json.dumps({"seeds": args.seeds, "train_seeds": args.train_seeds, "folds": rows, "pooled_shipped": total}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

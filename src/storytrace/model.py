@@ -179,6 +179,7 @@ class Edge:
     sentences: int = 0  # how many derived sentences are credited to this source
     score: float = 0.0
     verdict: dict | None = None
+    confidence: float | None = None  # the edge model's probability (None: a pair named by the user)
 
     def to_dict(self) -> dict:
         d = {
@@ -189,6 +190,8 @@ class Edge:
             "sentences": self.sentences,
             "score": round(self.score, 4),
         }
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 4)
         if self.verdict is not None:
             d["verdict"] = self.verdict
         return d

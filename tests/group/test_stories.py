@@ -18,7 +18,8 @@ import pytest
 
 from storytrace.eval.metrics import pairwise_prf
 from storytrace.group import stories
-from storytrace.group.stories import JOIN, Similarity, group, time_decay
+from storytrace.group.stories import JOIN, group, time_decay
+from storytrace.index.similarity import Similarity
 from storytrace.model import Article, parse_published
 
 FIRE = [  # a fire at one refinery

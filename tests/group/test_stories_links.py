@@ -102,7 +102,8 @@ def test_a_lone_source_joins_the_one_story_that_holds_its_derivatives():
 
 
 def test_a_link_joins_only_when_the_words_do_not_point_to_another_story():
-    from storytrace.group.stories import Similarity, TextCheck
+    from storytrace.group.stories import TextCheck
+    from storytrace.index.similarity import Similarity
 
     close = thresholds().close
     src = _article("src", ["The mayor of Lund opened the tram line on Monday.", "It cost 40 million euros."])

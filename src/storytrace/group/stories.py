@@ -33,9 +33,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storytrace.align.aligner import thresholds
+from storytrace.index.similarity import Similarity
 from storytrace.lineage.lineage import MIN_SENTENCES, Lineage
 from storytrace.model import Article, Edge
 
@@ -44,22 +44,6 @@ RECENT = 30  # members of a story that a newcomer is compared with
 GRACE_DAYS = 7.0  # members this close in time count in full
 DECAY_DAYS = 30.0  # beyond the grace, a member's similarity is divided by 1 + extra days / DECAY_DAYS
 DECAY_FLOOR = 0.4  # ... but keeps at least this share of it
-
-
-class Similarity:
-    def __init__(self, texts: list[str]):
-        vectorizer = TfidfVectorizer(
-            sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 20 else 1.0, stop_words="english", dtype=np.float32
-        )
-        try:
-            self.tfidf = vectorizer.fit_transform(texts)
-        except ValueError:  # an empty vocabulary: nothing but stop words
-            self.tfidf = None
-
-    def between(self, i: int, others: list[int]) -> np.ndarray:
-        if self.tfidf is None:
-            return np.zeros(len(others))
-        return (self.tfidf[others] @ self.tfidf[i].T).toarray().ravel()
 
 
 def group(

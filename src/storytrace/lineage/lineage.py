@@ -27,17 +27,18 @@ an earlier member's lede (its opening sentence restated closely).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from storytrace.align.aligner import Prepared, SentenceMatch, align, thresholds
+from storytrace.index.similarity import Similarity
+from storytrace.lineage.edge_model import EdgeEvidence, EdgeModel, current_edge_model, record
 from storytrace.model import Alignment, Article, Edge
 
 TIE_MARGIN = 0.02
 CHAIN_MARGIN = 0.2
 MIN_SENTENCES = 2
 COPY_SHARE = 0.8
-SHORT_REPORT = 2  # sentences: a report this short may derive from one closely restated sentence
 
 
 def may_derive(derived: Article, source: Article) -> bool:
@@ -76,9 +77,71 @@ def _supported(match: SentenceMatch) -> bool:
     return match.relation != "unsupported"
 
 
-def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cache: PairCache) -> Lineage:
-    """``candidates[d]``: ids of reports worth comparing with d (any date order)."""
+Cosine = Callable[[str, list[str]], Sequence[float]]
+
+
+def text_cosine(articles: list[Article]) -> Cosine:
+    """Whole-text tf-idf cosine over these articles (when the caller has no plan's rows)."""
+    similarity = Similarity([a.text for a in articles])
+    index = {a.id: k for k, a in enumerate(articles)}
+    return lambda derived, sources: similarity.between(index[derived], [index[s] for s in sources])
+
+
+@dataclass
+class _Decision:
+    """The edge decision for one derived report over its date-valid candidate sources."""
+
+    derived: Article
+    matches: dict[str, list[SentenceMatch]]
+    sizes: dict[str, int]
+    cosine: dict[str, float]
+    model: EdgeModel
+
+    def evidence(self, sid: str, credited: list[int]) -> EdgeEvidence:
+        m = self.matches[sid]
+        close = thresholds().close
+        scores = tuple(m[i].score for i in credited)
+        others = [c for s, c in self.cosine.items() if s != sid]
+        cos = self.cosine.get(sid, 0.0)
+        return EdgeEvidence(
+            n=len(self.derived.sentences),
+            m=self.sizes.get(sid, 1),
+            scores=scores,
+            close=sum(x >= close for x in scores),
+            verbatim=sum(m[i].relation == "verbatim" for i in credited),
+            source_used=len({j for i in credited for j in m[i].source_sentences}),
+            direct=sum(_supported(x) for x in m),
+            cosine=cos,
+            rank=sum(c > cos for c in others),
+            margin=cos - max(others, default=0.0),
+        )
+
+    def edges(self, credit: list[str | None], record_first: bool = False) -> dict[str, float]:
+        """The credited sources that are edges, with the model's probability."""
+        credited: dict[str, list[int]] = {}
+        for i, c in enumerate(credit):
+            if c is not None:
+                credited.setdefault(c, []).append(i)
+        out: dict[str, float] = {}
+        for sid in sorted(credited):
+            evidence = self.evidence(sid, credited[sid])
+            if record_first:
+                record(self.derived.id, sid, evidence)
+            p = self.model.probability(evidence)
+            if p >= self.model.threshold:
+                out[sid] = p
+        return out
+
+
+def trace_lineage(
+    articles: list[Article], candidates: dict[str, list[str]], cache: PairCache, cosine: Cosine | None = None
+) -> Lineage:
+    """``candidates[d]``: ids of reports worth comparing with d (any date order).
+    ``cosine(d, sources)``: whole-text similarity of d with each source (tf-idf over these
+    articles when not given)."""
     by_id = {a.id: a for a in articles}
+    cosine = cosine or text_cosine(articles)
+    model = current_edge_model()
     levels = thresholds()
     partial, min_coverage = levels.partial, levels.min_coverage
     edges: list[Edge] = []
@@ -93,6 +156,14 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
             continue
         matches = {s.id: cache.get(derived.id, s.id) for s in sources}
         order = {s.id: k for k, s in enumerate(sources)}  # earlier first
+        ids = [s.id for s in sources]
+        decision = _Decision(
+            derived,
+            matches,
+            {s.id: max(len(s.sentences), 1) for s in sources},
+            dict(zip(ids, (float(x) for x in cosine(derived.id, ids)), strict=True)),
+            model,
+        )
         credit: list[str | None] = []
         for i in range(len(derived.sentences)):
             supporters = [s.id for s in sources if _supported(matches[s.id][i])]
@@ -103,7 +174,7 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
                 credit.append(None)
         n = len(derived.sentences)
         need = min(MIN_SENTENCES, n)
-        edge_sources = _edge_sources(credit, n, need, matches)
+        edge_sources = decision.edges(credit, record_first=True)
         # walk up at report level: a parent B whose own parent A explains this report too,
         # and which adds too little of its own, gives way to A
         for b in sorted(edge_sources, key=lambda x: -order[x]):
@@ -125,10 +196,10 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
                 if direct >= min_coverage and (own < need or (a in edge_sources and own / n < min_coverage)):
                     moved = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
                     # only when A then explains the report: else the report would lose B and gain nothing
-                    if a in _edge_sources(moved, n, need, matches):
+                    if a in decision.edges(moved):
                         credit = moved
                         break
-        edge_sources = _edge_sources(credit, n, need, matches)
+        edge_sources = decision.edges(credit)
         for i, sid in enumerate(credit):
             if sid is not None and sid not in edge_sources:
                 alternatives = [s for s in edge_sources if _supported(matches[s][i])]
@@ -148,7 +219,8 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
                     coverage=coverage,
                     relation=relation,
                     sentences=len(credited),
-                    score=sum(m.score for m in credited) / len(credited),
+                    score=sum(m.score for m in credited) / len(credited) if credited else 0.0,
+                    confidence=edge_sources[sid],
                 )
             )
         for i, sid in enumerate(credit):
@@ -160,32 +232,6 @@ def trace_lineage(articles: list[Article], candidates: dict[str, list[str]], cac
             for j in m.source_sentences:
                 alignments.append(Alignment(derived.id, i, sid, j, m.relation, m.score))
     return Lineage(edges=edges, alignments=alignments, parents=parents)
-
-
-def _edge_sources(credit: list[str | None], n: int, need: int, matches: dict) -> set[str]:
-    levels = thresholds()
-    min_coverage, close = levels.min_coverage, levels.close
-    counts: dict[str, int] = {}
-    best: dict[str, float] = {}
-    for i, c in enumerate(credit):
-        if c is not None:
-            counts[c] = counts.get(c, 0) + 1
-            best[c] = max(best.get(c, 0.0), matches[c][i].score)
-    out = set()
-    for sid, count in counts.items():
-        if count / n < min_coverage:
-            continue
-        closely = best[sid] >= close
-        if n <= SHORT_REPORT:
-            # a one- or two-sentence brief: all of it, or one sentence restated closely
-            ok = count >= need or closely
-        else:
-            # and one sentence at least restated closely: many loose matches between two
-            # reports on one topic (the same celebrity, the same virus) are not a derivation
-            ok = count >= need and closely
-        if ok:
-            out.add(sid)
-    return out
 
 
 def ancestors(report: str, parents: Mapping[str, Collection[str]]) -> set[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storytrace.group.stories import Similarity
+from storytrace.index.similarity import Similarity
 from storytrace.index.candidates import LINEAGE_MIN_CONTAIN, LINEAGE_MIN_COSINE, lsh_pairs, pair_scores, term_neighbours
 from storytrace.lineage.lineage import may_derive
 from storytrace.model import Article

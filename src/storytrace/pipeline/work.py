@@ -20,7 +20,7 @@ import numpy as np
 from storytrace.engines.local import Pool, default_workers
 from storytrace.engines.tasks import EmbedTask, LazyPrepared, PairTask, run_embed, run_pairs
 from storytrace.index.embed import ensure_static_table
-from storytrace.lineage.lineage import Lineage, PairCache, trace_lineage
+from storytrace.lineage.lineage import Cosine, Lineage, PairCache, trace_lineage
 from storytrace.model import Article
 from storytrace.pipeline.plan import Plan, compared_positions, direct_pairs, sentence_estimate
 from storytrace.segment import segment
@@ -150,11 +150,20 @@ class LineageWork:
         for a in arts:
             if not a.sentences and a.text:
                 segment(a)
-        lineage = trace_lineage(arts, candidates, cache)
+        lineage = trace_lineage(arts, candidates, cache, self.cosine())
         for aid, vecs in lazy.embedded.items():
             self.vectors.setdefault(aid, vecs)
         cache.prepared = {}  # token vectors are not kept past the lineage pass
         return lineage
+
+
+    def cosine(self) -> Cosine | None:
+        """Whole-text cosine from the plan's tf-idf rows (over the whole pile)."""
+        similarity = self.plan.similarity
+        if similarity is None:
+            return None
+        index = {a.id: k for k, a in enumerate(self.plan.articles)}
+        return lambda derived, sources: similarity.between(index[derived], [index[s] for s in sources])
 
 
 class StoredVectors:
