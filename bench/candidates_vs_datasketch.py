@@ -69,8 +69,8 @@ def datasketch_config(articles, gold, size: int, drop_stop: bool, threshold: flo
 
 def _filtered(articles, pairs, plan) -> tuple[set[tuple[int, int]], float]:
 
-    from storytrace.index.similarity import Similarity
     from storytrace.index.candidates import LINEAGE_MIN_CONTAIN, LINEAGE_MIN_COSINE, pair_scores
+    from storytrace.index.similarity import Similarity
     from storytrace.pipeline import idf_of
 
     t0 = time.perf_counter()

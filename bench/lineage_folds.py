@@ -159,7 +159,9 @@ def main() -> None:
             )
     total = edge_prf(set().union(*(p["true"] for p in piles)), set().union(*(p["ours"] for p in piles)))
 
-    print(f"training piles: seeds {args.train_seeds}; measured piles: seeds {args.seeds}; {args.sources} sources + {args.unrelated} unrelated each")
+    print(
+        f"training piles: seeds {args.train_seeds}; measured piles: seeds {args.seeds}; {args.sources} sources + {args.unrelated} unrelated each"
+    )
     print("| fold | true edges | held-out model P / R / F1 | shipped model P / R / F1 | baseline P / R / F1 (threshold) |")
     print("|---|---|---|---|---|")
 
@@ -179,7 +181,10 @@ def main() -> None:
             print(f"worst {kind} fold, {column}: F1 {worst[column]['f1']:.3f} ({worst['fold']})")
     print(f"pooled, shipped model: P {total['precision']:.3f} R {total['recall']:.3f} F1 {total['f1']:.3f}")
     if args.json:
-        args.json.write_text(json.dumps({"seeds": args.seeds, "train_seeds": args.train_seeds, "folds": rows, "pooled_shipped": total}, indent=1) + "\n")
+        args.json.write_text(
+            json.dumps({"seeds": args.seeds, "train_seeds": args.train_seeds, "folds": rows, "pooled_shipped": total}, indent=1)
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

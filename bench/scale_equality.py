@@ -26,8 +26,8 @@ def trace_exhaustive(articles: list[Article], audit: bool = True):
     """The trace as it was before the scale design (kept here as the reference)."""
     from storytrace.align.aligner import prepare
     from storytrace.group.stories import group
-    from storytrace.index.similarity import Similarity
     from storytrace.index.candidates import candidate_pairs, document_vector
+    from storytrace.index.similarity import Similarity
     from storytrace.lineage.lineage import PairCache, trace_lineage
     from storytrace.pipeline import TraceResult, make_stories
     from storytrace.segment import segment

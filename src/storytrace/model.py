@@ -99,10 +99,20 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    language: str | None = None  # ISO 639-1, detected (segment/language.py); None: not known
 
     @property
     def date_known(self) -> bool:
         return self.published is not None
+
+    @property
+    def time_known(self) -> bool:
+        """A time of day was given: a date alone is read as midnight UTC (``format_published``
+        prints it as a plain date), so midnight UTC counts as no time."""
+        if self.published is None:
+            return False
+        t = self.published.astimezone(UTC)
+        return (t.hour, t.minute, t.second, t.microsecond) != (0, 0, 0, 0)
 
     @property
     def published_iso(self) -> str | None:
@@ -134,8 +144,16 @@ class Article:
                 "sentences": [s.to_dict() for s in self.sentences],
             }
             | ({"profile": self.meta["profile"]} if "profile" in self.meta else {})
+            | self._language_dict()
             | self._dates_dict()
         )
+
+    def _language_dict(self) -> dict:
+        """Once detected: the language, and whether the paraphrase models read it (when not,
+        the report was traced by verbatim reuse only)."""
+        if "language" not in self.meta:
+            return {}
+        return {"language": self.language, "paraphrase_supported": bool(self.meta.get("paraphrase_supported", True))}
 
     def _dates_dict(self) -> dict:
         """Event dates the text mentions (absolute or relative, resolved against this report's
@@ -180,6 +198,7 @@ class Edge:
     score: float = 0.0
     verdict: dict | None = None
     confidence: float | None = None  # the edge model's probability (None: a pair named by the user)
+    direction: str = "known"  # "unknown": same day, no time of day on one of them; either may be the source
 
     def to_dict(self) -> dict:
         d = {
@@ -192,6 +211,7 @@ class Edge:
         }
         if self.confidence is not None:
             d["confidence"] = round(self.confidence, 4)
+        d["direction"] = self.direction
         if self.verdict is not None:
             d["verdict"] = self.verdict
         return d

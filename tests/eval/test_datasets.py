@@ -262,7 +262,7 @@ def test_clean_rejects_refusals_but_not_stories_that_say_sorry():
         ok, reason = clean_llmfake_pair(_pair(LONG_SOURCE, text))
         assert (ok, reason) == (False, "refusal"), text
     # a news story about an AI model is not a refusal
-    news = "The company presented its chatbot as a new AI model for hospitals; doctors tested it on Tuesday for four hours."
+    news = "The council of Northfield presented a chatbot, a new AI model, to inspect the river bridge supports on Tuesday."
     assert clean_llmfake_pair(_pair(LONG_SOURCE, news)).ok
     # the story itself opens with "Sorry," — not a refusal
     story = "Sorry, Rover. The park has a new favourite dog. " + LONG_SOURCE
@@ -270,6 +270,18 @@ def test_clean_rejects_refusals_but_not_stories_that_say_sorry():
         _pair(story, "Sorry, Rover: the park's new favourite is a terrier, and " + LONG_SOURCE.lower()[:120])
     )
     assert ok and reason == "ok"
+
+
+def test_clean_rejects_an_output_that_carries_nothing_of_its_source():
+    # the instruction echoed back, and a continuation of text the stored source does not hold
+    for text in (
+        "Please paraphrase the passage in your own words without changing its meaning.",
+        "Her hospital sent a bill of 25000 once the doctor cleared her to leave.",
+    ):
+        assert clean_llmfake_pair(_pair(LONG_SOURCE, text)).reason == "no_source_content", text
+    # two content words of the source are enough: a short paraphrase keeps little more
+    kept = "Lawmakers in Northfield agreed this week that the crossing shuts while the bridge is mended."
+    assert clean_llmfake_pair(_pair(LONG_SOURCE, kept)).ok
 
 
 def test_clean_strips_chat_residue_instead_of_rejecting():

@@ -1,5 +1,5 @@
-"""The lineage rules on hand-made alignments: each test sets the sentence matches of every
-pair, so that one rule decides the outcome (no encoder involved)."""
+"""The lineage pass on hand-made alignments: each test sets the sentence matches of every
+pair (no encoder involved) and the whole-text cosine, so that the evidence is known."""
 
 from __future__ import annotations
 
@@ -31,27 +31,41 @@ def _pairs(spec: dict[tuple[str, str], list[tuple[float, int | None]]]) -> dict:
     return {key: [_match(i, s, j) for i, (s, j) in enumerate(rows)] for key, rows in spec.items()}
 
 
+def _trace(articles: list[Article], candidates: dict, cache: PairCache, cosine: float = 0.3) -> Lineage:
+    return trace_lineage(articles, candidates, cache, lambda derived, sources: [cosine] * len(sources))
+
+
 def _edges(lineage: Lineage) -> set[tuple[str, str]]:
     return {(e.source, e.derived) for e in lineage.edges}
 
 
-def test_an_edge_needs_one_closely_restated_sentence():
+def test_an_edge_needs_restatement_and_its_confidence_grows_with_it():
     close = thresholds().close
-    loose = close - 0.05  # above the paraphrase bar, below "closely"
-    assert loose >= thresholds().paraphrase
-    source, derived = _article("s", 0, 4), _article("d", 2, 4)
-    rows = [(loose, 0), (loose, 1), (loose, 2), (0.3, None)]
-    cache = PairCache({}, _pairs({("d", "s"): rows}))
-    assert _edges(trace_lineage([source, derived], {"d": ["s"]}, cache)) == set()
+    loose = thresholds().partial + 0.02  # supported, but only just
+    source, derived = _article("s", 0, 6), _article("d", 2, 6)
+    thin = [(loose, 0)] + [(0.2, None)] * 5  # one loose sentence of six
+    cache = PairCache({}, _pairs({("d", "s"): thin}))
+    assert _edges(_trace([source, derived], {"d": ["s"]}, cache)) == set()
 
-    rows[1] = (close + 0.05, 1)
-    cache = PairCache({}, _pairs({("d", "s"): rows}))
-    assert _edges(trace_lineage([source, derived], {"d": ["s"]}, cache)) == {("s", "d")}
+    full = [(close + 0.05, i) for i in range(6)]  # every sentence restated closely
+    cache = PairCache({}, _pairs({("d", "s"): full}))
+    lineage = _trace([source, derived], {"d": ["s"]}, cache)
+    assert _edges(lineage) == {("s", "d")}
+    strong = lineage.edges[0].confidence
+    assert strong is not None and 0.5 <= strong <= 1.0
+    assert lineage.edges[0].to_dict()["confidence"] == round(strong, 4)
 
-    # a one-sentence summary has no more evidence to give than its one loose match
-    brief = _article("b", 2, 1)
-    cache = PairCache({}, _pairs({("b", "s"): [(loose, 0)]}))
-    assert _edges(trace_lineage([source, brief], {"b": ["s"]}, cache)) == {("s", "b")}
+    half = [(close + 0.05, i) for i in range(3)] + [(0.2, None)] * 3
+    cache = PairCache({}, _pairs({("d", "s"): half}))
+    weaker = _trace([source, derived], {"d": ["s"]}, cache).edges
+    assert not weaker or weaker[0].confidence < strong
+
+
+def test_a_later_report_is_never_a_source():
+    close = thresholds().close
+    early, late = _article("e", 0, 3), _article("l", 2, 3)
+    cache = PairCache({}, _pairs({("e", "l"): [(close + 0.1, i) for i in range(3)]}))
+    assert _edges(_trace([early, late], {"e": ["l"]}, cache)) == set()
 
 
 def _lede_case(lede_score: float, lede_source: int, labels: list[int]):
@@ -65,7 +79,7 @@ def _lede_case(lede_score: float, lede_source: int, labels: list[int]):
         }
     )
     cache = PairCache({}, pairs)
-    lineage = trace_lineage([s, b, d], {"b": ["s"], "d": ["s", "b"]}, cache)
+    lineage = _trace([s, b, d], {"b": ["s"], "d": ["s", "b"]}, cache)
     assert _edges(lineage) == {("s", "b")}  # one restated sentence of five: too little coverage
     attached = attach_by_lede(lineage, [s, b, d], labels, cache)
     assert _edges(lineage) == {("s", "b")}  # a new lineage is returned, the given one is kept
@@ -92,18 +106,18 @@ def test_the_lede_rule_needs_a_close_restatement_of_the_opening_within_the_story
 
 
 def test_a_parent_gives_way_to_its_own_parent_only_when_that_one_explains_the_report():
-    """u -> a -> d: u supports half of d loosely, a supports all of d closely. Handing d to u
-    would leave d with no parent (u restates nothing closely), so a stays."""
-    close = thresholds().close
+    """u -> a -> d: u supports one sentence of d, only just, a supports all of d closely. Handing
+    d to u would leave d with no parent (u's evidence is too thin for an edge), so a stays."""
+    loose = thresholds().partial + 0.02
     u, a, d = _article("u", 0, 3), _article("a", 1, 3), _article("d", 2, 4)
     pairs = _pairs(
         {
             ("a", "u"): [(0.85, 0), (0.85, 1), (0.85, 2)],
             ("d", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 2)],
-            ("d", "u"): [(close - 0.04, 0), (close - 0.04, 1), (0.4, None), (0.4, None)],
+            ("d", "u"): [(loose, 0), (0.3, None), (0.3, None), (0.3, None)],
         }
     )
-    lineage = trace_lineage([u, a, d], {"a": ["u"], "d": ["u", "a"]}, PairCache({}, pairs))
+    lineage = _trace([u, a, d], {"a": ["u"], "d": ["u", "a"]}, PairCache({}, pairs))
     assert _edges(lineage) == {("u", "a"), ("a", "d")}
     assert next(e for e in lineage.edges if e.derived == "d").coverage == 1.0
 
@@ -117,11 +131,38 @@ def test_a_second_parent_must_add_an_edges_worth_of_its_own():
         ("d", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 3)] + [(0.3, None)] * 4,
         ("d", "b"): [(0.3, None)] * 4 + [(0.9, 0), (0.9, 1), (0.9, 4), (0.9, 5)],
     }
-    lineage = trace_lineage([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
+    lineage = _trace([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
     assert _edges(lineage) == {("a", "b"), ("a", "d")}
 
     # with three sentences of its own (over the coverage bar), b is a parent of d too
     spec[("b", "a")] = [(0.85, 0), (0.85, 1), (0.85, 2), (0.3, None), (0.3, None), (0.3, None)]
     spec[("d", "b")] = [(0.3, None)] * 4 + [(0.9, 2), (0.9, 3), (0.9, 4), (0.9, 5)]
-    lineage = trace_lineage([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
+    lineage = _trace([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
     assert _edges(lineage) == {("a", "b"), ("a", "d"), ("b", "d")}
+
+
+def _dated(aid: str, published: datetime, n: int = 3) -> Article:
+    a = _article(aid, 0, n)
+    a.published = published
+    return a
+
+
+def test_two_reports_of_one_day_without_a_time_have_no_known_order():
+    close = thresholds().close
+    copy = [(close + 0.1, i) for i in range(3)]
+    same_day = [_dated("a", DAY0), _dated("b", DAY0)]
+    lineage = _trace(same_day, {"b": ["a"]}, PairCache({}, _pairs({("b", "a"): copy})))
+    assert [(e.source, e.derived, e.direction) for e in lineage.edges] == [("a", "b", "unknown")]
+    assert lineage.edges[0].to_dict()["direction"] == "unknown"
+
+    # one of them with a time of day is not enough; both with different times are ordered
+    morning, evening = DAY0 + timedelta(hours=9), DAY0 + timedelta(hours=18)
+    for first, second, known in ((DAY0, evening, "unknown"), (morning, evening, "known")):
+        pair = [_dated("a", first), _dated("b", second)]
+        lineage = _trace(pair, {"b": ["a"]}, PairCache({}, _pairs({("b", "a"): copy})))
+        assert [e.direction for e in lineage.edges] == [known]
+
+    # and reports of different days are ordered by their dates
+    days = [_dated("a", DAY0), _dated("b", DAY0 + timedelta(days=1))]
+    lineage = _trace(days, {"b": ["a"]}, PairCache({}, _pairs({("b", "a"): copy})))
+    assert [e.direction for e in lineage.edges] == ["known"]

@@ -131,3 +131,39 @@ def test_texts_span_across_sentences_or_malformed_is_none():
 def test_texts_span_of_a_sentence_whose_offsets_disagree_with_its_text_is_none():
     doc = {"articles": [{"id": "w", "sentences": [{"index": 0, "start": 0, "end": 99, "text": FIRST}]}]}
     assert Texts(doc).span("w", [4, 9]) is None
+
+
+def test_an_edge_of_unknown_order_is_drawn_without_an_arrow_in_every_report():
+    from rich.console import Console
+
+    from storytrace.report.html import render_html
+    from storytrace.report.markdown import to_markdown as render_markdown
+    from storytrace.report.terminal import print_summary
+
+    edge = {"source": "a", "derived": "b", "coverage": 1.0, "relation": "copy", "sentences": 1, "score": 1.0}
+    doc = {
+        "articles": [
+            {
+                "id": x,
+                "published": "2024-05-06",
+                "date_known": True,
+                "outlet": None,
+                "url": None,
+                "title": None,
+                "sentences": [{"index": 0, "start": 0, "end": 4, "text": "Same."}],
+            }
+            for x in ("a", "b")
+        ],
+        "stories": [{"id": "s", "articles": ["a", "b"], "origin": "a", "edges": [], "alignments": [], "findings": []}],
+    }
+    for direction, shown in (("unknown", True), ("known", False)):
+        doc["stories"][0]["edges"] = [{**edge, "direction": direction}]
+        markdown = render_markdown(doc)
+        console = Console(record=True, width=200)
+        print_summary(doc, console)
+        terminal = console.export_text()
+        html = render_html(doc)
+        assert ("`a` — `b` (same day, order unknown)" in markdown) is shown
+        assert ("a — b  (same day, order unknown)" in terminal) is shown
+        assert ('class="edge unordered"' in html) is shown
+        assert ("marker-end" in html.split('class="edge')[1].split("</g>")[0]) is not shown

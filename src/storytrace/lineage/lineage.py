@@ -34,6 +34,7 @@ from storytrace.align.aligner import Prepared, SentenceMatch, align, thresholds
 from storytrace.index.similarity import Similarity
 from storytrace.lineage.edge_model import EdgeEvidence, EdgeModel, current_edge_model, record
 from storytrace.model import Alignment, Article, Edge
+from storytrace.segment.language import paraphrase_possible
 
 TIE_MARGIN = 0.02
 CHAIN_MARGIN = 0.2
@@ -50,6 +51,20 @@ def may_derive(derived: Article, source: Article) -> bool:
     return source.sort_key() < derived.sort_key()
 
 
+def order_known(a: Article, b: Article) -> bool:
+    """Do the dates tell which of two dated reports came first? Not for two of the same day
+    of which one has no time of day, nor for two of the same instant."""
+    if a.published is None or b.published is None:
+        return False
+    if a.published.date() != b.published.date():  # the day as may_derive reads it
+        return True
+    return a.time_known and b.time_known and a.published != b.published
+
+
+def direction(derived: Article, source: Article) -> str:
+    return "known" if order_known(derived, source) else "unknown"
+
+
 @dataclass
 class Lineage:
     edges: list[Edge]
@@ -64,13 +79,30 @@ class PairCache:
         self.prepared = prepared
         self.pairs: dict[tuple[str, str], list[SentenceMatch]] = dict(stored or {})
         self.new: set[tuple[str, str]] = set()
+        # the reports being traced: a pair the models cannot read as paraphrase (another
+        # language, or two languages) is read as verbatim reuse only; the stored alignment
+        # itself is kept as computed
+        self.articles: dict[str, Article] = {}
 
     def get(self, derived: str, source: str) -> list[SentenceMatch]:
         key = (derived, source)
         if key not in self.pairs:
             self.pairs[key] = align(self.prepared[derived], self.prepared[source])
             self.new.add(key)
-        return self.pairs[key]
+        return self._readable(key, self.pairs[key])
+
+    def stored(self, derived: str, source: str) -> list[SentenceMatch] | None:
+        """The pair's alignment if it was computed, without computing it."""
+        key = (derived, source)
+        return self._readable(key, self.pairs[key]) if key in self.pairs else None
+
+    def _readable(self, key: tuple[str, str], matches: list[SentenceMatch]) -> list[SentenceMatch]:
+        a, b = self.articles.get(key[0]), self.articles.get(key[1])
+        if a is None or b is None or paraphrase_possible(a, b):
+            return matches
+        return [
+            m if m.relation == "verbatim" else SentenceMatch(m.derived_sentence, [], "unsupported", m.score, 0.0) for m in matches
+        ]
 
 
 def _supported(match: SentenceMatch) -> bool:
@@ -140,6 +172,7 @@ def trace_lineage(
     ``cosine(d, sources)``: whole-text similarity of d with each source (tf-idf over these
     articles when not given)."""
     by_id = {a.id: a for a in articles}
+    cache.articles.update(by_id)
     cosine = cosine or text_cosine(articles)
     model = current_edge_model()
     levels = thresholds()
@@ -221,6 +254,7 @@ def trace_lineage(
                     sentences=len(credited),
                     score=sum(m.score for m in credited) / len(credited) if credited else 0.0,
                     confidence=edge_sources[sid],
+                    direction=direction(derived, by_id[sid]),
                 )
             )
         for i, sid in enumerate(credit):
@@ -321,12 +355,12 @@ def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int],
             if set(parents.get(derived.id, ())) & ids or not derived.sentences:
                 continue
             for source in members[:k]:
-                matches = cache.pairs.get((derived.id, source.id))
+                matches = cache.stored(derived.id, source.id)
                 if not matches or not may_derive(derived, source):
                     continue
                 lede = matches[0]
                 if lede.relation in ("verbatim", "paraphrase") and lede.score >= close and lede.source_sentences[0] == 0:
-                    edge, credited = _edge_of(derived, source.id, matches)
+                    edge, credited = _edge_of(derived, source, matches)
                     edges.append(edge)
                     alignments.extend(credited)
                     parents[derived.id] = [source.id]
@@ -334,8 +368,9 @@ def attach_by_lede(lineage: Lineage, articles: list[Article], labels: list[int],
     return replace(lineage, edges=edges, alignments=alignments, parents=parents)
 
 
-def _edge_of(derived: Article, source: str, matches: list[SentenceMatch]) -> tuple[Edge, list[Alignment]]:
+def _edge_of(derived: Article, source_article: Article, matches: list[SentenceMatch]) -> tuple[Edge, list[Alignment]]:
     """Every sentence the source supports is credited to it."""
+    source = source_article.id
     alignments: list[Alignment] = []
     credited = [m for m in matches if _supported(m)]
     for m in matches:
@@ -349,7 +384,15 @@ def _edge_of(derived: Article, source: str, matches: list[SentenceMatch]) -> tup
     coverage = len(credited) / n
     relation = "copy" if credited and verbatim >= COPY_SHARE * len(credited) else ("paraphrase" if coverage >= 0.5 else "partial")
     score = sum(m.score for m in credited) / len(credited) if credited else 0.0
-    edge = Edge(source=source, derived=derived.id, coverage=coverage, relation=relation, sentences=len(credited), score=score)
+    edge = Edge(
+        source=source,
+        derived=derived.id,
+        coverage=coverage,
+        relation=relation,
+        sentences=len(credited),
+        score=score,
+        direction=direction(derived, source_article),
+    )
     return edge, alignments
 
 
@@ -362,4 +405,6 @@ def origin_of(members: list[Article], parents: dict[str, list[str]]) -> str | No
 
 def trace_pair(derived: Article, source: Article, cache: PairCache) -> tuple[Edge, list[Alignment]]:
     """One named pair (``compare``): every supported sentence is credited to the source."""
-    return _edge_of(derived, source.id, cache.get(derived.id, source.id))
+    cache.articles.update({derived.id: derived, source.id: source})
+    edge, alignments = _edge_of(derived, source, cache.get(derived.id, source.id))
+    return replace(edge, direction="known"), alignments  # the user named the direction

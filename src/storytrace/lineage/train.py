@@ -125,9 +125,7 @@ def fit_edge_model(rows: list[Row], meta: dict | None = None) -> EdgeModel:
     return EdgeModel(fit.coef_[0].tolist(), float(fit.intercept_[0]), mean.tolist(), scale.tolist(), 0.5, dict(meta or {}))
 
 
-def train(
-    piles: list[TracedPile], keep=lambda row: True, meta: dict | None = None, first: list[Row] | None = None
-) -> EdgeModel:
+def train(piles: list[TracedPile], keep=lambda row: True, meta: dict | None = None, first: list[Row] | None = None) -> EdgeModel:
     """Bootstrap collection, a first fit, a second collection under it, the final fit.
     ``keep`` selects the training rows (a fold held out); ``first``: the bootstrap
     collection, already filtered, when the caller made it."""

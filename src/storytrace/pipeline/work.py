@@ -156,7 +156,6 @@ class LineageWork:
         cache.prepared = {}  # token vectors are not kept past the lineage pass
         return lineage
 
-
     def cosine(self) -> Cosine | None:
         """Whole-text cosine from the plan's tf-idf rows (over the whole pile)."""
         similarity = self.plan.similarity

@@ -84,6 +84,18 @@ def number(value: Any, digits: int = 2) -> str:
         return "?"
 
 
+def order_unknown(edge: dict) -> bool:
+    """Same-day reports without a time of day: either may be the source (drawn without an arrow)."""
+    return edge.get("direction") == "unknown"
+
+
+def arrow(edge: dict) -> str:
+    return " — " if order_unknown(edge) else " → "
+
+
+UNKNOWN_ORDER_NOTE = "same day, order unknown"
+
+
 def verdict_text(verdict: Any) -> str | None:
     if not isinstance(verdict, dict) or "facts_altered" not in verdict:
         return None

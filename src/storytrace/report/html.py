@@ -35,7 +35,18 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from storytrace.report._common import FINDING_ORDER, as_dict, finding_rank, number, percent, roles, value_text
+from storytrace.report._common import (
+    FINDING_ORDER,
+    UNKNOWN_ORDER_NOTE,
+    arrow,
+    as_dict,
+    finding_rank,
+    number,
+    order_unknown,
+    percent,
+    roles,
+    value_text,
+)
 from storytrace.report.links import safe_url
 
 __all__ = ["esc", "json_for_script", "render_html", "safe_url", "write_html"]
@@ -487,17 +498,20 @@ class _Page:
                     f" {number(verdict.get('score'))}" if verdict.get("score") is not None else ""
                 )
             tip = (
-                f"{s} → {d}: coverage {percent(e.get('coverage'))}, {e.get('relation')}, {e.get('sentences')} sentences, score {number(e.get('score'))}"
+                f"{s}{arrow(e)}{d}"
+                + (f" ({UNKNOWN_ORDER_NOTE})" if order_unknown(e) else "")
+                + f": coverage {percent(e.get('coverage'))}, {e.get('relation')}, {e.get('sentences')} sentences, score {number(e.get('score'))}"
                 + (f"; {line2}" if line2 else "")
             )
             pair_id = pair_of.get((s, d), "")
             marker = f"arr-{k}-x" if altered else f"arr-{k}"
+            arrowhead = "" if order_unknown(e) else f' marker-end="url(#{marker})"'  # none: order unknown
             w = 12 + 6.2 * max(len(line1), len(line2))
             h = 30 if line2 else 18
             # one group per edge (line and label), so a test or a script finds the edge as one element
             out.append(
-                f'<g class="edge{" altered" if altered else ""}" tabindex="0" data-source="{esc(s)}" data-derived="{esc(d)}" data-pair="{pair_id}">'
-                f'<title>{esc(tip)}</title><path d="{path}" marker-end="url(#{marker})"/>'
+                f'<g class="edge{" altered" if altered else ""}{" unordered" if order_unknown(e) else ""}" tabindex="0" data-source="{esc(s)}" data-derived="{esc(d)}" data-pair="{pair_id}">'
+                f'<title>{esc(tip)}</title><path d="{path}"{arrowhead}/>'
                 f'<rect class="label-bg" x="{mx - w / 2:.1f}" y="{my - h / 2:.1f}" width="{w:.1f}" height="{h}" rx="4"/>'
                 f'<text x="{mx:.1f}" y="{my - (2 if line2 else -4):.1f}" font-size="11" text-anchor="middle">{esc(line1)}</text>'
                 + (

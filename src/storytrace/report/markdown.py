@@ -11,11 +11,14 @@ import re
 from typing import Any
 
 from storytrace.report._common import (
+    UNKNOWN_ORDER_NOTE,
     Texts,
+    arrow,
     as_dict,
     derived_reports,
     finding_rank,
     number,
+    order_unknown,
     ordered_stories,
     percent,
     roles,
@@ -144,7 +147,9 @@ def _story(story: dict, texts: Texts) -> list[str]:
         lines.append("No derivation edges.")
     for edge in edges:
         line = (
-            f"- {code(edge.get('source'))} → {code(edge.get('derived'))}: coverage {percent(edge.get('coverage'))}, "
+            f"- {code(edge.get('source'))}{arrow(edge)}{code(edge.get('derived'))}"
+            + (f" ({UNKNOWN_ORDER_NOTE})" if order_unknown(edge) else "")
+            + f": coverage {percent(edge.get('coverage'))}, "
             f"{escape(edge.get('relation'))}, {_plural(int(edge.get('sentences') or 0), 'sentence')}, "
             f"score {number(edge.get('score'))}"
         )

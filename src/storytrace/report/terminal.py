@@ -13,10 +13,13 @@ from rich.text import Text
 from rich.tree import Tree
 
 from storytrace.report._common import (
+    UNKNOWN_ORDER_NOTE,
     Texts,
+    arrow,
     as_dict,
     derived_reports,
     finding_rank,
+    order_unknown,
     ordered_stories,
     percent,
     verdict_text,
@@ -24,6 +27,9 @@ from storytrace.report._common import (
 
 FINDINGS_SHOWN = 3  # per derived report
 TITLE_WIDTH = 70
+
+
+LISTED = 20  # report ids named per language before "and N more"
 
 
 def _short(text: Any, limit: int = TITLE_WIDTH) -> str:
@@ -57,8 +63,10 @@ def _story_panel(story: dict, texts: Texts) -> Panel:
         for edge in edges:
             line = Text()
             line.append(str(edge.get("source")), style="bold")
-            line.append(" → ")
+            line.append(arrow(edge))
             line.append(str(edge.get("derived")), style="bold")
+            if order_unknown(edge):
+                line.append(f"  ({UNKNOWN_ORDER_NOTE})", style="yellow")
             line.append(f"  coverage {percent(edge.get('coverage'))}")
             line.append(f"  {edge.get('relation')}", style="cyan")
             verdict = verdict_text(edge.get("verdict"))
@@ -135,6 +143,20 @@ def print_summary(result: Any, console: Console | None = None) -> None:
             f"{n_findings} finding{'s' if n_findings != 1 else ''}",
         )
     )
+    unread = [a for a in doc.get("articles") or [] if a.get("paraphrase_supported") is False]
+    if unread:
+        by_language: dict[str, list[str]] = {}
+        for a in unread:
+            by_language.setdefault(str(a.get("language")), []).append(str(a.get("id")))
+        for language, ids in sorted(by_language.items()):
+            shown = ", ".join(ids[:LISTED]) + (f" and {len(ids) - LISTED} more" if len(ids) > LISTED else "")
+            console.print(
+                Text(
+                    f"language {language}, not read by the paraphrase models: verbatim reuse only for "
+                    f"{len(ids)} report{'s' if len(ids) != 1 else ''} ({shown})",
+                    style="yellow",
+                )
+            )
     for story in multi:
         console.print(_story_panel(story, texts))
     if single:
