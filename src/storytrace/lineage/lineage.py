@@ -12,10 +12,13 @@ rewrites of one source resemble each other, often more than either resembles the
   the sentence is a verbatim copy of B's wording and not of A's. Content B added of its own stays with B, so
   a real chain A -> B -> C is still found when C carries something only B has.
 
-A source becomes an edge when it is credited with at least MIN_SENTENCES sentences (or
-all of a shorter report) and ``min_coverage`` of the derived report, one of them restated
-closely (``close``; not asked of a report of one or two sentences). The walk up is also
-made per report: a parent B whose own parent A supports ``min_coverage`` of the report, and
+Which credited sources are edges is one calibrated model's decision (``edge_model``: the
+credited share and count, their scores, the share of the source restated, the whole-text
+cosine and its margin over the other candidates); its probability is the edge's
+``confidence``. Same-day reports without a time of day have no known order: their edge is
+marked ``direction: unknown``. A pair the models cannot read as paraphrase (another
+language, or two languages) counts verbatim sentences only. The walk up is also made per
+report: a parent B whose own parent A supports ``min_coverage`` of the report, and
 which is credited with fewer than MIN_SENTENCES sentences of content A does not have,
 gives way to A (after the baseline lesson in ../shared/notes/BASELINES.md), if A then
 explains the report. Publication dates order the candidates: a report never derives from a
@@ -29,6 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from storytrace.align.aligner import Prepared, SentenceMatch, align, thresholds
 from storytrace.index.similarity import Similarity
@@ -109,7 +114,7 @@ def _supported(match: SentenceMatch) -> bool:
     return match.relation != "unsupported"
 
 
-Cosine = Callable[[str, list[str]], Sequence[float]]
+Cosine = Callable[[str, list[str]], "Sequence[float] | np.ndarray"]
 
 
 def text_cosine(articles: list[Article]) -> Cosine:
@@ -176,7 +181,7 @@ def trace_lineage(
     cosine = cosine or text_cosine(articles)
     model = current_edge_model()
     levels = thresholds()
-    partial, min_coverage = levels.partial, levels.min_coverage
+    partial = levels.partial
     edges: list[Edge] = []
     alignments: list[Alignment] = []
     parents: dict[str, list[str]] = {}
@@ -206,32 +211,8 @@ def trace_lineage(
             else:
                 credit.append(None)
         n = len(derived.sentences)
-        need = min(MIN_SENTENCES, n)
         edge_sources = decision.edges(credit, record_first=True)
-        # walk up at report level: a parent B whose own parent A explains this report too,
-        # and which adds too little of its own, gives way to A
-        for b in sorted(edge_sources, key=lambda x: -order[x]):
-            for a in parents.get(b, ()):
-                if a not in matches:
-                    continue
-                if a in edge_sources:
-                    # both explain this report: B stays only as the one it copied word for word
-                    via_b = [matches[b][i] for i, c in enumerate(credit) if c == b]
-                    if sum(m.relation == "verbatim" for m in via_b) >= COPY_SHARE * len(via_b):
-                        continue
-                direct = sum(_supported(m) for m in matches[a]) / n
-                back = cache.get(b, a)
-                own = sum(
-                    1
-                    for i, c in enumerate(credit)
-                    if c == b and not any(_supported(back[j]) for j in matches[b][i].source_sentences if j < len(back))
-                )
-                if direct >= min_coverage and (own < need or (a in edge_sources and own / n < min_coverage)):
-                    moved = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
-                    # only when A then explains the report: else the report would lose B and gain nothing
-                    if a in decision.edges(moved):
-                        credit = moved
-                        break
+        credit = walk_up_report(credit, edge_sources, decision, order, parents, cache)
         edge_sources = decision.edges(credit)
         for i, sid in enumerate(credit):
             if sid is not None and sid not in edge_sources:
@@ -266,6 +247,45 @@ def trace_lineage(
             for j in m.source_sentences:
                 alignments.append(Alignment(derived.id, i, sid, j, m.relation, m.score))
     return Lineage(edges=edges, alignments=alignments, parents=parents)
+
+
+def walk_up_report(
+    credit: list[str | None],
+    edge_sources: dict[str, float],
+    decision: _Decision,
+    order: dict[str, int],
+    parents: dict[str, list[str]],
+    cache: PairCache,
+) -> list[str | None]:
+    """Walk up at report level: a parent B whose own parent A explains this report too, and
+    which adds too little of its own, gives way to A. Returns the credit, moved or not."""
+    matches = decision.matches
+    n = len(credit)
+    need = min(MIN_SENTENCES, n)
+    min_coverage = thresholds().min_coverage
+    for b in sorted(edge_sources, key=lambda x: -order[x]):
+        for a in parents.get(b, ()):
+            if a not in matches:
+                continue
+            if a in edge_sources:
+                # both explain this report: B stays only as the one it copied word for word
+                via_b = [matches[b][i] for i, c in enumerate(credit) if c == b]
+                if sum(m.relation == "verbatim" for m in via_b) >= COPY_SHARE * len(via_b):
+                    continue
+            direct = sum(_supported(m) for m in matches[a]) / n
+            back = cache.get(b, a)
+            own = sum(
+                1
+                for i, c in enumerate(credit)
+                if c == b and not any(_supported(back[j]) for j in matches[b][i].source_sentences if j < len(back))
+            )
+            if direct >= min_coverage and (own < need or (a in edge_sources and own / n < min_coverage)):
+                moved = [(a if _supported(matches[a][i]) else None) if c == b else c for i, c in enumerate(credit)]
+                # only when A then explains the report: else the report would lose B and gain nothing
+                if a in decision.edges(moved):
+                    credit = moved
+                    break
+    return credit
 
 
 def ancestors(report: str, parents: Mapping[str, Collection[str]]) -> set[str]:

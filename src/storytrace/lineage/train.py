@@ -82,6 +82,7 @@ def trace_pile(traced: TracedPile, model: EdgeModel | None = None):
     else:
         with using_edge_model(model):
             result = trace(fresh, stored_pairs=traced.pairs, audit=False)
+    assert result.cache is not None
     traced.pairs = dict(result.cache.pairs)
     return result
 

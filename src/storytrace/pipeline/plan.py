@@ -42,8 +42,8 @@ def make_plan(articles: list[Article]) -> Plan:
     """Signatures and candidate pairs for sorted, unique ``articles`` (no models needed)."""
     stats: dict = {}
     t0 = time.perf_counter()
-    for a in articles:
-        annotate_language(a)  # a report the models cannot read is traced by verbatim reuse only
+    for report in articles:
+        annotate_language(report)  # a report the models cannot read is traced by verbatim reuse only
     stats["language_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     texts = [a.text for a in articles]
