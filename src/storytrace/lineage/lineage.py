@@ -1,10 +1,10 @@
 """Who derives from whom: sentence credit, edges with coverage, the origin.
 
 Each sentence of a report is credited to the one earlier report that explains it best.
-Two rules keep a common ancestor from creating false edges (the "sibling trap": two
-rewrites of one source resemble each other, often more than either resembles the source):
+A rule keeps a common ancestor from creating false edges (the "sibling trap": two
+rewrites of one source resemble each other, often more than either resembles the source);
+on an exact tie the earlier supporter wins.
 
-* earliest on ties: an earlier supporter within TIE_MARGIN of the best wins;
 * walk up: when the best supporter B got that very sentence from an earlier report A
   (B's sentence is itself aligned to A) and A also relates to it (a score of at least
   the partial level, within CHAIN_MARGIN of B's), the credit goes to A if A supports it, and to
@@ -41,7 +41,6 @@ from storytrace.lineage.edge_model import EdgeEvidence, EdgeModel, current_edge_
 from storytrace.model import Alignment, Article, Edge
 from storytrace.segment.language import paraphrase_possible
 
-TIE_MARGIN = 0.02
 CHAIN_MARGIN = 0.2
 MIN_SENTENCES = 2
 COPY_SHARE = 0.8
@@ -320,9 +319,6 @@ def _credit(
                 continue
             older_match = matches[older][i]
             gap = best_match.score - older_match.score
-            if older in supporters and gap <= TIE_MARGIN:
-                best, changed = older, True
-                break
             copied_wording = best_match.relation == "verbatim" and older_match.relation != "verbatim"
             if gap <= CHAIN_MARGIN and not copied_wording and older in supporters and older in ancestors(best, parents or {}):
                 # B derives from A and A supports the sentence well enough itself: the simpler
