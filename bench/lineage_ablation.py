@@ -15,16 +15,19 @@ supporter within 0.02 of the best sentence score taking the credit, was ablated 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import storytrace.lineage.lineage as lineage_module
-import storytrace.pipeline.trace as trace_module
 from lineage_folds import fold_rows
 from storytrace.eval.metrics import pairwise_prf
 from storytrace.lineage.train import TRAINING_SEEDS, load_piles, trace_pile
+
+# the module, not the function ``storytrace.pipeline.trace`` that the package exports under its name
+trace_module = importlib.import_module("storytrace.pipeline.trace")
 
 
 @contextmanager
