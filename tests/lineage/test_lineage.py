@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storytrace.align.aligner import SentenceMatch, thresholds
-from storytrace.lineage.lineage import Lineage, PairCache, attach_by_lede, trace_lineage
+from storytrace.lineage.lineage import Lineage, PairCache, trace_lineage
 from storytrace.model import Article, Sentence
 
 DAY0 = datetime(2024, 3, 1, tzinfo=UTC)
@@ -66,43 +66,6 @@ def test_a_later_report_is_never_a_source():
     early, late = _article("e", 0, 3), _article("l", 2, 3)
     cache = PairCache({}, _pairs({("e", "l"): [(close + 0.1, i) for i in range(3)]}))
     assert _edges(_trace([early, late], {"e": ["l"]}, cache)) == set()
-
-
-def _lede_case(lede_score: float, lede_source: int, labels: list[int]):
-    """s (day 0) and a sibling b (day 1, itself from s); d (day 3) keeps only a lede."""
-    s, b, d = _article("s", 0, 5), _article("b", 1, 5), _article("d", 3, 5)
-    pairs = _pairs(
-        {
-            ("b", "s"): [(0.9, i) for i in range(5)],
-            ("d", "s"): [(lede_score, lede_source)] + [(0.4, None)] * 4,
-            ("d", "b"): [(lede_score + 0.05, lede_source)] + [(0.45, None)] * 4,
-        }
-    )
-    cache = PairCache({}, pairs)
-    lineage = _trace([s, b, d], {"b": ["s"], "d": ["s", "b"]}, cache)
-    assert _edges(lineage) == {("s", "b")}  # one restated sentence of five: too little coverage
-    attached = attach_by_lede(lineage, [s, b, d], labels, cache)
-    assert _edges(lineage) == {("s", "b")}  # a new lineage is returned, the given one is kept
-    return attached
-
-
-def test_a_kept_lede_links_an_orphan_to_the_earliest_member_it_restates():
-    close = thresholds().close
-    lineage = _lede_case(close + 0.1, 0, [0, 0, 0])
-    # the earliest member wins, not the sibling that scores higher
-    assert _edges(lineage) == {("s", "b"), ("s", "d")}
-    edge = next(e for e in lineage.edges if e.derived == "d")
-    assert edge.coverage == 0.2 and edge.sentences == 1 and edge.relation == "partial"
-    assert lineage.parents["d"] == ["s"]
-    evidence = [(a.derived_sentence, a.source, a.source_sentence) for a in lineage.alignments if a.derived == "d"]
-    assert (0, "s", 0) in evidence and sum(a.source is None for a in lineage.alignments if a.derived == "d") == 4
-
-
-def test_the_lede_rule_needs_a_close_restatement_of_the_opening_within_the_story():
-    close = thresholds().close
-    assert _edges(_lede_case(close - 0.06, 0, [0, 0, 0])) == {("s", "b")}  # not close enough
-    assert _edges(_lede_case(close + 0.1, 3, [0, 0, 0])) == {("s", "b")}  # restates a later sentence
-    assert _edges(_lede_case(close + 0.1, 0, [0, 0, 1])) == {("s", "b")}  # another story
 
 
 def test_a_parent_gives_way_to_its_own_parent_only_when_that_one_explains_the_report():

@@ -1,7 +1,7 @@
 """The end-to-end trace, read top to bottom in ``run``:
 
 plan (candidates) -> align (the costly tasks) -> decide lineage -> group (with the lineage
-links; the kept-lede edges that need the story) -> stories -> audit.
+links) -> stories -> audit.
 
 Each stage takes values and returns new ones. ``trace(articles)`` is the Python API. It is
 deterministic: the same set of articles gives the same stories, edges and alignments,
@@ -20,7 +20,7 @@ import numpy as np
 
 from storytrace.group.stories import TextCheck, group, join_lone_reports, story_links
 from storytrace.index.embed import encoder_for, tokens_worth_spilling
-from storytrace.lineage.lineage import Lineage, PairCache, attach_by_lede
+from storytrace.lineage.lineage import Lineage, PairCache
 from storytrace.model import Article
 from storytrace.pipeline.audit import audit_result
 from storytrace.pipeline.plan import Plan, plan_trace, sentences_to_embed
@@ -95,7 +95,7 @@ def run(
         prepared = {aid: StoredVectors(v) for aid, v in work.vectors.items() if aid not in (stored_vectors or {})}
 
         t0 = time.perf_counter()
-        labels, lineage = group_reports(plan, lineage, cache)
+        labels = group_reports(plan, lineage)
         progress("group", len(articles), len(articles))
         stories = make_stories(articles, labels, lineage)
         stats["group_s"] = time.perf_counter() - t0
@@ -136,18 +136,16 @@ def decide_lineage(work: LineageWork, cache: PairCache, progress: Progress, stat
     return lineage
 
 
-def group_reports(plan: Plan, lineage: Lineage, cache: PairCache) -> tuple[list[int], Lineage]:
+def group_reports(plan: Plan, lineage: Lineage) -> list[int]:
     """Story labels by text similarity and the strong lineage links; a lone report joins its
-    story by a weaker edge; then a member that derives from nothing in its story but keeps an
-    earlier member's lede gets that edge (it needs the story, so it comes after grouping)."""
+    story by a weaker edge."""
     articles = plan.articles
     assert plan.similarity is not None
     index = {a.id: k for k, a in enumerate(articles)}
     check = TextCheck(lineage, articles, index, plan.similarity, plan.neighbours)
     links = story_links(lineage, articles, index, check)
     labels = group(articles, plan.similarity, plan.neighbours, links)
-    labels = join_lone_reports(lineage, labels, index, check)
-    return labels, attach_by_lede(lineage, articles, labels, cache)
+    return join_lone_reports(lineage, labels, index, check)
 
 
 class _Executor:
