@@ -41,14 +41,18 @@ def parse_published(value: Any) -> datetime | None:
     return dt
 
 
+def has_time_of_day(dt: datetime) -> bool:
+    """A date alone is read as midnight UTC, so midnight UTC counts as no time of day."""
+    utc = dt.astimezone(UTC)
+    return (utc.hour, utc.minute, utc.second, utc.microsecond) != (0, 0, 0, 0)
+
+
 def format_published(dt: datetime | None) -> str | None:
     """A date at midnight UTC prints as a plain date, anything else as an ISO datetime."""
     if dt is None:
         return None
     utc = dt.astimezone(UTC)
-    if (utc.hour, utc.minute, utc.second, utc.microsecond) == (0, 0, 0, 0):
-        return utc.date().isoformat()
-    return utc.isoformat()
+    return utc.isoformat() if has_time_of_day(utc) else utc.date().isoformat()
 
 
 @dataclass(slots=True)  # many of these in a large trace: no per-instance dict
@@ -107,12 +111,8 @@ class Article:
 
     @property
     def time_known(self) -> bool:
-        """A time of day was given: a date alone is read as midnight UTC (``format_published``
-        prints it as a plain date), so midnight UTC counts as no time."""
-        if self.published is None:
-            return False
-        t = self.published.astimezone(UTC)
-        return (t.hour, t.minute, t.second, t.microsecond) != (0, 0, 0, 0)
+        """A time of day was given (``has_time_of_day``)."""
+        return self.published is not None and has_time_of_day(self.published)
 
     @property
     def published_iso(self) -> str | None:

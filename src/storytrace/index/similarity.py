@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -24,3 +26,8 @@ class Similarity:
         if self.tfidf is None or not others:
             return np.zeros(len(others))
         return (self.tfidf[others] @ self.tfidf[i].T).toarray().ravel()
+
+    def by_id(self, ids: list[str]) -> Callable[[str, list[str]], np.ndarray]:
+        """``cosine(a, others)`` by report id; ``ids`` name the rows in order."""
+        index = {rid: k for k, rid in enumerate(ids)}
+        return lambda a, others: self.between(index[a], [index[o] for o in others])

@@ -32,7 +32,7 @@ better without it on the Llama 2 13B and coaid folds, and its worst folds higher
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -114,9 +114,7 @@ Cosine = Callable[[str, list[str]], "Sequence[float] | np.ndarray"]
 
 def text_cosine(articles: list[Article]) -> Cosine:
     """Whole-text tf-idf cosine over these articles (when the caller has no plan's rows)."""
-    similarity = Similarity([a.text for a in articles])
-    index = {a.id: k for k, a in enumerate(articles)}
-    return lambda derived, sources: similarity.between(index[derived], [index[s] for s in sources])
+    return Similarity([a.text for a in articles]).by_id([a.id for a in articles])
 
 
 @dataclass
@@ -218,15 +216,13 @@ def trace_lineage(
         parents[derived.id] = sorted(edge_sources, key=lambda s: order[s])
         for sid in parents[derived.id]:
             credited = [matches[sid][i] for i, c in enumerate(credit) if c == sid]
-            verbatim = sum(m.relation == "verbatim" for m in credited)
             coverage = len(credited) / n
-            relation = "copy" if verbatim >= COPY_SHARE * len(credited) else ("paraphrase" if coverage >= 0.5 else "partial")
             edges.append(
                 Edge(
                     source=sid,
                     derived=derived.id,
                     coverage=coverage,
-                    relation=relation,
+                    relation=_relation(credited, coverage),
                     sentences=len(credited),
                     score=sum(m.score for m in credited) / len(credited) if credited else 0.0,
                     confidence=edge_sources[sid],
@@ -343,9 +339,16 @@ def _carried(via: str, match: SentenceMatch, older: str, cache: PairCache) -> bo
     return any(_supported(back[j]) for j in match.source_sentences if j < len(back))
 
 
-def _edge_of(derived: Article, source_article: Article, matches: list[SentenceMatch]) -> tuple[Edge, list[Alignment]]:
+def _relation(credited: list[SentenceMatch], coverage: float) -> str:
+    """copy (mostly verbatim), paraphrase (half the report or more), or partial."""
+    verbatim = sum(m.relation == "verbatim" for m in credited)
+    if credited and verbatim >= COPY_SHARE * len(credited):
+        return "copy"
+    return "paraphrase" if coverage >= 0.5 else "partial"
+
+
+def _edge_of(derived: Article, source: str, matches: list[SentenceMatch]) -> tuple[Edge, list[Alignment]]:
     """Every sentence the source supports is credited to it."""
-    source = source_article.id
     alignments: list[Alignment] = []
     credited = [m for m in matches if _supported(m)]
     for m in matches:
@@ -354,20 +357,9 @@ def _edge_of(derived: Article, source_article: Article, matches: list[SentenceMa
             continue
         for j in m.source_sentences:
             alignments.append(Alignment(derived.id, m.derived_sentence, source, j, m.relation, m.score))
-    n = max(len(matches), 1)
-    verbatim = sum(m.relation == "verbatim" for m in credited)
-    coverage = len(credited) / n
-    relation = "copy" if credited and verbatim >= COPY_SHARE * len(credited) else ("paraphrase" if coverage >= 0.5 else "partial")
+    coverage = len(credited) / max(len(matches), 1)
     score = sum(m.score for m in credited) / len(credited) if credited else 0.0
-    edge = Edge(
-        source=source,
-        derived=derived.id,
-        coverage=coverage,
-        relation=relation,
-        sentences=len(credited),
-        score=score,
-        direction=direction(derived, source_article),
-    )
+    edge = Edge(source, derived.id, coverage, _relation(credited, coverage), len(credited), score)
     return edge, alignments
 
 
@@ -381,5 +373,4 @@ def origin_of(members: list[Article], parents: dict[str, list[str]]) -> str | No
 def trace_pair(derived: Article, source: Article, cache: PairCache) -> tuple[Edge, list[Alignment]]:
     """One named pair (``compare``): every supported sentence is credited to the source."""
     cache.articles.update({derived.id: derived, source.id: source})
-    edge, alignments = _edge_of(derived, source, cache.get(derived.id, source.id))
-    return replace(edge, direction="known"), alignments  # the user named the direction
+    return _edge_of(derived, source.id, cache.get(derived.id, source.id))  # the user named the direction

@@ -159,10 +159,7 @@ class LineageWork:
     def cosine(self) -> Cosine | None:
         """Whole-text cosine from the plan's tf-idf rows (over the whole pile)."""
         similarity = self.plan.similarity
-        if similarity is None:
-            return None
-        index = {a.id: k for k, a in enumerate(self.plan.articles)}
-        return lambda derived, sources: similarity.between(index[derived], [index[s] for s in sources])
+        return similarity.by_id([a.id for a in self.plan.articles]) if similarity is not None else None
 
 
 class StoredVectors:

@@ -96,6 +96,11 @@ def arrow(edge: dict) -> str:
 UNKNOWN_ORDER_NOTE = "same day, order unknown"
 
 
+def order_note(edge: dict) -> str:
+    """What follows the two ids of an edge of unknown order (nothing otherwise)."""
+    return f" ({UNKNOWN_ORDER_NOTE})" if order_unknown(edge) else ""
+
+
 def verdict_text(verdict: Any) -> str | None:
     if not isinstance(verdict, dict) or "facts_altered" not in verdict:
         return None

@@ -37,11 +37,11 @@ from typing import Any
 
 from storytrace.report._common import (
     FINDING_ORDER,
-    UNKNOWN_ORDER_NOTE,
     arrow,
     as_dict,
     finding_rank,
     number,
+    order_note,
     order_unknown,
     percent,
     roles,
@@ -499,7 +499,7 @@ class _Page:
                 )
             tip = (
                 f"{s}{arrow(e)}{d}"
-                + (f" ({UNKNOWN_ORDER_NOTE})" if order_unknown(e) else "")
+                + order_note(e)
                 + f": coverage {percent(e.get('coverage'))}, {e.get('relation')}, {e.get('sentences')} sentences, score {number(e.get('score'))}"
                 + (f"; {line2}" if line2 else "")
             )

@@ -11,14 +11,13 @@ import re
 from typing import Any
 
 from storytrace.report._common import (
-    UNKNOWN_ORDER_NOTE,
     Texts,
     arrow,
     as_dict,
     derived_reports,
     finding_rank,
     number,
-    order_unknown,
+    order_note,
     ordered_stories,
     percent,
     roles,
@@ -148,7 +147,7 @@ def _story(story: dict, texts: Texts) -> list[str]:
     for edge in edges:
         line = (
             f"- {code(edge.get('source'))}{arrow(edge)}{code(edge.get('derived'))}"
-            + (f" ({UNKNOWN_ORDER_NOTE})" if order_unknown(edge) else "")
+            + order_note(edge)
             + f": coverage {percent(edge.get('coverage'))}, "
             f"{escape(edge.get('relation'))}, {_plural(int(edge.get('sentences') or 0), 'sentence')}, "
             f"score {number(edge.get('score'))}"
