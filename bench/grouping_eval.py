@@ -400,7 +400,7 @@ def main() -> None:
         if hasattr(stories_mod, "DECAY_DAYS")
         else ", no time decay"
     )
-    print(f"seed {args.seed}, JOIN {join}, RECENT {stories_mod.RECENT}{decay}")
+    print(f"seed {args.seed}, JOIN {join}, SAMPLE {stories_mod.SAMPLE}{decay}")
     if event:
         print("\n### Event-level sets")
         print_tables(event, join, args.splits)

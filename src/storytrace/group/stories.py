@@ -1,35 +1,43 @@
-"""Which reports tell the same story: online, time-aware grouping.
+"""Which reports tell the same story: average-linkage grouping over the candidate pairs.
 
-Reports are taken in publication order. Each joins the story it is most similar to, by
-average linkage over that story's most recent members (so a long-running story follows
-its newest turns), or starts a new story when no story reaches JOIN. A strong lineage edge
-(``story_links``: two sentences restated closely, not stock text) puts the derived report in
-its source's story whatever the wording: a heavy paraphrase may share few words with its
-source but it is the same story. A weaker edge does not merge stories (independent reports
-of one event share background sentences); it only brings a report the text similarity left
-alone to the story it belongs to by lineage (``join_lone_reports``): a lone derivative to its
-source's story, a lone source to the one story that holds all its derivatives. Either only
-where the words agree (``TextCheck``): no other candidate outside the pair's lineage family is
-nearer the derived report than its source.
+Stories are built bottom-up, the closest two first, while the average similarity of their
+members (``score``) is at least JOIN: average linkage, the tuned tf-idf baseline of the field
+for same-domain grouping, so that the grouping never splits what that baseline keeps whole
+because of the order in which reports arrived (the online grouping it replaces, which
+attached each report in date order to its best story, did, and trailed the baseline on five
+of 18 dated sets; bench/grouping_eval.py). Only stories with a candidate pair between them
+are compared (``make_plan``'s term and MinHash neighbours), and a story's similarity is
+averaged over at most SAMPLE of its members (spread over its life), so that each merge costs
+a bounded amount whatever the size of the pile or the story.
+
+A strong lineage edge (``story_links``: two sentences restated closely, not stock text) puts
+the derived report in its source's story whatever the wording: a heavy paraphrase may share
+few words with its source but it is the same story. A weaker edge does not merge stories
+(independent reports of one event share background sentences); it only brings a report the
+text similarity left alone to the story it belongs to by lineage (``join_lone_reports``): a
+lone derivative to its source's story, a lone source to the one story that holds all its
+derivatives. Either only where the words agree (``TextCheck``): no other candidate outside
+the pair's lineage family is nearer the derived report than its source.
 
 News stories come in bursts: a member published weeks before a newcomer speaks less for
-the newcomer's story than one of the same week. Each member's similarity is therefore
+the newcomer's story than one of the same week. Each pair's similarity is therefore
 weighted by a mild time decay: 1 within GRACE_DAYS, then 1 / (1 + (gap - GRACE_DAYS) /
 DECAY_DAYS) (0.5 at five weeks), never below DECAY_FLOOR (reached at about seven weeks), so
-that a report whose average similarity to a story is at least JOIN / DECAY_FLOOR (a reprint)
-can join it whatever the gap. Undated reports are not decayed. Without it, same-domain stories weeks or months apart that share
-a few names (the same envoy, the same oil port) merged; with it the F1 over JOIN is flatter
-and its peak moved less from one set to another (bench/grouping_eval.py).
+that reprints join whatever the gap. Undated reports are not decayed.
 
 Similarity of two reports is tf-idf cosine (sublinear term frequency, idf over the
-corpus being traced): the strong baseline of the field for same-domain grouping. Blending
-document vectors in merged same-domain stories on the development piles (grouping precision
-0.80 against 0.97; docs/experiments.md), so paraphrase reaches the grouping through lineage
-links instead.
+corpus being traced). Blending document vectors in merged same-domain stories on the
+development piles (grouping precision 0.80 against 0.97; docs/experiments.md), so
+paraphrase reaches the grouping through lineage links instead.
+
+JOIN was chosen on the 18 dated sets of bench/grouping_eval.py as the centre of the best
+0.05-wide window of their mean F1 curve (with lineage links and lone joins); chosen the same
+way leaving each set out, it falls between 0.31 and 0.34 (BENCHMARKS.md, "Grouping").
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 
 import numpy as np
@@ -39,10 +47,10 @@ from storytrace.index.similarity import Similarity
 from storytrace.lineage.lineage import MIN_SENTENCES, Lineage
 from storytrace.model import Article, Edge
 
-JOIN = 0.25
-RECENT = 30  # members of a story that a newcomer is compared with
+JOIN = 0.33
+SAMPLE = 30  # members of a story that stand for it in an average (spread over its life)
 GRACE_DAYS = 7.0  # members this close in time count in full
-DECAY_DAYS = 30.0  # beyond the grace, a member's similarity is divided by 1 + extra days / DECAY_DAYS
+DECAY_DAYS = 30.0  # beyond the grace, a pair's similarity is divided by 1 + extra days / DECAY_DAYS
 DECAY_FLOOR = 0.4  # ... but keeps at least this share of it
 
 
@@ -53,41 +61,104 @@ def group(
     links: set[tuple[int, int]],
     join: float | None = None,
 ) -> list[int]:
-    """Story label per article (articles in the order given; labels numbered by first member)."""
-    join = JOIN if join is None else join
-    order = sorted(range(len(articles)), key=lambda k: articles[k].sort_key())
-    rank = {k: r for r, k in enumerate(order)}
-    day = np.array([a.published.timestamp() / 86400.0 if a.published is not None else np.nan for a in articles], dtype=np.float64)
-    label = [-1] * len(articles)
-    members: list[list[int]] = []
-    linked: dict[int, set[int]] = {}
-    for a, b in links:
-        linked.setdefault(a, set()).add(b)
-        linked.setdefault(b, set()).add(a)
-    for k in order:
-        seen = [p for p in set(candidates.get(k, ())) | linked.get(k, set()) if label[p] >= 0]
-        stories = sorted({label[p] for p in seen})
-        best, best_score = -1, join
-        for story in stories:
-            if any(label[p] == story for p in linked.get(k, ())):
-                score = 1.0 + len([p for p in linked.get(k, ()) if label[p] == story])
-            else:
-                recent = members[story][-RECENT:]
-                score = float((similarity.between(k, recent) * time_decay(day[k], day[recent])).mean())
-            if score >= best_score:
-                if score > best_score or best < 0 or story < best:
-                    best, best_score = story, score
-        if best < 0:
-            members.append([k])
-            label[k] = len(members) - 1
-        else:
-            members[best].append(k)
-            label[k] = best
-        # a lineage link to a member of another story merges the two: one story, one lineage
-        for p in linked.get(k, ()):
-            if label[p] >= 0 and label[p] != label[k]:
-                _merge(members, label, label[k], label[p], rank)
-    return label
+    """Story label per article (articles in the order given; labels numbered by first member
+    in publication order). ``links`` are pairs that share a story whatever their words."""
+    return _Agglomeration(articles, similarity, candidates, links).run(JOIN if join is None else join)
+
+
+class _Agglomeration:
+    """Average linkage over a sparse graph of candidate stories, best pair first. A heap entry
+    records the versions of its two stories; a story changes version when it grows, so an entry
+    about an older version is scored again when it comes up instead of being trusted."""
+
+    def __init__(self, articles: list[Article], similarity: Similarity, candidates: dict[int, set[int]], links):
+        n = len(articles)
+        self.similarity = similarity
+        self.order = sorted(range(n), key=lambda k: articles[k].sort_key())
+        self.rank = {k: r for r, k in enumerate(self.order)}
+        self.day = np.array([a.published.timestamp() / 86400.0 if a.published is not None else np.nan for a in articles])
+        self.root = list(range(n))
+        for a, b in sorted(links):
+            self._union(a, b)
+        self.members: dict[int, list[int]] = {}
+        for k in self.order:  # members kept in publication order
+            self.members.setdefault(self._find(k), []).append(k)
+        self.adjacent: dict[int, set[int]] = {r: set() for r in self.members}
+        for k in range(n):
+            for p in candidates.get(k, ()):
+                a, b = self._find(k), self._find(p)
+                if a != b:
+                    self.adjacent[a].add(b)
+                    self.adjacent[b].add(a)
+        self.version = dict.fromkeys(self.members, 0)
+
+    def _find(self, k: int) -> int:
+        while self.root[k] != k:
+            self.root[k] = self.root[self.root[k]]
+            k = self.root[k]
+        return k
+
+    def _union(self, a: int, b: int) -> int:
+        a, b = self._find(a), self._find(b)
+        keep, gone = min(a, b), max(a, b)
+        self.root[gone] = keep
+        return keep
+
+    def score(self, a: int, b: int) -> float:
+        """Average time-weighted similarity of stories a and b (over SAMPLE members of each)."""
+        left, right = _spread(self.members[a]), _spread(self.members[b])
+        total = 0.0
+        for i in left:
+            values = self.similarity.between(i, right)
+            total += float(np.sum(np.asarray(values, dtype=np.float64) * time_decay(self.day[i], self.day[right])))
+        return total / (len(left) * len(right))
+
+    def run(self, join: float) -> list[int]:
+        heap: list[tuple[float, int, int, int, int]] = []
+        for a in sorted(self.adjacent):
+            for b in sorted(self.adjacent[a]):
+                if a < b:
+                    self._push(heap, a, b, join)
+        while heap:
+            _, a, b, va, vb = heapq.heappop(heap)
+            a, b = self._find(a), self._find(b)
+            if a == b:
+                continue
+            if (self.version[a], self.version[b]) != (va, vb):
+                self._push(heap, min(a, b), max(a, b), join)  # one of them grew: score it again
+                continue
+            self._merge(a, b)
+        label = [-1] * len(self.root)
+        stories = sorted(self.members, key=lambda r: self.rank[self.members[r][0]])
+        for number, story in enumerate(stories):
+            for k in self.members[story]:
+                label[k] = number
+        return label
+
+    def _push(self, heap: list, a: int, b: int, join: float) -> None:
+        value = self.score(a, b)
+        if value >= join:
+            heapq.heappush(heap, (-value, a, b, self.version[a], self.version[b]))
+
+    def _merge(self, a: int, b: int) -> None:
+        keep = self._union(a, b)
+        gone = b if keep == a else a
+        self.members[keep] = sorted(self.members[keep] + self.members.pop(gone), key=self.rank.__getitem__)
+        self.version[keep] += 1
+        for c in self.adjacent.pop(gone):
+            self.adjacent[c].discard(gone)
+            if c != keep:
+                self.adjacent[c].add(keep)
+                self.adjacent[keep].add(c)
+        self.adjacent[keep].discard(gone)
+
+
+def _spread(members: list[int]) -> list[int]:
+    """At most SAMPLE members, evenly spaced over the story's life (first and last included)."""
+    n = len(members)
+    if n <= SAMPLE:
+        return members
+    return [members[round(j * (n - 1) / (SAMPLE - 1))] for j in range(SAMPLE)]
 
 
 def time_decay(day: float, others: np.ndarray) -> np.ndarray:
@@ -96,17 +167,6 @@ def time_decay(day: float, others: np.ndarray) -> np.ndarray:
     gap = np.abs(np.asarray(others, dtype=np.float64) - day)
     extra = np.nan_to_num(np.maximum(gap - GRACE_DAYS, 0.0), nan=0.0)
     return np.maximum(DECAY_FLOOR, 1.0 / (1.0 + extra / DECAY_DAYS))
-
-
-def _merge(members: list[list[int]], label: list[int], keep: int, gone: int, rank: dict[int, int]) -> None:
-    if keep > gone:
-        keep, gone = gone, keep
-    for p in members[gone]:
-        label[p] = keep
-    # members stay in publication order, so that [-RECENT:] are the newest even when the
-    # articles were not given in date order
-    members[keep] = sorted(members[keep] + members[gone], key=rank.__getitem__)
-    members[gone] = []
 
 
 class TextCheck:
