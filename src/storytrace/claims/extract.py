@@ -1854,15 +1854,20 @@ def resolve_date_expression(expression: str, published=None, future: bool = Fals
             return _unresolved(expr, "day", **extra)
         if pub is None:
             return _unresolved(expr, "day", **extra)
-        if rel in ("next", "coming", "this coming") or (rel is None and future):
+        # as newsrooms write them (AP style): the weekday of publication names that day; a
+        # bare weekday in the past tense is the most recent such day, in the future tense (or
+        # a modal, or a schedule) the next one; "last" / "next" skip the day of publication
+        if rel in ("next", "coming", "this coming"):
             delta = (wd - pub.weekday()) % 7 or 7
             extra["direction"] = "forward"
             return _day_result(pub + timedelta(days=delta), True, expr, **extra)
-        if rel == "this":
+        if rel == "this" or (rel is None and future):
             delta = (wd - pub.weekday()) % 7
             extra["direction"] = "forward"
             return _day_result(pub + timedelta(days=delta), True, expr, **extra)
-        delta = (pub.weekday() - wd) % 7 or 7
+        delta = (pub.weekday() - wd) % 7
+        if rel is not None:  # "last Friday", "this past Friday": never the day of publication
+            delta = delta or 7
         return _day_result(pub - timedelta(days=delta), True, expr, **extra)
 
     # weekends
@@ -1989,9 +1994,13 @@ def _future_context(tok) -> bool:
         if t.tag_.startswith("VB") or t.tag_ == "MD":
             auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
             if any(c.lower_ in FUTURE_AUX for c in auxes):
-                return True
-            if t.tag_ == "VB" and any(c.lower_ == "to" for c in auxes) and t.head.lower_ in SCHEDULE:
-                return True
+                # "may have left on Sunday": a modal perfect is about the past
+                return not any(c.lower_ in ("have", "'ve") for c in auxes)
+            if any(c.lower_ == "to" for c in auxes) and t.head.lower_ in SCHEDULE:
+                return True  # "is due to speak", "is set to be signed", "plans to report"
+            present = t.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in auxes)
+            if present and (t.lower_ in SCHEDULE or any(c.lower_ in SCHEDULE for c in t.children if c.dep_ in ("acomp", "oprd"))):
+                return True  # "a decision is expected on Wednesday", "the verdict is due on Friday"
             finite = t.tag_ in ("VBD", "VBZ", "VBP") or (t.tag_ in ("VBN", "VBG") and auxes)
             if finite:
                 return False

@@ -739,9 +739,26 @@ DURATION_UNITS = {
     "centurie": ("Y", False),
 }
 
-FUTURE_AUX = {"will", "'ll", "’ll", "shall", "wo"}
+# a clause with one of these is about what is still to come ("would send inspectors on
+# Thursday", "may vote on Friday"); "could" and "can" are left out: "could not be reached on
+# Monday" is past
+FUTURE_AUX = {"will", "'ll", "’ll", "shall", "wo", "would", "may", "might", "should", "must"}
 
-SCHEDULE = {"scheduled", "due", "set", "expected", "slated", "planned", "poised", "going", "plans", "plan", "intends"}
+SCHEDULE = {
+    "scheduled",
+    "due",
+    "set",
+    "expected",
+    "slated",
+    "planned",
+    "poised",
+    "going",
+    "plans",
+    "plan",
+    "intends",
+    "forecast",
+    "forecasted",
+}
 
 
 # ======================================================================================

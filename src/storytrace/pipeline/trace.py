@@ -136,15 +136,15 @@ def decide_lineage(work: LineageWork, cache: PairCache, progress: Progress, stat
     return lineage
 
 
-def group_reports(plan: Plan, lineage: Lineage) -> list[int]:
+def group_reports(plan: Plan, lineage: Lineage, join: float | None = None) -> list[int]:
     """Story labels by text similarity and the strong lineage links; a lone report joins its
-    story by a weaker edge."""
+    story by a weaker edge. ``join``: the grouping threshold (default ``group.stories.JOIN``)."""
     articles = plan.articles
     assert plan.similarity is not None
     index = {a.id: k for k, a in enumerate(articles)}
     check = TextCheck(lineage, articles, index, plan.similarity, plan.neighbours)
     links = story_links(lineage, articles, index, check)
-    labels = group(articles, plan.similarity, plan.neighbours, links)
+    labels = group(articles, plan.similarity, plan.neighbours, links, join)
     return join_lone_reports(lineage, labels, index, check)
 
 
