@@ -199,10 +199,20 @@ def align(derived: Prepared, source: Prepared, probs: np.ndarray | None = None) 
         probs = score_matrix(derived, source)
     levels = thresholds()
     partial, unmet, min_met = levels.partial, levels.unmet, levels.min_met
+    # a sentence found word for word in the source is restated verbatim, however short or
+    # plain ("Just no."): a copy must never read as new text
+    identical: dict[tuple[str, ...], int] = {}
+    for j, f in enumerate(source.features):
+        if f.words:
+            identical.setdefault(tuple(f.words), j)
     matches = []
     for i in range(len(derived.features)):
         if probs.shape[1] == 0:
             matches.append(SentenceMatch(i, [], "unsupported", 0.0, 0.0))
+            continue
+        same = identical.get(tuple(derived.features[i].words))
+        if same is not None:
+            matches.append(SentenceMatch(i, [same], "verbatim", max(float(probs[i, same]), 1.0), 1.0))
             continue
         order = np.argsort(-probs[i], kind="stable")
         best = int(order[0])

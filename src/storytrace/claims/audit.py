@@ -147,6 +147,11 @@ _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,.]*\d|\d")
 _ALPHA = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
+def _words(text: str) -> tuple[str, ...]:
+    """A sentence's words, lower-cased, without punctuation (what "word for word" compares)."""
+    return tuple(re.findall(r"\w+", text.lower()))
+
+
 def _wkey(word: str) -> str:
     """A matching key for a word: lower-cased, lightly stemmed, cut to six letters
     ("logistics" and "logistical" meet, so do "released" and "release")."""
@@ -547,6 +552,15 @@ class _Auditor:
                 a.sentences.append(al.source_sentence)
         self.added_reported: set[str] = set()
         self.dropped_reported: set[tuple[str, str]] = set()
+        # derived sentences that are word for word one of the source sentences they restate: a
+        # copy changes nothing, so nothing but a re-dating (the same words read from another
+        # publication date) can be found in them
+        self.identical: set[int] = set()
+        for i, a in self.aligned.items():
+            words = _words(derived.sentences[i].text) if i < len(derived.sentences) else None
+            source_sentences = self.sources[a.source].article.sentences
+            if words and any(j < len(source_sentences) and _words(source_sentences[j].text) == words for j in a.sentences):
+                self.identical.add(i)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -594,6 +608,7 @@ class _Auditor:
         self.quotes()
         self.pending_done()
         self.omitted_entities()
+        self.found = [t for t in self.found if t[0].derived_sentence not in self.identical or t[0].type == "date_shift"]
         order = {k: n for n, k in enumerate(_TYPE_ORDER)}
         self.found.sort(
             key=lambda t: (
