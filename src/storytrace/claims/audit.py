@@ -147,6 +147,19 @@ _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,.]*\d|\d")
 _ALPHA = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
+def _names_a_difference(f: Finding, identical: set[int]) -> bool:
+    """A finding must name a difference between the two texts: none in a sentence copied word
+    for word (but a re-dating: the same words read from another publication date), none whose
+    two values are the same words."""
+    if f.type == "date_shift":
+        return True
+    if f.derived_sentence in identical:
+        return False
+    if isinstance(f.derived_value, str) and isinstance(f.source_value, str):
+        return _words(f.derived_value) != _words(f.source_value)
+    return True
+
+
 def _words(text: str) -> tuple[str, ...]:
     """A sentence's words, lower-cased, without punctuation (what "word for word" compares)."""
     return tuple(re.findall(r"\w+", text.lower()))
@@ -608,7 +621,7 @@ class _Auditor:
         self.quotes()
         self.pending_done()
         self.omitted_entities()
-        self.found = [t for t in self.found if t[0].derived_sentence not in self.identical or t[0].type == "date_shift"]
+        self.found = [t for t in self.found if _names_a_difference(t[0], self.identical)]
         order = {k: n for n, k in enumerate(_TYPE_ORDER)}
         self.found.sort(
             key=lambda t: (
