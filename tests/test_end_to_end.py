@@ -163,6 +163,37 @@ def test_bad_input_is_named_and_the_rest_goes_on(tmp_path):
     assert "strange.xyz" in r.output
 
 
+def _write_one(path, rid: str, text: str, published: str) -> None:
+    path.write_text(json.dumps({"id": rid, "text": text, "published": published}) + "\n", encoding="utf-8")
+
+
+def test_compare_of_unrelated_reports_says_not_derived_and_lists_no_findings(tmp_path):
+    arts = {a.id: a for a in _demo_articles()}
+    origin = arts["origin"]
+    unrelated = (
+        "The city council approved a new budget for public libraries on Monday, adding evening hours at "
+        "four branches. Library staff said the change would help students who work during the day. "
+        "The budget also funds a mobile library that will visit rural schools twice a month."
+    )
+    _write_one(tmp_path / "a.jsonl", "origin", origin.text, origin.published_iso)
+    _write_one(tmp_path / "b.jsonl", "other", unrelated, origin.published_iso)
+    out = tmp_path / "c.json"
+    r = runner.invoke(app, ["compare", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"), "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "not derived (coverage" in r.output
+    doc = json.loads(out.read_text())
+    validate_trace(doc)
+    story = doc["stories"][0]
+    assert story["comparison"]["derived"] is False
+    assert story["edges"] == [] and story["findings"] == []
+    # asked for: the pair is audited anyway, and says so
+    forced = tmp_path / "f.json"
+    r = runner.invoke(app, ["compare", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"), "--json", str(forced), "--force"])
+    assert r.exit_code == 0, r.output
+    story = json.loads(forced.read_text())["stories"][0]
+    assert story["comparison"]["derived"] is False and len(story["edges"]) == 1 and "verdict" in story["edges"][0]
+
+
 def test_compare_one_pair(tmp_path):
     arts = {a.id: a for a in _demo_articles()}
     for name in ("origin", "rewrite"):
@@ -178,3 +209,4 @@ def test_compare_one_pair(tmp_path):
     assert len(doc["stories"]) == 1
     edge = doc["stories"][0]["edges"][0]
     assert (edge["source"], edge["derived"]) == ("origin", "rewrite") and edge["coverage"] > 0.5
+    assert doc["stories"][0]["comparison"]["derived"] is True and edge["confidence"] >= 0.5

@@ -17,6 +17,7 @@ from pathlib import Path
 from storytrace.align.aligner import prepare
 from storytrace.index.embed import encoder_for, encoder_name
 from storytrace.ingest import Rejected, iter_path
+from storytrace.lineage.edge_model import current_edge_model
 from storytrace.lineage.lineage import PairCache, trace_pair
 from storytrace.model import Article, Story, parse_published
 from storytrace.pipeline import Progress, TraceResult, audit_result, plan_trace, quiet, sentences_to_embed, story_id, trace
@@ -164,10 +165,14 @@ def _keep(store: Store, result: TraceResult, vectors: dict) -> TraceResult:
     return result
 
 
-def compare(source: Article, derived: Article, audit: bool = True) -> TraceResult:
+def compare(source: Article, derived: Article, audit: bool = True, force: bool = False) -> TraceResult:
     """Exactly one pair: align ``derived`` to ``source`` and report coverage (one story).
 
-    The two are compared whatever their dates say; the caller has named the direction.
+    The two are compared whatever their dates say; the caller has named the direction. Below
+    the edge bar (the edge model's probability under its threshold, as in a trace) the pair is
+    "not derived": the story has no edge and, unless ``force``, the audit is not run (a
+    fact-checker reads every finding; findings between two unrelated reports are noise).
+    ``audit=False`` keeps the edge whatever its probability (for callers that audit on their own).
     """
     for a in (source, derived):
         if not a.sentences:
@@ -176,11 +181,13 @@ def compare(source: Article, derived: Article, audit: bool = True) -> TraceResul
     cache = PairCache(prepared)
     edge, alignments = trace_pair(derived, source, cache)
     story = Story(id=story_id([source.id]), articles=[source.id, derived.id], origin=source.id)
-    story.edges = [edge]
     story.alignments = alignments
+    derives = edge.confidence is not None and edge.confidence >= current_edge_model().threshold
+    story.comparison = {"derived": derives, "coverage": round(edge.coverage, 4), "confidence": round(edge.confidence or 0.0, 4)}
+    story.edges = [edge] if derives or force or not audit else []
     result = TraceResult(
         articles=[source, derived], stories=[story], cache=cache, prepared=prepared, stats={"encoder": encoder_name()}
     )
-    if audit:
+    if audit and story.edges:
         audit_result(result)
     return result

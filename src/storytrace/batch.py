@@ -83,16 +83,18 @@ def iter_pairs(lines: Iterator[str]) -> Iterator[tuple[int, str | None, tuple[st
             yield n, _loose_id(line), None, f"line {n}: {exc}"
 
 
-def _result(pid: str, source: Article, derived: Article) -> dict:
+def _result(pid: str, source: Article, derived: Article, force: bool = False) -> dict:
     from storytrace import api
 
-    result = api.compare(source, derived)
+    result = api.compare(source, derived, force=force)
     story = result.stories[0]
-    edge = story.edges[0]
+    comparison = story.comparison or {}
     return {
         "id": pid,
-        "coverage": round(edge.coverage, 4),
-        "verdict": edge.verdict,
+        "derived": comparison.get("derived"),
+        "coverage": comparison.get("coverage"),
+        "confidence": comparison.get("confidence"),
+        "verdict": story.edges[0].verdict if story.edges else None,
         "findings": [f.to_dict() for f in story.findings],
     }
 
@@ -101,9 +103,10 @@ def _write(out: TextIO, doc: dict) -> None:
     out.write(json.dumps(doc, ensure_ascii=False) + "\n")
 
 
-def compare_pairs(pairs_path: str | Path, out_path: str | Path | None) -> int:
+def compare_pairs(pairs_path: str | Path, out_path: str | Path | None, force: bool = False) -> int:
     """Audit every pair of ``pairs_path`` (JSON Lines) into ``out_path`` (JSON Lines; standard
-    output when None). Returns the number of lines that failed."""
+    output when None); a pair below the edge bar is "not derived" and gets no findings unless
+    ``force``. Returns the number of lines that failed."""
     from storytrace.claims.audit import prepare_articles
     from storytrace.segment import segment
 
@@ -126,7 +129,7 @@ def compare_pairs(pairs_path: str | Path, out_path: str | Path | None) -> int:
                 for n, pid, parsed, error in chunk:
                     if parsed is not None:
                         try:
-                            _write(out, _result(*parsed))
+                            _write(out, _result(parsed[0], parsed[1], parsed[2], force=force))
                             continue
                         except Exception as exc:  # noqa: BLE001 - one bad pair must not stop the batch
                             error = f"line {n}: the comparison failed: {type(exc).__name__}: {exc}"

@@ -197,7 +197,7 @@ class Edge:
     sentences: int = 0  # how many derived sentences are credited to this source
     score: float = 0.0
     verdict: dict | None = None
-    confidence: float | None = None  # the edge model's probability (None: a pair named by the user)
+    confidence: float | None = None  # the edge model's probability (compare: the named source as the only candidate)
     direction: str = "known"  # "unknown": same day, no time of day on one of them; either may be the source
 
     def to_dict(self) -> dict:
@@ -253,9 +253,12 @@ class Story:
     edges: list[Edge] = field(default_factory=list)
     alignments: list[Alignment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # ``compare`` only: whether the named pair is a derivation at all (the edge bar), its
+    # coverage and the edge model's probability
+    comparison: dict | None = None
 
     def to_dict(self) -> dict:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "articles": list(self.articles),
             "origin": self.origin,
@@ -263,3 +266,6 @@ class Story:
             "alignments": [a.to_dict() for a in self.alignments],
             "findings": [f.to_dict() for f in self.findings],
         }
+        if self.comparison is not None:
+            d["comparison"] = self.comparison
+        return d

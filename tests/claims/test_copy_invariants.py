@@ -30,7 +30,9 @@ def _real_texts(limit: int = 60) -> list[str]:
                 texts.append(rec.source_text)
             if len(texts) >= limit:
                 break
-        texts += [u.text for u in load_background_tls(DATASETS, annotators=("annotator1",)) if len(u.text.split()) >= 40][: limit // 2]
+        texts += [u.text for u in load_background_tls(DATASETS, annotators=("annotator1",)) if len(u.text.split()) >= 40][
+            : limit // 2
+        ]
     except FileNotFoundError:
         return []
     random.Random(3).shuffle(texts)

@@ -78,6 +78,9 @@ def compare(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     encoder: str = typer.Option("auto", "--encoder", help=ENCODER_HELP),
+    force: bool = typer.Option(
+        False, "--force", help="Audit the pair even when it is below the edge bar (not derived): list its findings anyway."
+    ),
 ) -> None:
     """Align DERIVED to SOURCE sentence by sentence: coverage, alignment, findings, verdict."""
     from storytrace import api
@@ -88,7 +91,7 @@ def compare(
     if pairs is not None:
         from storytrace.batch import compare_pairs
 
-        failures = compare_pairs(pairs, json_out)
+        failures = compare_pairs(pairs, json_out, force=force)
         raise typer.Exit(code=1 if failures else 0)
     if source is None or derived is None:
         typer.secho("compare needs SOURCE and DERIVED, or --pairs FILE", err=True, fg=typer.colors.RED)
@@ -104,7 +107,7 @@ def compare(
         picked.append(articles[0])
     if picked[0].id == picked[1].id:
         picked[1].id = picked[1].id + " (derived)"
-    result = api.compare(picked[0], picked[1])
+    result = api.compare(picked[0], picked[1], force=force)
     doc = result.to_dict()
     write_outputs(doc, json_out, md_out, html_out)
     if not quiet:

@@ -371,6 +371,16 @@ def origin_of(members: list[Article], parents: dict[str, list[str]]) -> str | No
 
 
 def trace_pair(derived: Article, source: Article, cache: PairCache) -> tuple[Edge, list[Alignment]]:
-    """One named pair (``compare``): every supported sentence is credited to the source."""
+    """One named pair (``compare``): every supported sentence is credited to the source, and
+    the edge model says how likely the pair is a derivation at all (``confidence``; the
+    source as the only candidate, the cosine over the two texts)."""
     cache.articles.update({derived.id: derived, source.id: source})
-    return _edge_of(derived, source.id, cache.get(derived.id, source.id))  # the user named the direction
+    matches = cache.get(derived.id, source.id)
+    edge, alignments = _edge_of(derived, source.id, matches)  # the user named the direction
+    cosine = float(text_cosine([source, derived])(derived.id, [source.id])[0])
+    decision = _Decision(
+        derived, {source.id: matches}, {source.id: len(source.sentences)}, {source.id: cosine}, current_edge_model()
+    )
+    credited = [i for i, m in enumerate(matches) if _supported(m)]
+    edge.confidence = decision.model.probability(decision.evidence(source.id, credited)) if credited else 0.0
+    return edge, alignments

@@ -101,6 +101,15 @@ def order_note(edge: dict) -> str:
     return f" ({UNKNOWN_ORDER_NOTE})" if order_unknown(edge) else ""
 
 
+def not_derived_note(story: dict) -> str | None:
+    """For a compared pair below the edge bar: "not derived (coverage 4 %, ...)"."""
+    comparison = story.get("comparison") or {}
+    if comparison.get("derived") is not False:
+        return None
+    forced = " (audited anyway: --force)" if story.get("edges") else "; no findings listed (--force lists them)"
+    return f"not derived (coverage {percent(comparison.get('coverage'))}, edge confidence {number(comparison.get('confidence'))}){forced}"
+
+
 def verdict_text(verdict: Any) -> str | None:
     if not isinstance(verdict, dict) or "facts_altered" not in verdict:
         return None

@@ -40,6 +40,7 @@ from storytrace.report._common import (
     arrow,
     as_dict,
     finding_rank,
+    not_derived_note,
     number,
     order_note,
     order_unknown,
@@ -316,6 +317,9 @@ class _Page:
             + (self._article_line(origin) if origin else "undetermined")
             + f". {_plural(len(edges), 'derivation edge')}, {_plural(len(findings), 'finding')}.</p>"
         )
+        note = not_derived_note(story)
+        if note:
+            out.append(f'<p class="not-derived">The two are {esc(note)}.</p>')
         out.append("<h3>Timeline</h3>")
         out.append(self._timeline(k, members, role))
         out.append("<h3>Lineage</h3>")

@@ -16,6 +16,7 @@ from storytrace.report._common import (
     as_dict,
     derived_reports,
     finding_rank,
+    not_derived_note,
     number,
     order_note,
     ordered_stories,
@@ -142,7 +143,11 @@ def _story(story: dict, texts: Texts) -> list[str]:
     edges = story.get("edges") or []
     lines.append("### Derivation edges")
     lines.append("")
-    if not edges:
+    note = not_derived_note(story)
+    if note:
+        lines.append(f"The two are {escape(note)}.")
+        lines.append("")
+    elif not edges:
         lines.append("No derivation edges.")
     for edge in edges:
         line = (

@@ -19,6 +19,7 @@ from storytrace.report._common import (
     as_dict,
     derived_reports,
     finding_rank,
+    not_derived_note,
     order_unknown,
     ordered_stories,
     percent,
@@ -58,6 +59,9 @@ def _story_panel(story: dict, texts: Texts) -> Panel:
     )
 
     edges = story.get("edges") or []
+    note = not_derived_note(story)
+    if note:
+        tree.add(Text(note, style="yellow"))
     if edges:
         branch = tree.add(Text(f"{len(edges)} derivation edge{'s' if len(edges) != 1 else ''}", style="dim"))
         for edge in edges:
@@ -74,7 +78,7 @@ def _story_panel(story: dict, texts: Texts) -> Panel:
                 altered = bool(edge["verdict"].get("facts_altered"))
                 line.append(f"  {verdict}", style="bold red" if altered else "green")
             branch.add(line)
-    else:
+    elif not note:
         tree.add(Text("no derivation edges", style="dim"))
 
     unplaced = [m for m in members if m != story.get("origin") and m not in {e.get("derived") for e in edges}]
