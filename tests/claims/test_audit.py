@@ -254,8 +254,16 @@ def test_seed_001_attribution_and_details(seeds):
     dropped = {f.derived_value: f.source_value for f in _of(story, a["001"], "detail_dropped")}
     assert dropped.get("four hostages") == "4 women hostages"
     assert dropped.get("various foreign countries") == "25 foreign countries"
-    gone = {f.source_value for f in _of(story, a["001"], "entity_dropped")}
+    gone = set()
+    for f in _of(story, a["001"], "entity_dropped"):  # one finding per sentence lists its names
+        gone |= set(f.source_value) if isinstance(f.source_value, list) else {f.source_value}
     assert {"Qatar", "John Kirby", "Jason Strazioso"} <= gone
+    # one change, one finding: at most 6 entity_dropped in the whole story, none for a demonym,
+    # none in 002 for sentences it never restates
+    every = [f for f in story.findings if f.type == "entity_dropped"]
+    assert len(every) <= 6
+    assert not any(f.source_value == "American" for f in every)
+    assert not any(f.derived == a["002"] and f.derived_sentence is None for f in every)
 
 
 def test_seed_001_unsupported_and_filler(seeds):

@@ -92,8 +92,10 @@ from storytrace.claims.lexicon import (
     SPEECH_WORDS,
     STATIVE_WORDS,
     TRIVIAL,
+    UNLOSABLE_LABELS,
     VAGUE_AMOUNTS,
     WEEKDAY_WORDS,
+    WHOLE_SOURCE,
 )
 from storytrace.index.features import stem
 from storytrace.model import Alignment, Article, Claim, Edge, Finding, Story
@@ -127,7 +129,6 @@ WEIGHTS: dict[str, float] = {
     "entity_added": 0.25,  # fit
     "entity_added:norp": 0.25,  # fit: a nationality or group word
     "entity_dropped": 0.0,  # omissions are not alterations
-    "entity_dropped:omitted": 0.0,
     "detail_dropped": 0.0,
     "filler": 0.0,
 }
@@ -620,7 +621,8 @@ class _Auditor:
         self.new_sourcing()
         self.quotes()
         self.pending_done()
-        self.omitted_entities()
+        self.people_left_out()
+        self.one_finding_per_change()
         self.found = [t for t in self.found if _names_a_difference(t[0], self.identical)]
         order = {k: n for n, k in enumerate(_TYPE_ORDER)}
         self.found.sort(
@@ -631,6 +633,87 @@ class _Auditor:
             )
         )
         return self.found
+
+    def people_left_out(self) -> None:
+        """Only what a derivative restates can lose anything; a derivative that restates nearly
+        all of a source (WHOLE_SOURCE of its sentences) has taken it whole, so the people of its
+        few other sentences that it never names are dropped too: one finding per source,
+        listing them. A derivative that took a part (a third of a source) drops nothing there."""
+        for sid in self.order:
+            src = self.sources[sid]
+            restated = {j for a in self.aligned.values() if a.source == sid for j in a.sentences}
+            if not src.sents or len(restated) < WHOLE_SOURCE * len(src.sents):
+                continue
+            names: list[Claim] = []
+            for c in src.entities:
+                if (
+                    c.attrs.get("label") == "PERSON"
+                    and c.sentence not in restated
+                    and (sid, _entity_key(c)) not in self.dropped_reported
+                    and not _entity_in(c, self.d)
+                    and _entity_key(c) not in {_entity_key(n) for n in names}
+                ):
+                    names.append(c)
+            for c in names:
+                self.dropped_reported.add((sid, _entity_key(c)))
+            if names:
+                self.add(
+                    "entity_dropped",
+                    i=None,
+                    src=sid,
+                    j=names[0].sentence,
+                    s_span=(names[0].start, names[0].end),
+                    s_value=names[0].text if len(names) == 1 else [c.text for c in names],
+                    explanation="people of the source, which this report restates nearly whole, that it never names: "
+                    + ", ".join(f'"{c.text}"' for c in names),
+                )
+
+    def one_finding_per_change(self) -> None:
+        """One finding per change: an attribution is reported once per speaker and derived
+        sentence; the names one restated source sentence loses are one ``entity_dropped``
+        listing them (a list of six countries cut from a sentence is one change)."""
+        kept: list[tuple[Finding, float, str]] = []
+        seen_attribution: set[tuple[int | None, tuple[str, ...]]] = set()
+        for t in self.found:
+            f = t[0]
+            if f.type == "attribution_dropped":
+                key = (f.derived_sentence, _words(str(f.source_value or "")))
+                if key in seen_attribution:
+                    continue
+                seen_attribution.add(key)
+            kept.append(t)
+        dropped: dict[tuple[int | None, str | None, int | None], list[tuple[Finding, float, str]]] = {}
+        out: list[tuple[Finding, float, str]] = []
+        for t in kept:
+            f = t[0]
+            if f.type != "entity_dropped":
+                out.append(t)
+                continue
+            group = dropped.setdefault((f.derived_sentence, f.source, f.source_sentence), [])
+            if not group:
+                out.append(t)  # the group's place in the list
+            group.append(t)
+        for group in dropped.values():
+            if len(group) < 2:
+                continue
+            first, weight, wkey = group[0]
+            names = [str(g[0].source_value) for g in group]
+            spans = [g[0].source_span for g in group if g[0].source_span]
+            merged = Finding(
+                type="entity_dropped",
+                derived=first.derived,
+                source=first.source,
+                derived_sentence=first.derived_sentence,
+                source_sentence=first.source_sentence,
+                explanation="names of the restated source sentence that the derived report never names: "
+                + ", ".join(f'"{n}"' for n in names),
+                derived_span=first.derived_span,
+                source_span=(min(sp[0] for sp in spans), max(sp[1] for sp in spans)) if spans else None,
+                derived_value=None,
+                source_value=names,
+            )
+            out[out.index(group[0])] = (merged, weight, wkey)
+        self.found = out
 
     # ------------------------------------------------------------------ aligned pairs
 
@@ -1140,6 +1223,8 @@ class _Auditor:
         for m in missing:
             if id(m) in replaced or _entity_in(m, self.d) or (a.source, _entity_key(m)) in self.dropped_reported:
                 continue
+            if m.attrs.get("label") in UNLOSABLE_LABELS:
+                continue  # "American", "Palestinian": a word of description, not a name the story loses
             self.dropped_reported.add((a.source, _entity_key(m)))
             self.add(
                 "entity_dropped",
@@ -1660,27 +1745,6 @@ class _Auditor:
             d_value=sent.text,
             explanation="unsupported but non-specific: no new name, number, date, quotation or event that a source could confirm",
         )
-
-    def omitted_entities(self) -> None:
-        """People and organisations of the sources that the derived report never names."""
-        for sid in self.order:
-            src = self.sources[sid]
-            for c in src.entities:
-                if c.attrs.get("label") not in ("PERSON", "ORG") or (sid, _entity_key(c)) in self.dropped_reported:
-                    continue
-                self.dropped_reported.add((sid, _entity_key(c)))
-                if _entity_in(c, self.d):
-                    continue
-                self.add(
-                    "entity_dropped",
-                    i=None,
-                    src=sid,
-                    j=c.sentence,
-                    s_span=(c.start, c.end),
-                    s_value=c.text,
-                    weight_key="entity_dropped:omitted",
-                    explanation=f'"{c.text}" is not named anywhere in the derived report (its source sentence is not restated)',
-                )
 
     # ------------------------------------------------------------------ token helpers
 
