@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 
@@ -215,6 +216,33 @@ class Edge:
         if self.verdict is not None:
             d["verdict"] = self.verdict
         return d
+
+
+class FindingType(StrEnum):
+    """Every kind of finding, in the order the reports list them. The audit emits only these;
+    the reports' order and labels come from here, and tests check the schema's enum and the
+    HTML report's colours against it."""
+
+    CONFLICT = "conflict"
+    NUMBER_CHANGED = "number_changed"
+    DATE_SHIFT = "date_shift"
+    QUOTE_ALTERED = "quote_altered"
+    ATTRIBUTION_DROPPED = "attribution_dropped"
+    DETAIL_CHANGED = "detail_changed"
+    ENTITY_DROPPED = "entity_dropped"
+    ENTITY_ADDED = "entity_added"
+    DETAIL_DROPPED = "detail_dropped"
+    UNSUPPORTED_CLAIM = "unsupported_claim"
+    FRAMING_CHANGED = "framing_changed"
+    ORDER_CHANGED = "order_changed"
+    FILLER = "filler"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+FINDING_TYPES = tuple(t.value for t in FindingType)
 
 
 @dataclass

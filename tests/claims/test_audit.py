@@ -370,3 +370,34 @@ def test_compare_pairs_names_missing_fields(tmp_path):
     assert compare_pairs(pairs, out) == 1
     (row,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert row["id"] == "x" and "derived" in row["error"]
+
+
+def test_seed_001_framing_change(seeds):
+    story, a = seeds
+    framing = _of(story, a["001"], "framing_changed")
+    assert any("terrorist" in str(f.derived_value) and "surprise attack" in str(f.source_value) for f in framing)
+
+
+def test_framing_changed_weighs_nothing_and_needs_a_loaded_word():
+    from storytrace import api
+    from storytrace.model import Article, parse_published
+
+    source = (
+        "Rebels attacked an army post near the border on Monday, the ministry said. "
+        "Three soldiers were wounded in the attack, officials said. The army sent reinforcements to the area."
+    )
+    loaded = source.replace("Rebels attacked an army post", "Rebels carried out a brutal, cowardly attack on an army post")
+    plain = source.replace("Rebels attacked an army post", "Rebels struck an army post")
+    day = parse_published("2031-05-06")
+
+    def run(text):
+        doc = api.compare(Article(id="s", text=source, published=day), Article(id="d", text=text, published=day)).to_dict()
+        story = doc["stories"][0]
+        return story["findings"], story["edges"][0]["verdict"]
+
+    findings, verdict = run(loaded)
+    framing = [f for f in findings if f["type"] == "framing_changed"]
+    assert len(framing) == 1 and "brutal" in framing[0]["explanation"] and "cowardly" in framing[0]["explanation"]
+    _, plain_verdict = run(plain)
+    assert not [f for f in run(plain)[0] if f["type"] == "framing_changed"]
+    assert verdict["score"] == plain_verdict["score"]  # reported, not weighed

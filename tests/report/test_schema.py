@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from rich.console import Console
 
-from storytrace.model import Alignment, Article, Edge, Finding, Sentence, Story, parse_published
+from storytrace.model import FINDING_TYPES, Alignment, Article, Edge, Finding, FindingType, Sentence, Story, parse_published
 from storytrace.report import (
     TraceProgress,
     load_schema,
@@ -169,19 +169,28 @@ def test_schema_is_a_valid_2020_12_schema_with_descriptions():
     jsonschema.Draft202012Validator.check_schema(schema)
     for name in ("article", "story", "edge", "alignment", "finding", "verdict", "profile"):
         assert schema["$defs"][name]["description"]
-    assert set(schema["$defs"]["finding"]["properties"]["type"]["enum"]) == {
-        "number_changed",
-        "detail_dropped",
-        "detail_changed",
-        "entity_dropped",
-        "entity_added",
-        "attribution_dropped",
-        "quote_altered",
-        "date_shift",
-        "unsupported_claim",
-        "filler",
-        "conflict",
-    }
+    # one list of finding types: the model's enum, which the audit and the reports read
+    assert set(schema["$defs"]["finding"]["properties"]["type"]["enum"]) == set(FINDING_TYPES)
+
+
+def test_every_finding_type_has_a_colour_and_a_label_in_the_html_report():
+    from importlib import resources
+
+    from storytrace.report.html import _TYPE_LABELS
+
+    css = (resources.files("storytrace.report") / "html_report.css").read_text(encoding="utf-8")
+    for kind in FindingType:
+        assert f"--c-{kind.value}:" in css, kind
+        assert _TYPE_LABELS[kind.value] == kind.label
+
+
+def test_the_audit_refuses_a_type_the_model_does_not_list():
+    from storytrace.claims.audit import _Auditor
+    from storytrace.model import Article
+
+    auditor = _Auditor(Article(id="d", text="A sentence."), [], [], "s")
+    with pytest.raises(ValueError, match="unknown finding type"):
+        auditor.add("made_up", i=None, src=None, j=None, explanation="x")
 
 
 def test_hand_built_trace_is_valid(doc):

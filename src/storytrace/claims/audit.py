@@ -73,6 +73,7 @@ from storytrace.claims.lexicon import (
     DEMONYMS,
     DO_FORMS,
     EVALUATIVE_OBJECTS,
+    FRAMING_WORDS,
     GROUP_SOURCES,
     HYPOTHETICAL_MODALS,
     IMPLICIT_NEGATIVES,
@@ -98,7 +99,7 @@ from storytrace.claims.lexicon import (
     WHOLE_SOURCE,
 )
 from storytrace.index.features import stem
-from storytrace.model import Alignment, Article, Claim, Edge, Finding, Story
+from storytrace.model import FINDING_TYPES, Alignment, Article, Claim, Edge, Finding, Story
 from storytrace.segment import segment
 
 __all__ = ["SHARE_WEIGHT", "THRESHOLD", "WEIGHTS", "audit_pair", "audit_story", "prepare_articles", "verdict", "weigh_pair"]
@@ -131,6 +132,8 @@ WEIGHTS: dict[str, float] = {
     "entity_dropped": 0.0,  # omissions are not alterations
     "detail_dropped": 0.0,
     "filler": 0.0,
+    "framing_changed": 0.0,  # reported, not weighed: loaded words are a matter of judgement
+    "order_changed": 0.0,
 }
 # plus SHARE_WEIGHT x the share of the derived report's sentences that are unsupported claims
 # (new or event): an invented statement weighs more in a short report, where it is a larger
@@ -146,6 +149,29 @@ _SENTENCE_CLAIMS = ("unsupported_claim:new", "unsupported_claim:event")
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,.]*\d|\d")
 _ALPHA = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+
+
+_MODIFIER_DEPS = ("amod", "compound", "nmod", "poss", "nummod", "det", "case")
+
+
+def _phrase_of(tok):
+    """The noun phrase a loaded word belongs to ("Hamas' devastating terrorist attack"): its
+    head noun and the head's modifiers before it (the pipeline has a parser, not noun chunks)."""
+    head = tok
+    while head.dep_ in ("amod", "compound", "nmod", "advmod") and head.head.i != head.i and head.head.i > head.i:
+        head = head.head
+    left = [c for c in head.lefts if c.dep_ in _MODIFIER_DEPS]
+    start = min([c.left_edge.i for c in left] + [head.i, tok.i])
+    return head.doc[start : head.i + 1]
+
+
+def _same_head(sentences: list, head: str) -> tuple[Any, Any]:
+    """The first noun phrase of ``sentences`` with this head word: (sentence, phrase)."""
+    for ss in sentences:
+        for t in ss.doc:
+            if t.lower_ == head and t.tag_.startswith("NN"):
+                return ss, _phrase_of(t)
+    return None, None
 
 
 def _names_a_difference(f: Finding, identical: set[int]) -> bool:
@@ -592,6 +618,8 @@ class _Auditor:
         s_value: Any = None,
         weight_key: str | None = None,
     ) -> None:
+        if kind not in FINDING_TYPES:
+            raise ValueError(f"unknown finding type {kind!r} (model.FindingType lists them)")
         key = weight_key or kind
         f = Finding(
             type=kind,
@@ -726,6 +754,7 @@ class _Auditor:
         self.pair_conflicts(i, a, src)
         self.pair_diff(i, a, src)
         self.pair_new_details(i, a, src, claimed)
+        self.pair_framing(i, a, src)
 
     def _covered(self, i: int, d_span: tuple[int, int] | None, s_span: tuple[int, int] | None) -> bool:
         """Does a finding of this sentence already cover these spans?"""
@@ -1258,6 +1287,63 @@ class _Auditor:
             explanation=f'{_label_group(c, "name")} "{c.text}" appears in no source',
         )
         return True
+
+    def pair_framing(self, i: int, a: _Aligned, src: _View) -> None:
+        """The same event told with loaded words added or taken away (FRAMING_WORDS): "surprise
+        attack" restated as "devastating terrorist attack". The values are the noun phrases
+        that carry them (the source's phrase with the same head noun, when it has one)."""
+        sent = self.d.sents[i]
+        source_sents = [src.sents[j] for j in a.sentences if j < len(src.sents)]
+
+        def loaded(doc) -> dict[str, Any]:
+            return {t.lower_: t for t in doc if t.lower_ in FRAMING_WORDS}
+
+        mine = loaded(sent.doc)
+        theirs: dict[str, Any] = {}
+        for ss in source_sents:
+            theirs.update(loaded(ss.doc))
+        added = [t for w, t in mine.items() if w not in theirs]
+        removed = [(ss, t) for ss in source_sents for w, t in loaded(ss.doc).items() if w not in mine]
+        if not added and not removed:
+            return
+        if added:
+            tok = added[0]
+            chunk = _phrase_of(tok)
+            s_sent, s_chunk = _same_head(source_sents, chunk[-1].lower_)
+            words = ", ".join(f'"{t.text}"' for t in added)
+            self.add(
+                "framing_changed",
+                i=i,
+                src=a.source,
+                j=s_sent.index if s_sent is not None else (a.sentences[0] if a.sentences else None),
+                d_span=sent.span_of(chunk[0])[:1] + sent.span_of(chunk[-1])[1:] if chunk is not None else sent.span_of(tok),
+                s_span=(s_sent.span_of(s_chunk[0])[0], s_sent.span_of(s_chunk[-1])[1])
+                if s_sent is not None and s_chunk is not None
+                else None,
+                d_value=chunk.text if chunk is not None else tok.text,
+                s_value=s_chunk.text if s_chunk is not None else None,
+                explanation=f"loaded words the source does not use: {words}"
+                + (
+                    f' ("{chunk.text}" where the source says "{s_chunk.text}")'
+                    if chunk is not None and s_chunk is not None
+                    else ""
+                ),
+            )
+        else:
+            ss, tok = removed[0]
+            chunk = _phrase_of(tok)
+            words = ", ".join(f'"{t.text}"' for _, t in removed)
+            self.add(
+                "framing_changed",
+                i=i,
+                src=a.source,
+                j=ss.index,
+                d_span=(sent.start, sent.end),
+                s_span=(ss.span_of(chunk[0])[0], ss.span_of(chunk[-1])[1]) if chunk is not None else ss.span_of(tok),
+                d_value=None,
+                s_value=chunk.text if chunk is not None else tok.text,
+                explanation=f"loaded words of the source that the restatement leaves out: {words}",
+            )
 
     def pair_new_details(self, i: int, a: _Aligned, src: _View, claimed: set[int]) -> None:
         """New people, numbers or dates inside a restated sentence that no source gives."""
@@ -1812,19 +1898,7 @@ class _Auditor:
         return any(t.text == word and t.tag_.startswith("NN") for t in view.sents[j].doc)
 
 
-_TYPE_ORDER = [
-    "conflict",
-    "number_changed",
-    "date_shift",
-    "quote_altered",
-    "attribution_dropped",
-    "detail_changed",
-    "entity_dropped",
-    "entity_added",
-    "detail_dropped",
-    "unsupported_claim",
-    "filler",
-]
+_TYPE_ORDER = list(FINDING_TYPES)
 
 
 # ======================================================================================

@@ -773,6 +773,17 @@ UNLOSABLE_LABELS = {"NORP"}
 # set with dropped names marked: 001 restates 10 of 000's 12 sentences, 002 restates 6)
 WHOLE_SOURCE = 0.75
 
+
+def _word_list(name: str) -> frozenset[str]:
+    """A word list kept as data beside this module (one word per line, # comments)."""
+    from importlib import resources
+
+    text = (resources.files("storytrace.claims") / name).read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
+
+
+FRAMING_WORDS = _word_list("framing_words.txt")
+
 IRREGULAR_FORMS = {
     "found": "find",
     "took": "take",

@@ -5,19 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-FINDING_ORDER = [
-    "conflict",
-    "number_changed",
-    "date_shift",
-    "quote_altered",
-    "attribution_dropped",
-    "detail_changed",
-    "entity_dropped",
-    "entity_added",
-    "detail_dropped",
-    "unsupported_claim",
-    "filler",
-]
+from storytrace.model import FINDING_TYPES
+
+FINDING_ORDER = list(FINDING_TYPES)  # the reports list findings in the model's order
 
 
 def as_dict(result: Any) -> dict:

@@ -35,6 +35,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from storytrace.model import FindingType
 from storytrace.report._common import (
     FINDING_ORDER,
     arrow,
@@ -57,19 +58,7 @@ RELATION_ORDER = ("verbatim", "paraphrase", "partial", "unsupported")
 _DROPPED_TYPES = {"detail_dropped", "entity_dropped", "attribution_dropped"}
 # types whose whole-sentence span is the finding itself (the sentence is what is unsupported)
 _SENTENCE_TYPES = {"unsupported_claim", "filler"}
-_TYPE_LABELS = {
-    "number_changed": "number changed",
-    "detail_dropped": "detail dropped",
-    "detail_changed": "detail changed",
-    "entity_dropped": "entity dropped",
-    "entity_added": "entity added",
-    "attribution_dropped": "attribution dropped",
-    "quote_altered": "quote altered",
-    "date_shift": "date shift",
-    "unsupported_claim": "unsupported claim",
-    "filler": "filler",
-    "conflict": "conflict",
-}
+_TYPE_LABELS = {t.value: t.label for t in FindingType}
 _CSS_TYPE = re.compile(r"[^a-z0-9_]")
 
 
