@@ -401,3 +401,36 @@ def test_framing_changed_weighs_nothing_and_needs_a_loaded_word():
     _, plain_verdict = run(plain)
     assert not [f for f in run(plain)[0] if f["type"] == "framing_changed"]
     assert verdict["score"] == plain_verdict["score"]  # reported, not weighed
+
+
+def test_seed_001_order_of_events_changed(seeds):
+    story, a = seeds
+    order = _of(story, a["001"], "order_changed")
+    assert any("before" in f.explanation and "Israel began the second phase" in str(f.source_value) for f in order)
+
+
+def test_order_changed_when_a_restatement_reverses_the_order():
+    from storytrace import api
+    from storytrace.model import Article, parse_published
+
+    source = (
+        "The minister resigned before parliament voted on the budget, aides said. "
+        "The vote passed by a wide margin. Opposition leaders welcomed the result."
+    )
+    reversed_ = source.replace(
+        "The minister resigned before parliament voted on the budget",
+        "The minister resigned after parliament voted on the budget",
+    )
+    kept = source.replace(
+        "The minister resigned before parliament voted on the budget",
+        "The minister stepped down before lawmakers voted on the budget",
+    )
+    day = parse_published("2031-05-06")
+
+    def findings(text):
+        doc = api.compare(Article(id="s", text=source, published=day), Article(id="d", text=text, published=day)).to_dict()
+        return [f for f in doc["stories"][0]["findings"] if f["type"] == "order_changed"]
+
+    got = findings(reversed_)
+    assert len(got) == 1 and got[0]["derived_value"] == "after"
+    assert findings(kept) == []

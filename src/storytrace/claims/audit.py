@@ -82,6 +82,9 @@ from storytrace.claims.lexicon import (
     NEG_PREFIXES,
     NEG_WORDS,
     NOT_PREDICATES,
+    ORDER_AFTER,
+    ORDER_BEFORE,
+    ORDER_OTHERWISE,
     PENDING_ADJ,
     PENDING_MODALS,
     PENDING_VERB_WORDS,
@@ -149,6 +152,19 @@ _SENTENCE_CLAIMS = ("unsupported_claim:new", "unsupported_claim:event")
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,.]*\d|\d")
 _ALPHA = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+
+
+def _order_words(doc) -> list[tuple[Any, bool]]:
+    """The ordering connectives of a sentence: (token, True when the main event comes first)."""
+    out = []
+    for t in doc:
+        if t.dep_ not in ("mark", "prep"):
+            continue
+        if t.lower_ in ORDER_BEFORE:
+            out.append((t, True))
+        elif t.lower_ in ORDER_AFTER:
+            out.append((t, False))
+    return out
 
 
 _MODIFIER_DEPS = ("amod", "compound", "nmod", "poss", "nummod", "det", "case")
@@ -755,6 +771,7 @@ class _Auditor:
         self.pair_diff(i, a, src)
         self.pair_new_details(i, a, src, claimed)
         self.pair_framing(i, a, src)
+        self.pair_order(i, a, src)
 
     def _covered(self, i: int, d_span: tuple[int, int] | None, s_span: tuple[int, int] | None) -> bool:
         """Does a finding of this sentence already cover these spans?"""
@@ -1344,6 +1361,51 @@ class _Auditor:
                 s_value=chunk.text if chunk is not None else tok.text,
                 explanation=f"loaded words of the source that the restatement leaves out: {words}",
             )
+
+    def pair_order(self, i: int, a: _Aligned, src: _View) -> None:
+        """Restated events in another temporal order: the source orders two events with a
+        connective ("the talks collapsed before Israel began its offensive") and the
+        restatement reverses it ("after") or keeps neither order, relating the two otherwise
+        ("as Israel launched ..., it further complicated talks")."""
+        sent = self.d.sents[i]
+        mine = _order_words(sent.doc)
+        for j in a.sentences:
+            if j >= len(src.sents):
+                continue
+            ss = src.sents[j]
+            for tok, first in _order_words(ss.doc):
+                if any(f == first for _, f in mine):
+                    continue  # the order is kept
+                event = (
+                    ss.doc[tok.head.left_edge.i : tok.head.right_edge.i + 1] if tok.head.i != tok.i else ss.doc[tok.i : tok.i + 1]
+                )
+                words = _keys(event.text)
+                if len(words & sent.keys) < max(2, len(words) / 3):
+                    continue  # the ordered event is not restated here: nothing to compare
+                reversed_ = [t for t, f in mine if f != first]
+                otherwise = [t for t in sent.doc if t.lower_ in ORDER_OTHERWISE and t.dep_ in ("mark", "prep")]
+                if reversed_:
+                    how = f'the restatement says "{reversed_[0].text}" where the source says "{tok.text}"'
+                    pivot = reversed_[0]
+                elif otherwise:
+                    how = f'the source puts the events in order with "{tok.text}"; the restatement relates them with "{otherwise[0].text}"'
+                    pivot = otherwise[0]
+                else:
+                    continue
+                d_span = sent.span_of(pivot)
+                d_value = pivot.text
+                self.add(
+                    "order_changed",
+                    i=i,
+                    src=a.source,
+                    j=j,
+                    d_span=d_span,
+                    s_span=(ss.span_of(event[0])[0], ss.span_of(event[-1])[1]),
+                    d_value=d_value,
+                    s_value=event.text,
+                    explanation=how,
+                )
+                return
 
     def pair_new_details(self, i: int, a: _Aligned, src: _View, claimed: set[int]) -> None:
         """New people, numbers or dates inside a restated sentence that no source gives."""

@@ -784,6 +784,13 @@ def _word_list(name: str) -> frozenset[str]:
 
 FRAMING_WORDS = _word_list("framing_words.txt")
 
+# connectives that put two events in order ("collapsed before Israel began"), when they head
+# a clause or a phrase (dependency mark or prep): the first set puts the main event first
+ORDER_BEFORE = {"before", "prior", "ahead", "until"}
+ORDER_AFTER = {"after", "following", "once"}
+# connectives that relate two events without ordering them (at the same time, or as a cause)
+ORDER_OTHERWISE = {"as", "while", "when", "amid", "during", "because"}
+
 IRREGULAR_FORMS = {
     "found": "find",
     "took": "take",
