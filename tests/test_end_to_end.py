@@ -69,6 +69,19 @@ def test_demo_alignment_relations(demo_trace):
     assert filler and all(a.relation == "unsupported" for a in rewrite if a.derived_sentence in filler)
 
 
+def test_demo_findings_are_what_its_readme_promises(demo_trace):
+    story = next(s for s in demo_trace.stories if "rewrite" in s.articles)
+    rewrite = demo_trace_article(demo_trace, "rewrite")
+    of = lambda kind: [f for f in story.findings if f.derived == "rewrite" and f.type == kind]  # noqa: E731
+    # Ruiz's quote turned into narration: the speaker is named in the finding
+    dropped = [f for f in of("attribution_dropped") if "berth" in rewrite.sentences[f.derived_sentence].text]
+    assert dropped and "Ana Ruiz" in str(dropped[0].source_value)
+    # the anonymous official retold as "a source close to the inquiry" is the same source
+    assert not [f for f in of("unsupported_claim") if "source close to the inquiry" in str(f.derived_value)]
+    # nothing in the copy changes a fact
+    assert not [f for f in story.findings if f.derived == "copy" and f.type not in ("detail_dropped", "entity_dropped")]
+
+
 def demo_trace_article(result, aid):
     return next(a for a in result.articles if a.id == aid)
 

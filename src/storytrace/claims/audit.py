@@ -222,6 +222,17 @@ def _tkey(tok) -> str:
     return _wkey(tok.text)
 
 
+def _met(keys: set[str], other: set[str]) -> int:
+    """How many of ``keys`` ``other`` has, a word of another form counted ("lucky" / "luck":
+    the same first four letters, lengths within two)."""
+    prefixes = {k[:4] for k in other if len(k) >= 4}
+    return sum(
+        1
+        for k in keys
+        if k in other or (len(k) >= 4 and k[:4] in prefixes and any(o[:4] == k[:4] and abs(len(o) - len(k)) <= 2 for o in other))
+    )
+
+
 def _keys(text: str) -> set[str]:
     """Content-word keys of a text (stop words and very short words left out)."""
     return {_wkey(w) for w in _ALPHA.findall(text) if len(w) > 2 and w.lower() not in STOP_WORDS}
@@ -1630,8 +1641,8 @@ class _Auditor:
                 restating = [
                     i
                     for i in sorted(set(derived_sents))
-                    if len(content & self.d.sents[i].keys) >= len(rest & self.d.sents[i].keys)
-                    and len(rare & self.d.sents[i].keys) >= 2
+                    if _met(content, self.d.sents[i].keys) >= _met(rest, self.d.sents[i].keys)
+                    and _met(rare, self.d.sents[i].keys) >= 2
                 ]
                 if not restating:
                     continue
@@ -1644,6 +1655,8 @@ class _Auditor:
                 speakers_dropped.add((sid, item.speaker.lower()))
                 vague = [v for v in verdicts if isinstance(v, Claim)]
                 what = "quote" if item.kind == "quote" else "statement"
+                # the speaker by name: "the harbour master" is said as "the harbour master, Ana Ruiz"
+                who = item.phrase if item.speaker.lower() in item.phrase.lower() else f"{item.phrase}, {item.speaker}"
                 sent = self.d.sents[i]
                 if vague:
                     v = vague[0]
@@ -1655,9 +1668,9 @@ class _Auditor:
                         d_span=(v.start, v.end),
                         s_span=item.span,
                         d_value=v.text,
-                        s_value=item.phrase,
+                        s_value=who,
                         weight_key="attribution_dropped:again" if again else "attribution_dropped:vague",
-                        explanation=f'the {what} of "{item.phrase}" is restated as coming from "{v.text}": the named source is gone',
+                        explanation=f'the {what} of "{who}" is restated as coming from "{v.text}": the named source is gone',
                     )
                 else:
                     self.add(
@@ -1668,9 +1681,9 @@ class _Auditor:
                         d_span=(sent.start, sent.end),
                         s_span=item.span,
                         d_value=None,
-                        s_value=item.phrase,
+                        s_value=who,
                         weight_key="attribution_dropped:again" if again else None,
-                        explanation=f'the {what} of "{item.phrase}" is restated as unattributed narration',
+                        explanation=f'the {what} of "{who}" is restated as unattributed narration',
                     )
 
     def _speaker_kept(self, i: int, item: _SpeakerItem) -> str | Claim:
@@ -1725,6 +1738,14 @@ class _Auditor:
                     explanation=f'cites "{phrase}", a source that no source report cites',
                 )
 
+    def _restates_anonymous_source(self, i: int) -> bool:
+        """Does a source sentence this one restates cite an unnamed, anonymous source?"""
+        a = self.aligned.get(i)
+        if a is None:
+            return False
+        src = self.sources[a.source]
+        return any(c.attrs.get("anonymous") for j in a.sentences for c in src.claims(j, "attribution"))
+
     def _invented_sources(self, i: int) -> list[tuple[str, tuple[int, int]]]:
         sent = self.d.sents[i]
         out = []
@@ -1735,6 +1756,8 @@ class _Auditor:
                     continue  # only unnamed people: "sources", "officials", "insiders", "experts", ...
                 if self.in_any_source(lambda v, head=head, affiliation=affiliation: _cites(v, head, affiliation)):
                     continue
+                if c.attrs.get("anonymous") and self._restates_anonymous_source(i):
+                    continue  # "a source close to the inquiry" for "an official who asked not to be named": the same source retold
                 out.append((c.text, (c.start, c.end)))
             elif (
                 c.kind == "hedge"
