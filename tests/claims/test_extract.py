@@ -587,7 +587,8 @@ def test_sourcing_profile(run):
     assert p["counts"]["direct_quotes"] == 1
     assert p["direct_quotes"][0]["speaker"] == "John Kirby"
     assert "John Kirby" in p["named_sources"]
-    assert p["anonymous_sources"] == ["sources familiar with the matter"]
+    # one source, one class (issue 19): unnamed and unidentified is vague, not also anonymous
+    assert p["anonymous_sources"] == []
     assert p["vague_attributions"] == ["sources familiar with the matter"]
     assert p["hedges"] == ["it appears"]
 
@@ -678,3 +679,10 @@ def test_seed_002_quantities_entities_no_quotes(seeds):
     assert biden and all(c.value == "Joe Biden" for c in biden)
     assert kind(art, "quote") == []
     assert "multiple sources familiar with the matter" in sourcing_profile(art)["vague_attributions"]
+
+
+def test_sourcing_profile_counts_no_modal_as_a_hedge(run):
+    art = run("The talks could resume on Monday. It is believed that the deal may collapse, sources familiar with the matter said.")
+    hedges = [h.lower() for h in sourcing_profile(art)["hedges"]]
+    assert "could" not in hedges and "may" not in hedges
+    assert any("believed" in h for h in hedges)

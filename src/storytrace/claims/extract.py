@@ -2314,6 +2314,11 @@ def _quote_claims(ctx: _Ctx, reports: list[_Report]) -> list[Claim]:
 # ======================================================================================
 
 
+def _modal_only(hedge: str) -> bool:
+    words = hedge.lower().split()
+    return bool(words) and words[0] in MODAL_HEDGES and all(w in MODAL_HEDGES | {"have", "be", "not"} for w in words)
+
+
 def sourcing_profile(article: Article, claims: list[Claim] | None = None, nlp=None) -> dict:
     """Who a report quotes and cites: direct quotes with speakers, named / anonymous /
     vague sources, hedges. Uses ``article.claims`` (extracting them first if empty)."""
@@ -2344,9 +2349,22 @@ def sourcing_profile(article: Article, claims: list[Claim] | None = None, nlp=No
     named = uniq(
         [c.value for c in attributions if c.attrs.get("named")] + [q["speaker"] for q in quotes if q["speaker_kind"] == "named"]
     )
-    anonymous = uniq([c.attrs.get("phrase") or c.value for c in attributions if c.attrs.get("anonymous")])
+    # each source once, in one class: a source that says who it is not ("sources familiar
+    # with the matter") is vague; one that says what it is but not its name ("the diplomat, who
+    # spoke on condition of anonymity") is anonymous
     vague = uniq([c.attrs.get("phrase") or c.value for c in attributions if c.attrs.get("vague")])
-    hedges = [c.value for c in claims if c.kind == "hedge"]
+    seen = {" ".join(str(x).lower().split()) for x in vague}
+    anonymous = uniq(
+        [
+            c.attrs.get("phrase") or c.value
+            for c in attributions
+            if c.attrs.get("anonymous")
+            and not c.attrs.get("vague")
+            and " ".join(str(c.attrs.get("phrase") or c.value).lower().split()) not in seen
+        ]
+    )
+    # a modal verb ("may", "could have") is not a hedge of the report's sourcing
+    hedges = [c.value for c in claims if c.kind == "hedge" and not _modal_only(str(c.value))]
     scare = [c.value for c in claims if c.kind == "scare_quote"]
     profile = {
         "direct_quotes": quotes,
