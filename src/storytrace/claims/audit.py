@@ -181,6 +181,11 @@ def _phrase_of(tok):
     return head.doc[start : head.i + 1]
 
 
+def _span(sent: _Sent, phrase) -> tuple[int, int]:
+    """Character offsets of a token run of ``sent`` in its article."""
+    return sent.span_of(phrase[0])[0], sent.span_of(phrase[-1])[1]
+
+
 def _same_head(sentences: list, head: str) -> tuple[Any, Any]:
     """The first noun phrase of ``sentences`` with this head word: (sentence, phrase)."""
     for ss in sentences:
@@ -1335,31 +1340,24 @@ class _Auditor:
         if not added and not removed:
             return
         if added:
-            tok = added[0]
-            chunk = _phrase_of(tok)
-            s_sent, s_chunk = _same_head(source_sents, chunk[-1].lower_)
+            phrase = _phrase_of(added[0])
+            s_sent, s_phrase = _same_head(source_sents, phrase[-1].lower_)
             words = ", ".join(f'"{t.text}"' for t in added)
             self.add(
                 "framing_changed",
                 i=i,
                 src=a.source,
                 j=s_sent.index if s_sent is not None else (a.sentences[0] if a.sentences else None),
-                d_span=sent.span_of(chunk[0])[:1] + sent.span_of(chunk[-1])[1:] if chunk is not None else sent.span_of(tok),
-                s_span=(s_sent.span_of(s_chunk[0])[0], s_sent.span_of(s_chunk[-1])[1])
-                if s_sent is not None and s_chunk is not None
-                else None,
-                d_value=chunk.text if chunk is not None else tok.text,
-                s_value=s_chunk.text if s_chunk is not None else None,
+                d_span=_span(sent, phrase),
+                s_span=_span(s_sent, s_phrase) if s_sent is not None else None,
+                d_value=phrase.text,
+                s_value=s_phrase.text if s_phrase is not None else None,
                 explanation=f"loaded words the source does not use: {words}"
-                + (
-                    f' ("{chunk.text}" where the source says "{s_chunk.text}")'
-                    if chunk is not None and s_chunk is not None
-                    else ""
-                ),
+                + (f' ("{phrase.text}" where the source says "{s_phrase.text}")' if s_phrase is not None else ""),
             )
         else:
             ss, tok = removed[0]
-            chunk = _phrase_of(tok)
+            phrase = _phrase_of(tok)
             words = ", ".join(f'"{t.text}"' for _, t in removed)
             self.add(
                 "framing_changed",
@@ -1367,9 +1365,9 @@ class _Auditor:
                 src=a.source,
                 j=ss.index,
                 d_span=(sent.start, sent.end),
-                s_span=(ss.span_of(chunk[0])[0], ss.span_of(chunk[-1])[1]) if chunk is not None else ss.span_of(tok),
+                s_span=_span(ss, phrase),
                 d_value=None,
-                s_value=chunk.text if chunk is not None else tok.text,
+                s_value=phrase.text,
                 explanation=f"loaded words of the source that the restatement leaves out: {words}",
             )
 
