@@ -682,7 +682,9 @@ def test_seed_002_quantities_entities_no_quotes(seeds):
 
 
 def test_sourcing_profile_counts_no_modal_as_a_hedge(run):
-    art = run("The talks could resume on Monday. It is believed that the deal may collapse, sources familiar with the matter said.")
+    art = run(
+        "The talks could resume on Monday. It is believed that the deal may collapse, sources familiar with the matter said."
+    )
     hedges = [h.lower() for h in sourcing_profile(art)["hedges"]]
     assert "could" not in hedges and "may" not in hedges
     assert any("believed" in h for h in hedges)
