@@ -17,7 +17,6 @@ from pathlib import Path
 from storytrace.align.aligner import prepare
 from storytrace.index.embed import encoder_for, encoder_name
 from storytrace.ingest import Rejected, iter_path
-from storytrace.lineage.edge_model import current_edge_model
 from storytrace.lineage.lineage import PairCache, trace_pair
 from storytrace.model import Article, Story, parse_published
 from storytrace.pipeline import Progress, TraceResult, audit_result, plan_trace, quiet, sentences_to_embed, story_id, trace
@@ -165,13 +164,23 @@ def _keep(store: Store, result: TraceResult, vectors: dict) -> TraceResult:
     return result
 
 
+# The edge model's probability below which a pair the user named is "not derived". Lower than
+# the model's own threshold (0.5, for choosing among a trace's candidates): the user's naming
+# the pair is evidence the model's piles did not have. Development look (llmfake all
+# generators, F3; docs/experiments.md, session 11): every unrelated pair, random or of one
+# domain, under 0.001; 90 % of 200 F3 derivations at or above 0.01 (the other 10 % are under
+# 0.001 too: rewrites that keep no sentence of their source), where 0.5 would have called
+# 29 % of them "not derived".
+NAMED_PAIR_BAR = 0.01
+
+
 def compare(source: Article, derived: Article, audit: bool = True, force: bool = False) -> TraceResult:
     """Exactly one pair: align ``derived`` to ``source`` and report coverage (one story).
 
     The two are compared whatever their dates say; the caller has named the direction. Below
-    the edge bar (the edge model's probability under its threshold, as in a trace) the pair is
-    "not derived": the story has no edge and, unless ``force``, the audit is not run (a
-    fact-checker reads every finding; findings between two unrelated reports are noise).
+    the edge bar for a named pair (``NAMED_PAIR_BAR``) the pair is "not derived": the story has
+    no edge and, unless ``force``, the audit is not run (a fact-checker reads every finding;
+    findings between two unrelated reports are noise).
     ``audit=False`` keeps the edge whatever its probability (for callers that audit on their own).
     """
     for a in (source, derived):
@@ -182,7 +191,7 @@ def compare(source: Article, derived: Article, audit: bool = True, force: bool =
     edge, alignments = trace_pair(derived, source, cache)
     story = Story(id=story_id([source.id]), articles=[source.id, derived.id], origin=source.id)
     story.alignments = alignments
-    derives = edge.confidence is not None and edge.confidence >= current_edge_model().threshold
+    derives = edge.confidence is not None and edge.confidence >= NAMED_PAIR_BAR
     story.comparison = {"derived": derives, "coverage": round(edge.coverage, 4), "confidence": round(edge.confidence or 0.0, 4)}
     story.edges = [edge] if derives or force or not audit else []
     result = TraceResult(

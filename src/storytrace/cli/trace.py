@@ -79,7 +79,9 @@ def compare(
     quiet: bool = typer.Option(False, "--quiet", "-q"),
     encoder: str = typer.Option("auto", "--encoder", help=ENCODER_HELP),
     force: bool = typer.Option(
-        False, "--force", help="Audit the pair even when it is below the edge bar (not derived): list its findings anyway."
+        False,
+        "--force",
+        help="Audit the pair even when it is below the edge bar for a named pair (not derived): list its findings anyway.",
     ),
 ) -> None:
     """Align DERIVED to SOURCE sentence by sentence: coverage, alignment, findings, verdict."""
