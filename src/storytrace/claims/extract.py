@@ -33,27 +33,32 @@ import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from storytrace.claims.dates import (
+    _DATE_VOCAB_RE,
+    _DAYWORD_RE,
+    _NAME_NUM_RE,
+    _TIME_DAY_RE,
+    _as_date,
+    _future_context,
+    resolve_date_expression,
+)
 from storytrace.claims.lexicon import (
     ALIASES,
     ALL_VERBS,
     ANON_HEADS,
     ANON_RE,
     APPROXIMATE,
-    BIG_SCALES,
     CLAUSE_VERBS,
     COLLECTIVE_NOUNS,
     CURRENCY_SYMBOLS,
     CURRENCY_WORDS,
     DATE_WORDS,
     DETERMINERS,
-    DURATION_UNITS,
     FEMALE_TITLES,
-    FREQUENCY,
-    FUTURE_AUX,
     GENERIC_NAME_WORDS,
     GENERIC_SOURCE_HEADS,
     HEDGE_PATTERNS,
@@ -63,8 +68,6 @@ from storytrace.claims.lexicon import (
     MODAL_HEDGES,
     MODAL_RE,
     MODIFIER_PHRASES,
-    MONTH_ALT,
-    MONTH_NAMES,
     MONTHS,
     NAME_STOP,
     NONHUMAN_HEADS,
@@ -79,14 +82,20 @@ from storytrace.claims.lexicon import (
     QUOTE_ONLY_VERBS,
     SAY_LIKE,
     SCALE_ABBR,
-    SCHEDULE,
     STANCE_VERBS,
     TENS,
     TIME_AFTER,
     VAGUE_RE,
     VAGUE_SCALES,
-    WEEKDAY_ALT,
     WEEKDAYS,
+)
+from storytrace.claims.numbers import (
+    _MODIFIER_RE,
+    _SUFFIX_MODIFIERS,
+    _norm_space,
+    _parse_number,
+    _parse_quantity_text,
+    parse_number,
 )
 from storytrace.model import Article, Claim
 from storytrace.segment import split_sentences
@@ -148,130 +157,9 @@ def _singular(word: str) -> str:
     return w
 
 
-def _norm_space(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
-
-
 # ======================================================================================
 # Numbers
 # ======================================================================================
-
-_NUM_TOKEN_RE = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+|[a-z]+")
-
-
-def _parse_number(text: str) -> tuple[float | None, bool]:
-    """Value of a number phrase ("1,400", "3.5 million", "twenty-five", "a dozen", "$2bn").
-
-    Returns (value, vague); vague is True for "dozens", "hundreds of thousands", "a couple".
-    """
-    t = text.lower().replace("-", " ").replace("–", " ").replace("’", "'")
-    toks = _NUM_TOKEN_RE.findall(t)
-    total = 0.0
-    current: float | None = None
-    seen = False
-    vague = False
-    seen_digits = False
-    prev = ""
-    for i, w in enumerate(toks):
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if w[0].isdigit() or w[0] == ".":
-            if seen_digits:
-                break  # a second written-out figure ("2,000 and 3,000"): not part of this value
-            seen_digits = True
-            digits = w.replace(",", "")
-            try:
-                v = float(digits)
-            except ValueError:
-                break
-            current = (current or 0.0) + v
-            seen = True
-        elif w in ONES or w in TENS:
-            if seen_digits or (prev in ONES) or (prev in TENS and w in TENS):
-                break  # "3 one", "two three": separate numbers
-            current = (current or 0.0) + (ONES[w] if w in ONES else TENS[w])
-            seen = True
-        elif w in ("a", "an"):
-            if current is None and (nxt in BIG_SCALES or nxt in ("hundred", "dozen", "couple")):
-                current = 1.0
-                if nxt == "couple":
-                    current = None
-        elif w == "half":
-            current = (current or 0.0) + 0.5
-            seen = True
-        elif w == "couple":
-            current = (current or 0.0) + 2.0
-            seen = True
-            vague = True
-        elif w == "dozen":
-            current = (current if current is not None else 1.0) * 12.0
-            seen = True
-        elif w == "hundred":
-            current = (current if current is not None else 1.0) * 100.0
-            seen = True
-        elif w in BIG_SCALES:
-            total += (current if current is not None else 1.0) * BIG_SCALES[w]
-            current = None
-            seen = True
-        elif w in SCALE_ABBR and prev and (prev[0].isdigit() or prev[0] == "."):
-            total += (current if current is not None else 1.0) * SCALE_ABBR[w]
-            current = None
-        elif w in VAGUE_SCALES:
-            base = VAGUE_SCALES[w]
-            current = base * 2.0 if current is None else current * base
-            seen = True
-            vague = True
-        elif w in ("and", "of"):
-            pass
-        elif w in ("percent", "per", "cent", "pc"):
-            pass
-        else:
-            if seen:
-                break
-        prev = w
-    if not seen:
-        return None, False
-    return total + (current or 0.0), vague
-
-
-def parse_number(text: str) -> float | None:
-    """Numeric value of a number phrase, or None ("about 1,400" -> 1400.0, "$2bn" -> 2e9)."""
-    return _parse_number(text)[0]
-
-
-_RANGE_RE = re.compile(
-    r"^(?:between\s+)?(?P<a>[\w.,]+(?:\s+[\w.,]+)?)\s*(?:-|–|—|\bto\b|\band\b|\bor\b)\s*(?P<b>[\w.,]+(?:\s+[\w.,]+)*)$"
-)
-
-
-def _parse_quantity_text(num_text: str) -> tuple[float | None, bool, list[float] | None]:
-    """(value, vague, range) for the number part of a quantity phrase."""
-    t = _norm_space(num_text.lower().replace("’", "'"))
-    if re.search(r"\d\s*(?:-|–|—|to|or)\s*\d|\b(?:to|or)\b|\bbetween\b", t) and not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", t):
-        m = _RANGE_RE.match(t)
-        if m:
-            a, _ = _parse_number(m.group("a"))
-            b, vb = _parse_number(m.group("b"))
-            if a is not None and b is not None:
-                # "2-3 million": the scale of the second part applies to the first.
-                if b > 0 and a < b:
-                    scale_words = [w for w in _NUM_TOKEN_RE.findall(m.group("b")) if w in BIG_SCALES or w in SCALE_ABBR]
-                    a_words = _NUM_TOKEN_RE.findall(m.group("a"))
-                    if scale_words and not any(w in BIG_SCALES or w in SCALE_ABBR for w in a_words):
-                        mult = BIG_SCALES.get(scale_words[-1]) or SCALE_ABBR.get(scale_words[-1], 1.0)
-                        a *= mult
-                return a, vb, [a, b]
-    v, vague = _parse_number(t)
-    return v, vague, None
-
-
-_MODIFIER_RE = re.compile(
-    r"(?:^|[^\w])(" + "|".join(re.escape(p) for p in sorted(MODIFIER_PHRASES, key=len, reverse=True)) + r")[\s$€£¥₹]*$"
-)
-_SUFFIX_MODIFIERS = [
-    (re.compile(r"^\s*(?:\+|-?\s*plus\b|or more\b|or above\b|or over\b)"), "more_than", False),
-    (re.compile(r"^\s*(?:-?\s*odd\b|or so\b)"), "about", True),
-    (re.compile(r"^\s*(?:or fewer\b|or less\b|or under\b)"), "at_most", False),
-]
 
 
 # ======================================================================================
@@ -1620,412 +1508,6 @@ def _build_quantity(
 # ======================================================================================
 # Dates
 # ======================================================================================
-
-_AGE_RE = re.compile(r"\b\d+[- ]years?[- ]old\b|\byear-old\b|\b(?:aged|age)\b|\b\w+-year-old\b")
-
-
-def _as_date(published) -> date | None:
-    if published is None:
-        return None
-    if isinstance(published, datetime):
-        return published.date()
-    if isinstance(published, date):
-        return published
-    return None
-
-
-def _week_value(d: date) -> str:
-    y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
-
-
-def _add_months(y: int, m: int, delta: int) -> tuple[int, int]:
-    idx = y * 12 + (m - 1) + delta
-    return idx // 12, idx % 12 + 1
-
-
-def _month_end(y: int, m: int) -> date:
-    ny, nm = _add_months(y, m, 1)
-    return date(ny, nm, 1) - timedelta(days=1)
-
-
-def _day_result(d: date, relative: bool, expr: str, **extra) -> dict:
-    return {
-        "kind": "date",
-        "value": d.isoformat(),
-        "relative": relative,
-        "expression": expr,
-        "granularity": "day",
-        "resolved": True,
-        "start": d.isoformat(),
-        "end": d.isoformat(),
-        **extra,
-    }
-
-
-def _unresolved(expr: str, granularity: str, relative: bool = True, **extra) -> dict:
-    return {
-        "kind": "date",
-        "value": None,
-        "relative": relative,
-        "expression": expr,
-        "granularity": granularity,
-        "resolved": False,
-        **extra,
-    }
-
-
-def _duration(expr: str, amount: float | None, unit: str, vague: bool = False) -> dict:
-    u = unit.rstrip("s") if unit not in ("centuries",) else "century"
-    code, is_time = DURATION_UNITS.get(u, ("D", False))
-    value = None
-    if amount is not None:
-        n = amount * (10 if u == "decade" else 100 if u == "century" else 1)
-        n_s = str(int(n)) if float(n).is_integer() else str(n)
-        value = ("PT" if is_time else "P") + n_s + code
-    out = {"kind": "duration", "value": value, "expression": expr, "unit": u, "amount": amount}
-    if vague or amount is None:
-        out["vague"] = True
-    return out
-
-
-def _span_result(start: date, end: date, gran: str, value: str, relative: bool, expr: str, **extra) -> dict:
-    return {
-        "kind": "date",
-        "value": value,
-        "relative": relative,
-        "expression": expr,
-        "granularity": gran,
-        "resolved": True,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        **extra,
-    }
-
-
-def _nearest_month_day(pub: date, month: int, day: int, forward: bool) -> date | None:
-    for y in (pub.year, pub.year + 1) if forward else (pub.year, pub.year - 1):
-        try:
-            d = date(y, month, day)
-        except ValueError:
-            continue
-        if (forward and d >= pub) or (not forward and d <= pub):
-            return d
-    return None
-
-
-def resolve_date_expression(expression: str, published=None, future: bool = False) -> dict | None:
-    """Resolve a date expression against a publication date.
-
-    Returns None for what is not a date (ages, frequencies); a dict with ``kind`` "date"
-    (value: ISO date "2023-10-27", ISO week "2023-W43", month "2023-10" or year "2023";
-    ``granularity`` day / weekend / week / month / year; ``relative``; ``resolved``;
-    ``start`` / ``end`` ISO dates of the period) or ``kind`` "duration" (value: ISO 8601
-    duration such as "P3D"). ``future`` says the clause is in the future tense ("will meet
-    on Friday"), which makes a bare weekday point forward.
-    """
-    pub = _as_date(published)
-    raw = expression
-    t = _norm_space(raw.lower().replace("’", "'").replace("–", "-"))
-    t = t.strip(" ,.;:")
-    t = re.sub(r"'s$", "", t)
-    if not t or _AGE_RE.search(t) or t in FREQUENCY or re.match(r"(?:every|each|per)\b|once a\b|twice a\b", t):
-        return None
-    t = re.sub(r"\s+(?:ago )?today$", lambda m: " ago" if "ago" in m.group(0) else "", t) if re.search(r"\bago today$", t) else t
-    # sports seasons, fiscal years, spans of years: "2010-11", "2006/07", "2009-2013"
-    m = re.fullmatch(r"(?:the\s+)?((?:1[5-9]|20)\d\d)\s*[-/–]\s*(\d{2}|(?:1[5-9]|20)\d\d)(?:\s+season)?", t)
-    if m:
-        y0 = int(m.group(1))
-        y1 = int(m.group(2)) if len(m.group(2)) == 4 else (y0 // 100) * 100 + int(m.group(2))
-        if y1 < y0:
-            y1 += 100
-        return _span_result(date(y0, 1, 1), date(y1, 12, 31), "year", f"{y0:04d}/{y1:04d}", False, t)
-    t = re.sub(r"^(?:on|in|at|by|since|until|till|from|during|over|as of|before|after|through|throughout|for|of|into)\s+", "", t)
-    part = None
-    pm = re.match(
-        r"^(early|late|earlier|later|mid|the middle of|the end of|the start of|the beginning of|the first half of|the second half of)[\s-]+(?:on\s+|in\s+)?",
-        t,
-    )
-    if pm:
-        part = pm.group(1)
-        t = t[pm.end() :]
-    extra: dict[str, Any] = {"part": part} if part else {}
-
-    # absolute ISO date
-    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)
-    if m:
-        try:
-            return _day_result(date(int(m.group(1)), int(m.group(2)), int(m.group(3))), False, m.group(0), **extra)
-        except ValueError:
-            return _unresolved(t, "day", relative=False, **extra)
-
-    # month + day (+ year), day + month (+ year)
-    m = re.search(rf"\b(?P<mon>{MONTH_ALT})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}}))?", t)
-    if not m:
-        m = re.search(
-            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH_ALT})\b\.?(?:,?\s+(?P<year>\d{{4}}))?", t
-        )
-    if m:
-        month = MONTHS[m.group("mon")]
-        day = int(m.group("day"))
-        expr = f"{MONTH_NAMES[month]} {day}" + (f" {m.group('year')}" if m.group("year") else "")
-        if m.group("year"):
-            try:
-                return _day_result(date(int(m.group("year")), month, day), False, expr, **extra)
-            except ValueError:
-                return _unresolved(expr, "day", relative=False, **extra)
-        if pub is None:
-            return _unresolved(expr, "day", **extra)
-        d = _nearest_month_day(pub, month, day, future)
-        if d is None:
-            return _unresolved(expr, "day", **extra)
-        return _day_result(d, True, expr, **extra)
-
-    num_alt = r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|a few|a couple of|several|few|many|some|a dozen|dozens of|[a-z]+-[a-z]+)"
-    unit_alt = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|century|centuries)"
-
-    # "three days ago"
-    m = re.fullmatch(rf"(?P<n>{num_alt})\s+(?P<u>{unit_alt})\s+(?:ago|earlier|before|back)", t)
-    if m:
-        n, vague = _parse_number(m.group("n"))
-        unit = m.group("u").rstrip("s")
-        is_ago = t.endswith((" ago", " back"))
-        if not is_ago or n is None or vague or unit in ("second", "minute", "hour") or pub is None:
-            gran = (
-                "day"
-                if unit in ("day", "night", "second", "minute", "hour")
-                else unit
-                if unit in ("week", "month", "year")
-                else "year"
-            )
-            return _unresolved(t, gran, **extra)
-        n_int = int(n)
-        try:
-            if unit in ("day", "night"):
-                return _day_result(pub - timedelta(days=n_int), True, t, **extra)
-            if unit == "week":
-                d = pub - timedelta(days=7 * n_int)
-                monday = d - timedelta(days=d.weekday())
-                return _span_result(monday, monday + timedelta(days=6), "week", _week_value(d), True, t, **extra)
-            if unit == "month":
-                y, mo = _add_months(pub.year, pub.month, -n_int)
-                return _span_result(date(y, mo, 1), _month_end(y, mo), "month", f"{y:04d}-{mo:02d}", True, t, **extra)
-            if unit == "year":
-                y = pub.year - n_int
-                return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", True, t, **extra)
-            y = pub.year - 10 * n_int
-            return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", True, t, **extra)
-        except (ValueError, OverflowError):  # "20,001 years ago" has no calendar date
-            return _unresolved(
-                t, "day" if unit in ("day", "night") else unit if unit in ("week", "month", "year") else "year", **extra
-            )
-
-    # today / yesterday / tomorrow (with a part of the day)
-    pod = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon))?"
-    day_words = [
-        (rf"(?:today|tonight|this (?:morning|afternoon|evening)|earlier today|later today|today{pod})", 0),
-        (r"(?:the day before yesterday)", -2),
-        (rf"(?:yesterday{pod}|last night|overnight)", -1),
-        (r"(?:the day after tomorrow)", 2),
-        (rf"(?:tomorrow{pod})", 1),
-    ]
-    for rx, offset in day_words:
-        if re.fullmatch(rx, t):
-            expr = re.sub(pod + "$", "", t) if not t.startswith(("this", "last", "earlier", "later")) else t
-            expr = {"tonight": "today", "last night": "yesterday", "overnight": "yesterday"}.get(expr, expr)
-            if expr.startswith(("this ", "earlier ", "later ")):
-                expr = "today"
-            if pub is None:
-                return _unresolved(expr, "day", **extra)
-            return _day_result(pub + timedelta(days=offset), True, expr, **extra)
-
-    # weekdays
-    m = re.fullmatch(
-        rf"(?:(?P<rel>last|next|this|this coming|coming|this past|past|the following|the previous)\s+)?(?P<wd>{WEEKDAY_ALT})(?:,)?(?:\s+(?P<pod>morning|afternoon|evening|night|midday|noon))?",
-        t,
-    )
-    if m:
-        wd = WEEKDAYS[m.group("wd")]
-        rel = m.group("rel")
-        expr = m.group("wd")
-        if m.group("pod"):
-            extra["part_of_day"] = m.group("pod")
-        if rel in ("the following", "the previous"):
-            return _unresolved(expr, "day", **extra)
-        if pub is None:
-            return _unresolved(expr, "day", **extra)
-        # as newsrooms write them (AP style): the weekday of publication names that day; a
-        # bare weekday in the past tense is the most recent such day, in the future tense (or
-        # a modal, or a schedule) the next one; "last" / "next" skip the day of publication
-        if rel in ("next", "coming", "this coming"):
-            delta = (wd - pub.weekday()) % 7 or 7
-            extra["direction"] = "forward"
-            return _day_result(pub + timedelta(days=delta), True, expr, **extra)
-        if rel == "this" or (rel is None and future):
-            delta = (wd - pub.weekday()) % 7
-            extra["direction"] = "forward"
-            return _day_result(pub + timedelta(days=delta), True, expr, **extra)
-        delta = (pub.weekday() - wd) % 7
-        if rel is not None:  # "last Friday", "this past Friday": never the day of publication
-            delta = delta or 7
-        return _day_result(pub - timedelta(days=delta), True, expr, **extra)
-
-    # weekends
-    m = re.fullmatch(r"(?:(?P<rel>last|next|this|this coming|coming|this past|past|the)\s+)?weekend", t)
-    if m:
-        rel = m.group("rel")
-        if pub is None:
-            return _unresolved("weekend", "weekend", **extra)
-        if rel in ("next", "coming", "this coming") or (rel in (None, "the", "this") and future):
-            delta = (5 - pub.weekday()) % 7
-            if rel == "next" and delta == 0:
-                delta = 7
-            sat = pub + timedelta(days=delta)
-        else:
-            delta = (pub.weekday() - 5) % 7 or 7
-            sat = pub - timedelta(days=delta)
-        return _span_result(sat, sat + timedelta(days=1), "weekend", sat.isoformat(), True, "weekend", **extra)
-
-    # this / last / next week, month, year
-    m = re.fullmatch(
-        r"(?P<rel>this|last|next|past|coming|previous|the past|the last|the previous|the coming|the next|the following|current|the current)\s+(?P<u>week|month|year)",
-        t,
-    )
-    if m:
-        rel = m.group("rel")
-        unit = m.group("u")
-        expr = f"{rel} {unit}"
-        if rel in ("the past", "the last", "past"):
-            return _duration(expr, 1.0, unit)
-        if rel in ("the previous", "the following", "previous", "the next", "the coming"):
-            return _unresolved(expr, unit, **extra)
-        if pub is None:
-            return _unresolved(expr, unit, **extra)
-        shift = {"this": 0, "current": 0, "the current": 0, "last": -1, "next": 1, "coming": 1}[rel]
-        if unit == "week":
-            d = pub + timedelta(days=7 * shift)
-            monday = d - timedelta(days=d.weekday())
-            return _span_result(monday, monday + timedelta(days=6), "week", _week_value(d), True, expr, **extra)
-        if unit == "month":
-            y, mo = _add_months(pub.year, pub.month, shift)
-            return _span_result(date(y, mo, 1), _month_end(y, mo), "month", f"{y:04d}-{mo:02d}", True, expr, **extra)
-        y = pub.year + shift
-        return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", True, expr, **extra)
-
-    # durations: "three days", "the past two weeks", "recent days", "years"
-    m = re.fullmatch(
-        rf"(?:(?:the|these|those|recent|past|last|next|previous|coming|first|final|following|few|several|many|further|additional|more|another|almost|nearly|about|around|over|some|roughly|just|only)\s+)*(?P<n>{num_alt}\s+)?(?:(?:more|additional|long|short|full|straight|consecutive|whole)\s+)?(?P<u>{unit_alt})(?:\s+(?:long|later|now|running|straight|in a row))?",
-        t,
-    )
-    if m:
-        unit = m.group("u")
-        n = None
-        vague = True
-        if m.group("n"):
-            n, v = _parse_number(m.group("n"))
-            vague = v or n is None
-        elif not unit.endswith("s"):
-            if not re.match(
-                r"(?:the\s+)?(?:past|last|previous|next|coming|first|final|following|whole|entire|full|another)\b", t
-            ):
-                return _unresolved(t, unit if unit in ("week", "month", "year") else "day", **extra)  # "the week"
-            n, vague = 1.0, False
-        return _duration(t, n, unit, vague)
-
-    # month names and years
-    m = re.fullmatch(rf"(?:(?P<rel>last|next|this|the)\s+)?(?P<mon>{MONTH_ALT})\.?(?:,?\s+(?P<year>\d{{4}}))?", t)
-    if m:
-        month = MONTHS[m.group("mon")]
-        expr = MONTH_NAMES[month] + (f" {m.group('year')}" if m.group("year") else "")
-        if m.group("year"):
-            y = int(m.group("year"))
-            return _span_result(date(y, month, 1), _month_end(y, month), "month", f"{y:04d}-{month:02d}", False, expr, **extra)
-        if pub is None:
-            return _unresolved(expr, "month", **extra)
-        rel = m.group("rel")
-        if rel == "next" or (rel in (None, "this", "the") and future):
-            y = pub.year if month >= pub.month else pub.year + 1
-            if rel == "next" and month == pub.month:
-                y += 1
-        elif rel == "last":
-            y = pub.year if month < pub.month else pub.year - 1
-        else:
-            y = pub.year if month <= pub.month else pub.year - 1
-        return _span_result(date(y, month, 1), _month_end(y, month), "month", f"{y:04d}-{month:02d}", True, expr, **extra)
-    m = re.fullmatch(r"(?:the\s+)?(?:year\s+)?(?P<year>(?:1[5-9]|20)\d\d)", t)
-    if m:
-        y = int(m.group("year"))
-        return _span_result(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}", False, m.group("year"), **extra)
-    m = re.fullmatch(r"(?:the\s+)?(?:early |late |mid-)?(?:(?:1[5-9]|20)\d0|'\d0)s", t)
-    if m:
-        return _unresolved(t, "decade", relative=False, **extra)
-    m = re.fullmatch(
-        r"(?:(?P<rel>this|last|next|the|this past|this coming)\s+)?(?P<season>spring|summer|autumn|fall|winter)(?:\s+(?P<year>\d{4}))?",
-        t,
-    )
-    if m:
-        return _unresolved(t, "season", relative=not m.group("year"), **extra)
-    if re.fullmatch(
-        r"(?:(?:this|that|the same|the next|the previous|the following|a|one)\s+)?(?:day|week|month|year|time|period|season|morning|evening|night)",
-        t,
-    ):
-        return _unresolved(t, "day" if "day" in t else "week" if "week" in t else "month" if "month" in t else "year", **extra)
-    m = re.fullmatch(r"(?:recent|coming|the coming|the past few|past few|next few|the next few)\s+(?:days|weeks|months|years)", t)
-    if m:
-        return _duration(t, None, t.split()[-1], True)
-    # full numeric dates, e.g. "10/27/2023": only when day and month are unambiguous
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", t)
-    if m:
-        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if a > 12 >= b or b > 12 >= a:
-            d_, mo = (a, b) if a > 12 else (b, a)
-            try:
-                return _day_result(date(y, mo, d_), False, t, **extra)
-            except ValueError:
-                pass
-        return _unresolved(t, "day", relative=False, **extra)
-    return _unresolved(t, "day", **extra)
-
-
-def _future_context(tok) -> bool:
-    """Is the clause governing `tok` in the future tense ("will meet on Friday")?"""
-    t = tok
-    for _ in range(10):
-        if t.tag_.startswith("VB") or t.tag_ == "MD":
-            auxes = [c for c in t.children if c.dep_ in ("aux", "auxpass")]
-            if any(c.lower_ in FUTURE_AUX for c in auxes):
-                # "may have left on Sunday": a modal perfect is about the past
-                return not any(c.lower_ in ("have", "'ve") for c in auxes)
-            if any(c.lower_ == "to" for c in auxes) and t.head.lower_ in SCHEDULE:
-                return True  # "is due to speak", "is set to be signed", "plans to report"
-            present = t.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in auxes)
-            if present and (t.lower_ in SCHEDULE or any(c.lower_ in SCHEDULE for c in t.children if c.dep_ in ("acomp", "oprd"))):
-                return True  # "a decision is expected on Wednesday", "the verdict is due on Friday"
-            finite = t.tag_ in ("VBD", "VBZ", "VBP") or (t.tag_ in ("VBN", "VBG") and auxes)
-            if finite:
-                return False
-        if t.head.i == t.i:
-            break
-        t = t.head
-    return False
-
-
-_DAYWORD_RE = re.compile(
-    r"\b(?:(?:early|late|earlier|later)\s+(?:on\s+)?)?(?:(?:last|next|this coming|this past|this|coming)\s+)?"
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?:\s+(?:morning|afternoon|evening|night))?"
-    r"|\b(?:[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight)\b(?:\s+(?:morning|afternoon|evening|night))?"
-)
-_TIME_DAY_RE = re.compile(
-    rf"\b(?:{WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|last night|this morning|this afternoon|this evening|overnight)\b",
-    re.I,
-)
-
-
-_NAME_NUM_RE = re.compile(r"^[A-Za-z]+-\d+$")
-_DATE_VOCAB_RE = re.compile(
-    rf"\b(?:{MONTH_ALT}|{WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|day|days|week|weeks|weekend|month|months|year|years|decade|decades|century|spring|summer|autumn|fall|winter|morning|evening|night|afternoon)\b|\b(?:1[5-9]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b",
-    re.I,
-)
 
 
 def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
