@@ -9,6 +9,10 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from storytrace.claims.context import (
+    _Ctx,
+    _Sent,
+)
 from storytrace.claims.lexicon import (
     DURATION_UNITS,
     FREQUENCY,
@@ -16,11 +20,13 @@ from storytrace.claims.lexicon import (
     MONTH_ALT,
     MONTH_NAMES,
     MONTHS,
+    PARTS_OF_DAY,
     SCHEDULE,
     WEEKDAY_ALT,
     WEEKDAYS,
 )
 from storytrace.claims.numbers import _norm_space, _parse_number
+from storytrace.model import Claim
 
 _AGE_RE = re.compile(r"\b\d+[- ]years?[- ]old\b|\byear-old\b|\b(?:aged|age)\b|\b\w+-year-old\b")
 
@@ -431,3 +437,81 @@ _DATE_VOCAB_RE = re.compile(
     rf"\b(?:{MONTH_ALT}|{WEEKDAY_ALT}|today|tonight|yesterday|tomorrow|day|days|week|weeks|weekend|month|months|year|years|decade|decades|century|spring|summer|autumn|fall|winter|morning|evening|night|afternoon)\b|\b(?:1[5-9]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b",
     re.I,
 )
+
+
+# ======================================================================================
+# Dates
+# ======================================================================================
+
+
+def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
+    doc = sent.doc
+    spans: list[list[int]] = []  # token [start, end)
+    for ent in doc.ents:
+        if ent.label_ == "DATE" or (ent.label_ == "TIME" and _TIME_DAY_RE.search(ent.text)):
+            spans.append([ent.start, ent.end])
+    text = ctx.text[sent.start : sent.end]
+    for m in _DAYWORD_RE.finditer(text):
+        sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if sp is None:
+            continue
+        if any(not (sp.end <= a or sp.start >= b) for a, b in spans):
+            continue
+        spans.append([sp.start, sp.end])
+    spans.sort()
+    # merge a day with the part of the day after it ("Friday" + "evening")
+    merged: list[list[int]] = []
+    for sp in spans:
+        if merged and sp[0] <= merged[-1][1] and sp[0] >= merged[-1][0]:
+            merged[-1][1] = max(merged[-1][1], sp[1])
+            continue
+        if merged and sp[0] == merged[-1][1] and doc[sp[0] : sp[1]].text.lower() in PARTS_OF_DAY:
+            merged[-1][1] = sp[1]
+            continue
+        merged.append(sp)
+    out: list[Claim] = []
+    for a, b in merged:
+        # "Friday evening", "yesterday morning"
+        if (
+            b < len(doc)
+            and doc[b].lower_ in PARTS_OF_DAY
+            and doc[b - 1].lower_ in WEEKDAYS.keys() | {"yesterday", "tomorrow", "today"}
+        ):
+            b += 1
+        # extend left over "on", "early on", "late on"
+        if a - 1 >= 0 and doc[a - 1].lower_ == "on":
+            a -= 1
+            if a - 1 >= 0 and doc[a - 1].lower_ in ("early", "late", "earlier", "later"):
+                a -= 1
+        elif a - 1 >= 0 and doc[a - 1].lower_ in ("early", "late") and doc[a].lower_ in WEEKDAYS:
+            a -= 1
+        # names such as "COVID-19" that NER takes for dates
+        while a < b and _NAME_NUM_RE.match(doc[a].text):
+            a += 1
+        while b > a and _NAME_NUM_RE.match(doc[b - 1].text):
+            b -= 1
+        if a >= b:
+            continue
+        span = doc[a:b]
+        expr_text = span.text
+        root = doc[a:b].root
+        future = _future_context(root) if doc.has_annotation("DEP") else False
+        res = resolve_date_expression(expr_text, ctx.pub, future=future)
+        if res is None:
+            continue
+        start, end = sent.s(doc[a]), sent.e(doc[b - 1])
+        surface = ctx.text[start:end]
+        kind = res.pop("kind")
+        value = res.pop("value")
+        if kind == "duration":
+            out.append(Claim("duration", sent.index, start, end, surface, value, res))
+            continue
+        if not res.get("resolved") and not _DATE_VOCAB_RE.search(surface):
+            continue  # nothing in it reads as a date
+        if ctx.pub is None and res.get("relative"):
+            res["resolved"] = False
+            value = None
+        if future:
+            res["future_tense"] = True
+        out.append(Claim("date", sent.index, start, end, surface, value, res))
+    return out

@@ -1,5 +1,5 @@
 """Word lists of claim extraction and of the audit: the vocabulary, kept apart from the logic
-that reads it (claims/extract.py and claims/audit.py import these by name).
+that reads it (the claim modules of claims/ and claims/audit.py import these by name).
 
 Only data lives here: sets, tables and lists of words and phrases, and patterns that are
 nothing but an alternation of words. A list is changed here, not where it is read.
