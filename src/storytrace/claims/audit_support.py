@@ -39,7 +39,7 @@ from storytrace.claims.lexicon import (
     STATIVE_WORDS,
     TRIVIAL,
 )
-from storytrace.index.features import stem
+from storytrace.index.features import stem, word_tokens
 from storytrace.model import FINDING_TYPES, Alignment, Article, Claim, Finding
 from storytrace.segment import segment
 
@@ -109,8 +109,8 @@ def _names_a_difference(f: Finding, identical: set[int]) -> bool:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    """A sentence's words, lower-cased, without punctuation (what "word for word" compares)."""
-    return tuple(re.findall(r"\w+", text.lower()))
+    """A sentence's words as the aligner reads them (``index.features.word_tokens``)."""
+    return tuple(word_tokens(text))
 
 
 def _wkey(word: str) -> str:

@@ -66,6 +66,7 @@ from storytrace.claims.lexicon import (
     MODAL_HEDGES,
 )
 from storytrace.claims.numbers import (
+    _norm_space,
     parse_number,
 )
 from storytrace.claims.quantities import (
@@ -363,18 +364,20 @@ def sourcing_profile(article: Article, claims: list[Claim] | None = None, nlp=No
     named = uniq(
         [c.value for c in attributions if c.attrs.get("named")] + [q["speaker"] for q in quotes if q["speaker_kind"] == "named"]
     )
+
     # each source once, in one class: a source that says who it is not ("sources familiar
     # with the matter") is vague; one that says what it is but not its name ("the diplomat, who
     # spoke on condition of anonymity") is anonymous
-    vague = uniq([c.attrs.get("phrase") or c.value for c in attributions if c.attrs.get("vague")])
-    seen = {" ".join(str(x).lower().split()) for x in vague}
+    def phrase(c: Claim) -> str:
+        return c.attrs.get("phrase") or c.value
+
+    vague = uniq([phrase(c) for c in attributions if c.attrs.get("vague")])
+    seen = {_norm_space(str(x).lower()) for x in vague}
     anonymous = uniq(
         [
-            c.attrs.get("phrase") or c.value
+            phrase(c)
             for c in attributions
-            if c.attrs.get("anonymous")
-            and not c.attrs.get("vague")
-            and " ".join(str(c.attrs.get("phrase") or c.value).lower().split()) not in seen
+            if c.attrs.get("anonymous") and not c.attrs.get("vague") and _norm_space(str(phrase(c)).lower()) not in seen
         ]
     )
     # a modal verb ("may", "could have") is not a hedge of the report's sourcing

@@ -171,8 +171,14 @@ class SentenceFeatures:
     extra: dict = field(default_factory=dict)
 
 
+def word_tokens(text: str) -> list[str]:
+    """A text's words, lower-cased, in order, without punctuation: what "word for word" compares
+    (the aligner's verbatim check and the audit's copied sentences)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
 def sentence_features(text: str) -> SentenceFeatures:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = word_tokens(text)
     content = {stem(w) for w in words if w not in STOP_WORDS and not w[0].isdigit() and len(w) > 1}
     return SentenceFeatures(
         words=words,
