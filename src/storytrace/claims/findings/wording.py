@@ -64,16 +64,16 @@ class _WordingChecks(_AuditBase):
                 d_span, s_span = span(dsent, ctx_new), span(ssent, ctx_old)
                 if not self._covered(i, d_span, s_span):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
-                    self.add(
+                    self._word_change(
                         "conflict",
-                        i=i,
-                        src=a.source,
-                        j=j,
-                        d_span=d_span,
-                        s_span=s_span,
-                        d_value=dv,
-                        s_value=sv,
-                        explanation=f'"{dv}" where the source says "{sv}": the negation is {"added" if neg_new else "removed"}',
+                        i,
+                        a,
+                        j,
+                        d_span,
+                        s_span,
+                        dv,
+                        sv,
+                        suffix=f": the negation is {'added' if neg_new else 'removed'}",
                     )
                 continue
             if not old or not new:
@@ -91,17 +91,7 @@ class _WordingChecks(_AuditBase):
                 d_span, s_span = span(dsent, d_t), span(ssent, s_t)
                 if not self._covered(i, d_span, s_span):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
-                    self.add(
-                        "number_changed",
-                        i=i,
-                        src=a.source,
-                        j=j,
-                        d_span=d_span,
-                        s_span=s_span,
-                        d_value=dv,
-                        s_value=sv,
-                        explanation=f'"{dv}" where the source says "{sv}"',
-                    )
+                    self._word_change("number_changed", i, a, j, d_span, s_span, dv, sv)
                 continue
             # a weekday replaced
             d_wd = [t for t in new if t.lower_ in WEEKDAY_WORDS]
@@ -117,17 +107,7 @@ class _WordingChecks(_AuditBase):
                         d_span = (dc.start, dc.end)
                     if sc is not None:
                         s_span = (sc.start, sc.end)
-                    self.add(
-                        "date_shift",
-                        i=i,
-                        src=a.source,
-                        j=j,
-                        d_span=d_span,
-                        s_span=s_span,
-                        d_value=dv,
-                        s_value=sv,
-                        explanation=f'"{dv}" where the source says "{sv}": the event is re-dated',
-                    )
+                    self._word_change("date_shift", i, a, j, d_span, s_span, dv, sv, suffix=": the event is re-dated")
                 continue
             # a name replaced
             d_name = [t for t in new if t.tag_ in ("NNP", "NNPS") and t.text[:1].isupper()]
@@ -139,17 +119,33 @@ class _WordingChecks(_AuditBase):
                 ):
                     dv, sv = self.d.text[d_span[0] : d_span[1]], src.text[s_span[0] : s_span[1]]
                     self.added_reported.add(dv.lower())
-                    self.add(
-                        "detail_changed",
-                        i=i,
-                        src=a.source,
-                        j=j,
-                        d_span=d_span,
-                        s_span=s_span,
-                        d_value=dv,
-                        s_value=sv,
-                        explanation=f'the name "{dv}" where the source says "{sv}"',
-                    )
+                    self._word_change("detail_changed", i, a, j, d_span, s_span, dv, sv, prefix="the name ")
+
+    def _word_change(
+        self,
+        kind: str,
+        i: int,
+        a: _Aligned,
+        j: int,
+        d_span: tuple[int, int],
+        s_span: tuple[int, int],
+        dv: str,
+        sv: str,
+        prefix: str = "",
+        suffix: str = "",
+    ) -> None:
+        """One word-level change: '"<derived words>" where the source says "<source words>"'."""
+        self.add(
+            kind,
+            i=i,
+            src=a.source,
+            j=j,
+            d_span=d_span,
+            s_span=s_span,
+            d_value=dv,
+            s_value=sv,
+            explanation=f'{prefix}"{dv}" where the source says "{sv}"{suffix}',
+        )
 
     def _cut_speaker(self, i: int, a: _Aligned, j: int, ssent: _Sent, old: list, new: list) -> bool:
         """Words cut from the source sentence that named its speaker (", Mayor X said")."""
