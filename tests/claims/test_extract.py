@@ -688,3 +688,13 @@ def test_sourcing_profile_counts_no_modal_as_a_hedge(run):
     hedges = [h.lower() for h in sourcing_profile(art)["hedges"]]
     assert "could" not in hedges and "may" not in hedges
     assert any("believed" in h for h in hedges)
+
+
+def test_sourcing_profile_a_source_granted_anonymity_is_anonymous_not_vague(run):
+    art = run(
+        "A source close to the inquiry, speaking on condition of anonymity, said the crane was old. "
+        "Sources familiar with the matter said the port would reopen."
+    )
+    p = sourcing_profile(art)
+    assert [s.lower() for s in p["anonymous_sources"]] == ["a source close to the inquiry"]
+    assert [s.lower() for s in p["vague_attributions"]] == ["sources familiar with the matter"]

@@ -202,6 +202,8 @@ def _describe_source(ctx: _Ctx, sent: _Sent, head, core: list, appos: list, full
         if info.get("named") and not ANON_RE.search(subtree_text):
             anon = False
         info["anonymous"] = anon
+        # anonymity said outright ("speaking on condition of anonymity", "asked not to be named")
+        info["anonymity_granted"] = bool(ANON_RE.search(subtree_text) or ANON_RE.search(outside))
         info["vague"] = (not info.get("named")) and (
             (head.lower_ in GENERIC_SOURCE_HEADS and (head_plural or head.lower_ in ("source", "someone")))
             or bool(VAGUE_RE.search(phrase))

@@ -365,19 +365,23 @@ def sourcing_profile(article: Article, claims: list[Claim] | None = None, nlp=No
         [c.value for c in attributions if c.attrs.get("named")] + [q["speaker"] for q in quotes if q["speaker_kind"] == "named"]
     )
 
-    # each source once, in one class: a source that says who it is not ("sources familiar
-    # with the matter") is vague; one that says what it is but not its name ("the diplomat, who
-    # spoke on condition of anonymity") is anonymous
+    # each source once, in one class: a source granted anonymity in so many words ("speaking
+    # on condition of anonymity") is anonymous; otherwise one that says who it is not ("sources
+    # familiar with the matter") is vague, and one that says what it is but not its name ("the
+    # diplomat") anonymous
     def phrase(c: Claim) -> str:
         return c.attrs.get("phrase") or c.value
 
-    vague = uniq([phrase(c) for c in attributions if c.attrs.get("vague")])
+    def is_vague(c: Claim) -> bool:
+        return bool(c.attrs.get("vague")) and not c.attrs.get("anonymity_granted")
+
+    vague = uniq([phrase(c) for c in attributions if is_vague(c)])
     seen = {_norm_space(str(x).lower()) for x in vague}
     anonymous = uniq(
         [
             phrase(c)
             for c in attributions
-            if c.attrs.get("anonymous") and not c.attrs.get("vague") and _norm_space(str(phrase(c)).lower()) not in seen
+            if c.attrs.get("anonymous") and not is_vague(c) and _norm_space(str(phrase(c)).lower()) not in seen
         ]
     )
     # a modal verb ("may", "could have") is not a hedge of the report's sourcing
