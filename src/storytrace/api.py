@@ -9,21 +9,23 @@ with api.Store("storytrace.db") as store:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from storytrace.align.aligner import prepare
 from storytrace.index.embed import encoder_for, encoder_name
-from storytrace.ingest import Rejected, iter_path
+from storytrace.ingest import Rejected, iter_path, walk_files
+from storytrace.ingest.budget import Budget, ReportTimeout, deadline, fit
 from storytrace.lineage.lineage import PairCache, trace_pair
 from storytrace.model import Article, Story, parse_published
 from storytrace.pipeline import Progress, TraceResult, audit_result, plan_trace, quiet, sentences_to_embed, story_id, trace
 from storytrace.segment import segment
 from storytrace.store import Store
 
-__all__ = ["IngestReport", "Store", "compare", "ingest", "ingest_articles", "read_articles", "trace_store"]
+__all__ = ["Budget", "IngestReport", "Store", "compare", "ingest", "ingest_articles", "read_articles", "trace_store"]
 
 
 @dataclass
@@ -32,65 +34,168 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)  # ids of changed versions stored (``versions=True``)
+    warnings: list[Rejected] = field(default_factory=list)  # kept, but guessed or cut (kind "warning")
 
     @property
     def ok(self) -> bool:
         return not self.rejected
 
 
+def _missing(path: str | Path) -> Rejected:
+    return Rejected(input=str(path), record=None, reason=f"{path}: no such file or folder.", kind="missing")
+
+
+def _inputs(path: str | Path, max_bytes: int, mapping: dict | None) -> Iterator[tuple[str, Iterable[Article | Rejected]]]:
+    """Each file of a path (a folder read recursively) with the reports read from it: one file
+    that times out does not stop the rest of its folder."""
+    if not Path(path).is_dir():
+        yield str(path), iter_path(path, max_bytes=max_bytes, mapping=mapping)
+        return
+    problems: list[Rejected] = []
+    for f in walk_files(Path(path), problems):
+        yield str(f), iter_path(f, max_bytes=max_bytes, mapping=mapping)
+    if problems:
+        yield str(path), problems
+
+
 def read_articles(
-    paths: Iterable[str | Path], report: IngestReport | None = None, *, max_bytes: int = 50_000_000, mapping: dict | None = None
+    paths: Iterable[str | Path],
+    report: IngestReport | None = None,
+    *,
+    max_bytes: int = 50_000_000,
+    mapping: dict | None = None,
+    budget: Budget | None = None,
 ) -> list[Article]:
     """Read files and folders without a store; rejected inputs go to ``report``."""
     report = report if report is not None else IngestReport()
+    budget = budget or Budget()
     out = []
     for path in paths:
         if not Path(path).exists():
-            report.rejected.append(
-                Rejected(input=str(path), record=None, reason=f"{path}: no such file or folder", kind="format")
-            )
+            report.rejected.append(_missing(path))
             continue
-        for item in iter_path(path, max_bytes=max_bytes, mapping=mapping):
-            if isinstance(item, Rejected):
-                report.rejected.append(item)
-            else:
+        for name, items in _inputs(path, max_bytes, mapping):
+            for item, warning in _within_budget(items, budget, name):
+                if isinstance(item, Rejected):
+                    report.rejected.append(item)
+                    continue
                 out.append(item)
+                if warning:
+                    report.warnings.append(warning)
     return out
 
 
+def _rejected(item: Article, kind: str, problem: str) -> Rejected:
+    return Rejected(input=item.origin_path or item.id, record=item.id, reason=f"{_named(item)}: {problem}.", kind=kind)
+
+
+def _named(item: Article) -> str:
+    """The input a report came from, and its id when the input's name does not already say it
+    (a record of a JSON Lines file, a feed item)."""
+    where = item.origin_path or item.id
+    if item.origin_path in (None, item.id) or Path(item.origin_path).stem == item.id:
+        return where
+    return f"{where} (report {item.id})"
+
+
+def _warning_of(item: Article, cut: str | None) -> Rejected | None:
+    notes = []
+    guessed = item.meta.get("encoding_guessed")
+    if guessed:
+        notes.append(f"its bytes are not UTF-8 and no charset was declared: decoded as {guessed} by detection (a guess)")
+    if cut:
+        notes.append(cut)
+    if not notes:
+        return None
+    return Rejected(
+        input=item.origin_path or item.id, record=item.id, reason=f"{_named(item)}: " + "; ".join(notes) + ".", kind="warning"
+    )
+
+
+def _within_budget(
+    items: Iterable[Article | Rejected], budget: Budget, input_name: str | None
+) -> Iterator[tuple[Article | Rejected, Rejected | None]]:
+    """Each report produced and segmented within the budget (or rejected saying which limit
+    it broke), with the warning to keep beside it; a reader that runs past the seconds is
+    stopped and the rest of its input reported unread."""
+    it = iter(items)
+    while True:
+        started = time.monotonic()
+        current: Article | None = None
+        try:
+            with deadline(budget.max_seconds):
+                item = next(it)
+                if isinstance(item, Article):
+                    current = item
+                    fitted = fit(item, budget, started)
+        except StopIteration:
+            return
+        except ReportTimeout:
+            limit = f"max_seconds={budget.max_seconds:g}"
+            if current is not None:  # the report was read; its segmentation ran over
+                yield _rejected(current, "timeout", f"segmenting it took more than {limit}"), None
+                continue
+            name = input_name or "input"
+            reason = f"{name}: reading it took more than {limit}; the rest of it was not read."
+            yield Rejected(input=name, record=None, reason=reason, kind="timeout"), None
+            return
+        if isinstance(item, Rejected):
+            yield item, None
+        elif fitted.article is None:
+            yield _rejected(item, fitted.kind or "too_large", fitted.problem or "it is over the budget"), None
+        else:
+            yield fitted.article, _warning_of(fitted.article, fitted.warning)
+
+
 def ingest_articles(
-    store: Store, articles: Iterable[Article | Rejected], report: IngestReport | None = None, *, versions: bool = False
+    store: Store,
+    articles: Iterable[Article | Rejected],
+    report: IngestReport | None = None,
+    *,
+    versions: bool = False,
+    budget: Budget | None = None,
+    input_name: str | None = None,
 ) -> IngestReport:
-    """Store each report atomically; duplicates are skipped, conflicting ids are rejected.
+    """Store each report atomically; duplicates are skipped, conflicting ids are rejected, a
+    report over the ``budget`` is rejected (or cut, when the budget says so) and the rest go on.
 
     ``versions=True`` (fetched pages and feed items): a stored id with changed text or title
     is kept as a new version ``<id>@v<n>`` linked to the first (ids in ``report.versions``),
-    dated by :func:`_version_date`; the same content as the latest version is a no-op."""
+    dated by :func:`_version_date`; the same content as the latest version is a no-op.
+    ``input_name`` names the input in a rejection when reading it runs out of time."""
     report = report if report is not None else IngestReport()
-    for item in articles:
+    for item, warning in _within_budget(articles, budget or Budget(), input_name):
         if isinstance(item, Rejected):
-            report.rejected.append(item)
-            store.add_rejected(item.input, item.record, item.kind, item.reason)
+            _reject(store, report, item)
             continue
-        if not item.sentences:
-            segment(item)
         if versions and store.has_article(item.id):
             state, stored_id = store.add_version(_version_date(item, store.published_of(item.id)))
             if state == "version":
                 report.versions.append(stored_id)
+                _warn(store, report, warning)
                 continue
         else:
             state = store.add_article(item)
         if state == "added":
             report.added.append(item.id)
+            _warn(store, report, warning)
         elif state == "same":
             report.unchanged.append(item.id)
         else:
-            reason = f"id {item.id!r} is already stored with other content; give the new report another id"
-            rejected = Rejected(input=item.origin_path or item.id, record=item.id, reason=reason, kind="conflict")
-            report.rejected.append(rejected)
-            store.add_rejected(rejected.input, rejected.record, rejected.kind, rejected.reason)
+            reason = f"{_named(item)}: id {item.id!r} is already stored with other content; give the new report another id."
+            _reject(store, report, Rejected(input=item.origin_path or item.id, record=item.id, reason=reason, kind="conflict"))
     return report
+
+
+def _reject(store: Store, report: IngestReport, rejected: Rejected) -> None:
+    report.rejected.append(rejected)
+    store.add_rejected(rejected.input, rejected.record, rejected.kind, rejected.reason)
+
+
+def _warn(store: Store, report: IngestReport, warning: Rejected | None) -> None:
+    if warning is not None:
+        report.warnings.append(warning)
+        store.add_rejected(warning.input, warning.record, warning.kind, warning.reason)
 
 
 def _version_date(item: Article, first_published) -> Article:
@@ -128,18 +233,24 @@ def _version_date(item: Article, first_published) -> Article:
 
 
 def ingest(
-    store: Store, paths: Iterable[str | Path], *, max_bytes: int = 50_000_000, mapping: dict | None = None
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    max_bytes: int = 50_000_000,
+    mapping: dict | None = None,
+    budget: Budget | None = None,
 ) -> IngestReport:
     """Ingest files and folders; ``max_bytes`` caps each file (and each decompressed stream),
-    ``mapping`` names the CSV/Parquet columns for our fields ({"text": "body", ...})."""
+    ``mapping`` names the CSV/Parquet columns for our fields ({"text": "body", ...}), ``budget``
+    limits each report (:class:`~storytrace.ingest.budget.Budget`)."""
     report = IngestReport()
+    budget = budget or Budget()
     for path in paths:
         if not Path(path).exists():
-            rejected = Rejected(input=str(path), record=None, reason=f"{path}: no such file or folder", kind="format")
-            report.rejected.append(rejected)
-            store.add_rejected(rejected.input, rejected.record, rejected.kind, rejected.reason)
+            _reject(store, report, _missing(path))
             continue
-        ingest_articles(store, iter_path(path, max_bytes=max_bytes, mapping=mapping), report)
+        for name, items in _inputs(path, max_bytes, mapping):
+            ingest_articles(store, items, report, budget=budget, input_name=name)
     return report
 
 

@@ -103,12 +103,33 @@ def _write(out: TextIO, doc: dict) -> None:
     out.write(json.dumps(doc, ensure_ascii=False) + "\n")
 
 
-def compare_pairs(pairs_path: str | Path, out_path: str | Path | None, force: bool = False) -> int:
+def _fit_pair(n: int, parsed: tuple[str, Article, Article], budget) -> tuple[tuple[str, Article, Article] | None, str | None]:
+    """Both reports of a pair within the budget per report (segmented), or the line's error."""
+    from storytrace.ingest.budget import ReportTimeout, deadline, fit
+
+    pid, *sides = parsed
+    fitted = []
+    for name, article in zip(("source", "derived"), sides, strict=True):
+        try:
+            with deadline(budget.max_seconds):
+                got = fit(article, budget)
+        except ReportTimeout:
+            return None, f"line {n}: '{name}': segmenting it took more than max_seconds={budget.max_seconds:g}"
+        if got.article is None:
+            return None, f"line {n}: '{name}': {got.problem}"
+        fitted.append(got.article)
+    return (pid, fitted[0], fitted[1]), None
+
+
+def compare_pairs(pairs_path: str | Path, out_path: str | Path | None, force: bool = False, budget=None) -> int:
     """Audit every pair of ``pairs_path`` (JSON Lines) into ``out_path`` (JSON Lines; standard
     output when None); a pair below the edge bar is "not derived" and gets no findings unless
-    ``force``. Returns the number of lines that failed."""
+    ``force``; a report over the ``budget`` per report fails its line. Returns the number of
+    lines that failed."""
     from storytrace.claims.audit import prepare_articles
-    from storytrace.segment import segment
+    from storytrace.ingest.budget import Budget
+
+    budget = budget or Budget()
 
     failures = 0
     out: TextIO = open(out_path, "w", encoding="utf-8") if out_path is not None else sys.stdout
@@ -118,10 +139,11 @@ def compare_pairs(pairs_path: str | Path, out_path: str | Path | None, force: bo
 
             def flush() -> None:
                 nonlocal failures
+                for k, (n, pid, parsed, _error) in enumerate(chunk):
+                    if parsed is not None:
+                        chunk[k] = (n, pid, *_fit_pair(n, parsed, budget))
                 ready = [item for item in chunk if item[2] is not None]
                 articles = [a for item in ready for a in item[2][1:]]
-                for a in articles:
-                    segment(a)
                 try:
                     prepare_articles(articles)  # one spaCy pass for the chunk
                 except Exception:  # noqa: BLE001 - each pair is retried (and named) on its own below

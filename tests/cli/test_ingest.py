@@ -479,6 +479,12 @@ def test_trace_mixed_folder_stores_every_good_record_and_lists_every_bad_one(tmp
     ]
     res = runner.invoke(app, args)
     assert res.exit_code == 1, res.output
+    # one line per problem, naming its kind and the input once ("rejected [empty]: .../k_empty.txt: ...")
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith(("rejected", "warning"))]
+    assert any(ln.startswith("rejected [empty]: ") and "k_empty.txt" in ln for ln in lines)
+    for ln in lines:
+        name = Path(ln.split(": ", 1)[1].split(":", 1)[0].split(" ")[0]).name
+        assert ln.count(name) == 1, ln
 
     arts = stored(db)
     gz_ids = {k for k in arts if k.startswith("gz-")}
@@ -520,11 +526,13 @@ def test_trace_mixed_folder_stores_every_good_record_and_lists_every_bad_one(tmp
         ("l_logo.png", "binary"),
         ("m_no_article.html", "no_text"),
         ("n_huge.txt", "too_large"),
-        ("o_undecodable.txt", "decode"),
+        ("o_undecodable.txt", "encoding"),
         ("p_notes.xyz", "format"),
+        ("c_cp1252.txt", "warning"),  # stored, but its encoding was a guess: the warning names it
     }
     got = {(Path(ln.split("\t")[1].split(" [")[0]).name, ln.split("\t")[0]) for ln in listed}
     assert got == expected_bad
+    assert any("c_cp1252.txt" in ln and "decoded as cp1252 by detection" in ln for ln in listed)
     assert any("n_huge.txt" in ln and "max_bytes=30000" in ln for ln in listed)
     assert any("g_wire.jsonl [5]" in ln and "line 5" in ln for ln in listed)
     assert any("i_table.parquet [3]" in ln and "the nineteenth" in ln for ln in listed)

@@ -135,7 +135,7 @@ def test_mixed_folder(tmp_path):
         ("l_image_named.txt", "binary"),
         ("m_no_article.html", "no_text"),
         ("n_huge.txt", "too_large"),
-        ("o_undecodable.txt", "decode"),
+        ("o_undecodable.txt", "encoding"),
         ("p_notes.xyz", "format"),
     }
     assert kinds == expected

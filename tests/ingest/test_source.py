@@ -102,7 +102,7 @@ def test_fields_that_are_not_one_line_values_are_dropped(src):
     ("fields", "id_required", "kind", "words"),
     [
         ({"id": "a"}, False, "format", "no 'text' field"),
-        ({"id": "a", "text": b"\xff\xfe\xfa"}, False, "decode", "not valid UTF-8"),
+        ({"id": "a", "text": b"\xff\xfe\xfa"}, False, "encoding", "not valid UTF-8"),
         ({"id": "a", "text": 12}, False, "format", "is a int, not a string"),
         ({"id": True, "text": TEXT}, False, "format", "not a string or a number"),
         ({"id": ["a"], "text": TEXT}, False, "format", "not a string or a number"),

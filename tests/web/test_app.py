@@ -156,6 +156,8 @@ def test_post_is_idempotent_and_reports_rejections(client):
     assert m["unchanged"] == ["copy"]
     kinds = {(r["item"], r["kind"]) for r in m["rejected"]}
     assert kinds == {(2, "conflict"), (3, "date"), (4, "json")}
+    # each rejection answers with the id it was sent (none for the item that is not an object)
+    assert {r["item"]: r["id"] for r in m["rejected"]} == {2: changed["id"], 3: "x", 4: None}
     assert all(r["reason"] for r in m["rejected"])
 
     none = client.post("/api/reports", json=[{"text": "no id"}])
@@ -169,6 +171,22 @@ def test_post_body_errors(client):
     assert client.post("/api/reports", json="a string").status_code == 400
     assert client.post("/api/reports", content=b"{}", headers={"content-type": "text/plain"}).status_code == 415
     assert client.post("/api/reports", json=[{"id": str(k), "text": "x"} for k in range(1001)]).status_code == 413
+
+
+def test_post_limits_per_report_and_per_request(tmp_path):
+    from storytrace.ingest.budget import Budget
+
+    app = create_app(tmp_path / "b.db", trace_on_start=False, budget=Budget(max_chars=200), max_body=5_000, max_reports=3)
+    with TestClient(app, base_url=LOCAL) as c:
+        big = {"id": "big", "text": "Words of a long report. " * 20, "published": "2024-01-02"}
+        r = c.post("/api/reports", json=[big])
+        assert r.status_code == 422
+        [rej] = r.json()["rejected"]
+        assert (rej["item"], rej["id"], rej["kind"]) == (1, "big", "too_large") and "max_chars=200" in rej["reason"]
+        many = c.post("/api/reports", json=[{"id": str(k), "text": "x"} for k in range(4)])
+        assert many.status_code == 413 and "at most 3" in many.json()["detail"]
+        body = c.post("/api/reports", json=[{"id": "a", "text": "y" * 6_000}])
+        assert body.status_code == 413 and "5000 bytes" in body.json()["detail"]
 
 
 @pytest.fixture()

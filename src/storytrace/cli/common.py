@@ -10,11 +10,33 @@ from storytrace.index.embed import AUTO_SENTENCES, use_encoder
 
 DB_HELP = "SQLite store (created if missing)."
 
+# The budget per report (storytrace.ingest.budget.Budget; its defaults, kept here as literals so
+# that `storytrace --help` does not import the pipeline). One option object serves every command.
+MAX_CHARS = typer.Option(500_000, "--max-chars", min=1, help="Most characters of text one report may have.")
+MAX_SENTENCES = typer.Option(10_000, "--max-sentences", min=1, help="Most sentences one report may have.")
+MAX_TOKENS = typer.Option(150_000, "--max-tokens", min=1, help="Most tokens (words and punctuation marks) one report may have.")
+MAX_SECONDS = typer.Option(30.0, "--max-seconds", min=0.01, help="Most seconds reading and segmenting one report may take.")
+TRUNCATE = typer.Option(
+    False,
+    "--truncate",
+    help="Cut a report over the budget at a sentence boundary and keep it with a warning, instead of rejecting it.",
+)
 
-def echo_rejected(rejected) -> None:
+
+def make_budget(max_chars: int, max_sentences: int, max_tokens: int, max_seconds: float, truncate: bool):
+    from storytrace.ingest.budget import Budget
+
+    return Budget(
+        max_chars=max_chars, max_sentences=max_sentences, max_tokens=max_tokens, max_seconds=max_seconds, truncate=truncate
+    )
+
+
+def echo_rejected(rejected, warnings=()) -> None:
+    """One line per rejected input (its reason names the input and where in it) and per warning."""
     for r in rejected:
-        where = f"{r.input}" + (f" [{r.record}]" if r.record not in (None, "") else "")
-        typer.secho(f"rejected: {where}: {r.reason}", err=True, fg=typer.colors.YELLOW)
+        typer.secho(f"rejected [{r.kind}]: {r.reason}", err=True, fg=typer.colors.YELLOW)
+    for w in warnings:
+        typer.secho(f"warning: {w.reason}", err=True, fg=typer.colors.YELLOW)
 
 
 def write_outputs(doc: dict, json_path: Path | None, md_path: Path | None, html_path: Path | None = None) -> None:

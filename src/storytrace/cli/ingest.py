@@ -19,7 +19,16 @@ from pathlib import Path
 
 import typer
 
-from storytrace.cli.common import DB_HELP, echo_rejected
+from storytrace.cli.common import (
+    DB_HELP,
+    MAX_CHARS,
+    MAX_SECONDS,
+    MAX_SENTENCES,
+    MAX_TOKENS,
+    TRUNCATE,
+    echo_rejected,
+    make_budget,
+)
 
 __all__ = ["add", "watch", "parse_duration", "parse_mapping", "parse_size", "fetch_items", "version_changes"]
 
@@ -226,14 +235,13 @@ def versions_markdown(changes: list[dict]) -> str:
 # ---------------------------------------------------------------------------------- shared run
 
 
-def _ingest_urls(store, urls: list[str], *, allow_private: bool, max_bytes: int, timeout: float):
+def _ingest_urls(store, urls: list[str], *, allow_private: bool, max_bytes: int, timeout: float, budget=None):
     from storytrace import api
 
     report = api.IngestReport()
     for url in urls:
-        api.ingest_articles(
-            store, fetch_items(url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout), report, versions=True
-        )
+        items = fetch_items(url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout)
+        api.ingest_articles(store, items, report, versions=True, budget=budget, input_name=url)
     return report
 
 
@@ -293,6 +301,11 @@ def add(
     max_bytes: str = typer.Option("10MB", "--max-bytes", help=_URL_OPTIONS_HELP["max_bytes"]),
     timeout: float = typer.Option(20.0, "--timeout", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal summary."),
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    max_tokens: int = MAX_TOKENS,
+    max_seconds: float = MAX_SECONDS,
+    truncate: bool = TRUNCATE,
 ) -> None:
     """Fetch pages (or feeds) and trace them with everything stored; a changed page is kept as a new version."""
     from storytrace.store import Store
@@ -302,8 +315,9 @@ def add(
     except ValueError as exc:
         raise _bad("--max-bytes", exc) from None
     with Store(db) as store:
-        report = _ingest_urls(store, list(urls), allow_private=allow_private, max_bytes=cap, timeout=timeout)
-        echo_rejected(report.rejected)
+        budget = make_budget(max_chars, max_sentences, max_tokens, max_seconds, truncate)
+        report = _ingest_urls(store, list(urls), allow_private=allow_private, max_bytes=cap, timeout=timeout, budget=budget)
+        echo_rejected(report.rejected, report.warnings)
         _trace_and_write(store, json_out, md_out, html_out, quiet)
     if not quiet:
         typer.echo(f"{_counts(report)}; store: {db}")
@@ -326,6 +340,11 @@ def watch(
     max_bytes: str = typer.Option("10MB", "--max-bytes", help=_URL_OPTIONS_HELP["max_bytes"]),
     timeout: float = typer.Option(20.0, "--timeout", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the per-poll counts, no trace summary."),
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    max_tokens: int = MAX_TOKENS,
+    max_seconds: float = MAX_SECONDS,
+    truncate: bool = TRUNCATE,
 ) -> None:
     """Poll feeds: store and trace what is new; a changed item or page becomes a new version, compared with the first."""
     from storytrace.store import Store
@@ -339,15 +358,18 @@ def watch(
     except ValueError as exc:
         raise _bad("--max-bytes", exc) from None
     limit = 1 if once else polls
+    budget = make_budget(max_chars, max_sentences, max_tokens, max_seconds, truncate)
     rejected = 0
     done = 0
     try:
         with Store(db) as store:
             while True:
                 done += 1
-                report = _ingest_urls(store, list(feeds), allow_private=allow_private, max_bytes=cap, timeout=timeout)
+                report = _ingest_urls(
+                    store, list(feeds), allow_private=allow_private, max_bytes=cap, timeout=timeout, budget=budget
+                )
                 rejected += len(report.rejected)
-                echo_rejected(report.rejected)
+                echo_rejected(report.rejected, report.warnings)
                 # the first poll always traces, so that the outputs exist; later ones only when something changed
                 if done == 1 or report.added or report.versions:
                     _trace_and_write(store, json_out, md_out, html_out, quiet)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from storytrace.cli.common import MAX_CHARS, MAX_SECONDS, MAX_SENTENCES, MAX_TOKENS, TRUNCATE, make_budget
+from storytrace.cli.ingest import parse_size
 from storytrace.optional import MissingExtra, requires
 from storytrace.web.binding import MIN_TOKEN, BindRefused, check_bind, is_loopback
 
@@ -26,6 +28,13 @@ def command(
         "--trace-worker",
         help="Run re-traces in a child 'process' (reads stay fast while tracing) or in a 'thread' of the server.",
     ),
+    max_body: str = typer.Option("20MB", "--max-body", help="Largest POST body read (413 beyond it), e.g. 5MB."),
+    max_reports: int = typer.Option(1000, "--max-reports", min=1, help="Most reports in one POST (413 beyond it)."),
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    max_tokens: int = MAX_TOKENS,
+    max_seconds: float = MAX_SECONDS,
+    truncate: bool = TRUNCATE,
 ) -> None:
     """Serve the store: HTML UI at /, JSON API under /api, API reference at /docs."""
     token = token or None
@@ -47,7 +56,19 @@ def command(
         raise typer.Exit(code=2) from None
     from storytrace.web.app import create_app  # after the check: it imports FastAPI
 
-    app = create_app(db, token=token, open_writes=is_loopback(host), trace_worker=trace_worker)
+    try:
+        body_cap = parse_size(max_body)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-body") from None
+    app = create_app(
+        db,
+        token=token,
+        open_writes=is_loopback(host),
+        trace_worker=trace_worker,
+        budget=make_budget(max_chars, max_sentences, max_tokens, max_seconds, truncate),
+        max_body=body_cap,
+        max_reports=max_reports,
+    )
     writes = "need the token" if token else "open to loopback clients only"
     typer.echo(f"storytrace serving {db} on http://{_netloc(host, port)}/  (writes {writes})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

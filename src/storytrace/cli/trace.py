@@ -10,7 +10,20 @@ from pathlib import Path
 
 import typer
 
-from storytrace.cli.common import DB_HELP, ENCODER_HELP, choose_encoder, echo_rejected, encoder_line, write_outputs
+from storytrace.cli.common import (
+    DB_HELP,
+    ENCODER_HELP,
+    MAX_CHARS,
+    MAX_SECONDS,
+    MAX_SENTENCES,
+    MAX_TOKENS,
+    TRUNCATE,
+    choose_encoder,
+    echo_rejected,
+    encoder_line,
+    make_budget,
+    write_outputs,
+)
 
 
 def trace(
@@ -33,6 +46,11 @@ def trace(
         help="Largest input file (and decompressed stream) read; larger ones are rejected. E.g. 500KB, 50MB.",
     ),
     encoder: str = typer.Option("auto", "--encoder", help=ENCODER_HELP),
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    max_tokens: int = MAX_TOKENS,
+    max_seconds: float = MAX_SECONDS,
+    truncate: bool = TRUNCATE,
 ) -> None:
     """Ingest reports into the store and trace every story in it."""
     from storytrace import api
@@ -51,8 +69,9 @@ def trace(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-bytes") from None
     with api.Store(db) as store:
-        report = api.ingest(store, [str(p) for p in paths], max_bytes=cap, mapping=mapping)
-        echo_rejected(report.rejected)
+        budget = make_budget(max_chars, max_sentences, max_tokens, max_seconds, truncate)
+        report = api.ingest(store, [str(p) for p in paths], max_bytes=cap, mapping=mapping, budget=budget)
+        echo_rejected(report.rejected, report.warnings)
         with TraceProgress(store.count()) as progress:
             result = api.trace_store(store, progress=progress)
     doc = result.to_dict()
@@ -83,6 +102,11 @@ def compare(
         "--force",
         help="Audit the pair even when it is below the edge bar for a named pair (not derived): list its findings anyway.",
     ),
+    max_chars: int = MAX_CHARS,
+    max_sentences: int = MAX_SENTENCES,
+    max_tokens: int = MAX_TOKENS,
+    max_seconds: float = MAX_SECONDS,
+    truncate: bool = TRUNCATE,
 ) -> None:
     """Align DERIVED to SOURCE sentence by sentence: coverage, alignment, findings, verdict."""
     from storytrace import api
@@ -90,10 +114,11 @@ def compare(
 
     choose_encoder(encoder)
 
+    budget = make_budget(max_chars, max_sentences, max_tokens, max_seconds, truncate)
     if pairs is not None:
         from storytrace.batch import compare_pairs
 
-        failures = compare_pairs(pairs, json_out, force=force)
+        failures = compare_pairs(pairs, json_out, force=force, budget=budget)
         raise typer.Exit(code=1 if failures else 0)
     if source is None or derived is None:
         typer.secho("compare needs SOURCE and DERIVED, or --pairs FILE", err=True, fg=typer.colors.RED)
@@ -101,8 +126,8 @@ def compare(
     picked = []
     for path in (source, derived):
         report = api.IngestReport()
-        articles = api.read_articles([path], report)
-        echo_rejected(report.rejected)
+        articles = api.read_articles([path], report, budget=budget)
+        echo_rejected(report.rejected, report.warnings)
         if len(articles) != 1:
             typer.secho(f"{path}: expected exactly one report, found {len(articles)}", err=True, fg=typer.colors.RED)
             raise typer.Exit(code=2)
@@ -117,7 +142,7 @@ def compare(
 
 
 def errors(db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP)) -> None:
-    """List the inputs that were rejected, with the reason."""
+    """List the inputs that were rejected (and the reports kept with a warning), with the reason."""
     from storytrace.store import Store
 
     if not db.exists():
@@ -125,7 +150,7 @@ def errors(db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP))
         raise typer.Exit(code=2)
     with Store(db) as store:
         rows = store.rejected()
-    for r in rows:
+    for r in rows:  # tab-separated columns, for scripts: kind, input [record], reason
         where = r["input"] + (f" [{r['record']}]" if r["record"] else "")
         typer.echo(f"{r['kind']}\t{where}\t{r['reason']}")
     if not rows:
@@ -152,6 +177,11 @@ def demo(
         column_map=None,
         max_bytes="50MB",
         encoder="auto",
+        max_chars=500_000,
+        max_sentences=10_000,
+        max_tokens=150_000,
+        max_seconds=30.0,
+        truncate=False,
     )
     written = [name for name in ("trace.json", "trace.md", "trace.html") if (out / name).exists()]
     typer.echo(f"demo outputs in {out}/ ({', '.join(written)})")

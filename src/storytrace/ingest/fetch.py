@@ -34,7 +34,7 @@ from urllib.parse import urljoin
 import httpx
 
 from ..model import Article
-from .decode import DecodeError, binary_reason, charset_from_content_type, decode_bytes, sniff_declared_charset, stable_id
+from .decode import DecodeError, binary_reason, charset_from_content_type, decode_text, sniff_declared_charset, stable_id
 from .errors import Rejected
 from .feeds import FEED_CONTENT_TYPES, iter_feed, looks_like_feed
 from .html import article_from_html, looks_like_html
@@ -333,9 +333,11 @@ def _precheck(src: Source, result: FetchResult) -> Rejected | None:
 def _html_article(src: Source, result: FetchResult) -> Article | Rejected:
     declared = charset_from_content_type(result.content_type) or sniff_declared_charset(result.body)
     try:
-        text, enc = decode_bytes(result.body, declared=declared)
+        text, enc, guessed = decode_text(result.body, declared=declared)
     except DecodeError as exc:
-        return src.reject("decode", f"the page cannot be decoded: {exc}")
+        return src.reject("encoding", f"the page cannot be decoded: {exc}")
+    if guessed:
+        src.extra["encoding_guessed"] = enc
     return article_from_html(
         src,
         text,

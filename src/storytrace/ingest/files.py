@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..model import Article
 from .compress import GZIP_MAGIC, gunzip
-from .decode import DecodeError, binary_reason, decode_bytes, sniff_declared_charset
+from .decode import DecodeError, binary_reason, decode_text, sniff_declared_charset
 from .errors import Rejected
 from .feeds import iter_feed, looks_like_feed
 from .html import article_from_html, looks_like_html
@@ -195,20 +195,17 @@ def iter_bytes(src: Source, ext: str, data: bytes, *, _depth: int = 0) -> Iterat
     if not data.strip(b" \t\r\n\x0b\x0c"):
         yield src.reject("empty", "the file holds only whitespace")
         return
+    try:
+        decoded = decode_text(data, declared=sniff_declared_charset(data) if ext not in LINE_BASED else None)
+    except DecodeError as exc:
+        yield src.reject("encoding", f"it cannot be decoded as text: {exc}")
+        return
+    if decoded.guessed:
+        src.extra["encoding_guessed"] = decoded.encoding
     if ext in FEED_EXT:
-        try:
-            decode_bytes(data, declared=sniff_declared_charset(data))
-        except DecodeError as exc:
-            yield src.reject("decode", f"it cannot be decoded as text: {exc}")
-            return
         yield from iter_feed(src, data)
         return
-    try:
-        text, _enc = decode_bytes(data, declared=sniff_declared_charset(data) if ext not in LINE_BASED else None)
-    except DecodeError as exc:
-        yield src.reject("decode", f"it cannot be decoded as text: {exc}")
-        return
-    yield from _dispatch_text(src, ext, data, text)
+    yield from _dispatch_text(src, ext, data, decoded.text)
 
 
 def _dispatch_text(src: Source, ext: str, data: bytes, text: str) -> Iterator[Article | Rejected]:

@@ -49,6 +49,8 @@ class Source:
         """An Article with normalised text and one-line fields; meta records the format and
         whether the date is unknown."""
         m: dict[str, Any] = {"format": fmt}
+        if self.extra.get("encoding_guessed"):
+            m["encoding_guessed"] = self.extra["encoding_guessed"]
         if meta:
             m.update({k: v for k, v in meta.items() if v is not None})
         if published is None:
@@ -89,7 +91,7 @@ def record_to_article(
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError:
-            return src.reject("decode", "the 'text' value is bytes that are not valid UTF-8", record=record, where=where)
+            return src.reject("encoding", "the 'text' value is bytes that are not valid UTF-8", record=record, where=where)
     if not isinstance(text, str):
         return src.reject("format", f"the 'text' value is a {type(text).__name__}, not a string", record=record, where=where)
 

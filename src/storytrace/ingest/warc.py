@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ..model import Article, parse_published
 from .compress import GZIP_MAGIC, gunzip
-from .decode import DecodeError, charset_from_content_type, decode_bytes, sniff_declared_charset, stable_id
+from .decode import DecodeError, charset_from_content_type, decode_text, sniff_declared_charset, stable_id
 from .errors import Rejected
 from .html import article_from_html
 from .source import Source
@@ -108,12 +108,14 @@ def _record_article(src: Source, rec, body: bytes, ctype: str, rid: str, where: 
     except ValueError:
         capture = None
     try:
-        html, enc = decode_bytes(body, declared=charset_from_content_type(ctype) or sniff_declared_charset(body))
+        html, enc, guessed = decode_text(body, declared=charset_from_content_type(ctype) or sniff_declared_charset(body))
     except DecodeError as exc:
         return src.reject(
-            "decode", f"the HTML payload of {uri or 'the record'} cannot be decoded: {exc}", record=rid, where=where
+            "encoding", f"the HTML payload of {uri or 'the record'} cannot be decoded: {exc}", record=rid, where=where
         )
     meta = {"warc_record_id": rid, "warc_date": warc_date_raw or None, "encoding": enc}
+    if guessed:
+        meta["encoding_guessed"] = enc
     return article_from_html(
         src,
         html,

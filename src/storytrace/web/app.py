@@ -24,6 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from storytrace.ingest.budget import Budget
 from storytrace.web import pages
 from storytrace.web.binding import is_loopback
 from storytrace.web.docs import docs_page
@@ -59,12 +60,17 @@ def create_app(
     open_writes: bool = True,
     trace_on_start: bool = True,
     trace_worker: str = "process",
+    budget: Budget | None = None,
+    max_body: int = MAX_BODY,
+    max_reports: int = MAX_REPORTS,
 ) -> FastAPI:
     """The app for the store at ``db_path``. ``token``: writes need it. Without a token,
     ``open_writes`` says whether writes are allowed at all (``serve`` passes True only for a
-    loopback bind). ``trace_worker``: "thread" or "process" (see Service)."""
+    loopback bind). ``trace_worker``: "thread" or "process" (see Service). ``budget``: the
+    limits of each posted report; ``max_body`` (bytes) and ``max_reports`` those of one POST
+    (413 beyond them)."""
     token = token or None
-    service = Service(str(db_path), worker=trace_worker)
+    service = Service(str(db_path), worker=trace_worker, budget=budget)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -244,13 +250,13 @@ def create_app(
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype != "application/json":
             raise HTTPException(415, "send the reports as application/json")
-        raw = await _read_body(request, MAX_BODY)
+        raw = await _read_body(request, max_body)
         try:
             payload = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise HTTPException(400, f"the body is not JSON: {exc}") from exc
-        items, positions = parse_reports(payload)
-        result, code = await run_in_threadpool(write_reports, service, items, positions)
+        items, positions, sent_ids = parse_reports(payload, max_reports)
+        result, code = await run_in_threadpool(write_reports, service, items, positions, sent_ids)
         return JSONResponse(result, status_code=code)
 
     # ------------------------------------------------------------------ HTML
@@ -336,9 +342,10 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_reports(payload: Any) -> tuple[list, dict[str, int]]:
-    """Articles (or Rejected, with the reason) from a posted object or list; and each id's
-    first position in the list (1-based), to point at conflicts found later."""
+def parse_reports(payload: Any, max_reports: int = MAX_REPORTS) -> tuple[list, dict[str, int], dict[int, str]]:
+    """Articles (or Rejected, with the reason) from a posted object or list; each id's first
+    position in the list (1-based), to point at conflicts found later; and the id each item
+    was sent with (a rejection answers with it)."""
     from storytrace.ingest.source import FIELDS, Source, record_to_article
 
     if isinstance(payload, dict):
@@ -349,12 +356,15 @@ def parse_reports(payload: Any) -> tuple[list, dict[str, int]]:
         raise HTTPException(400, "the body must be a report object or an array of report objects")
     if not records:
         raise HTTPException(400, "the list of reports is empty")
-    if len(records) > MAX_REPORTS:
-        raise HTTPException(413, f"{len(records)} reports in one request; at most {MAX_REPORTS}")
+    if len(records) > max_reports:
+        raise HTTPException(413, f"{len(records)} reports in one request; at most {max_reports}")
     src = Source(input="POST /api/reports", stem="api")
     items: list = []
     positions: dict[str, int] = {}
+    sent_ids: dict[int, str] = {}
     for k, obj in enumerate(records, 1):
+        if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int, float)) and not isinstance(obj.get("id"), bool):
+            sent_ids[k] = str(obj["id"])
         if not isinstance(obj, dict):
             items.append(
                 src.reject("json", f"the item is a JSON {type(obj).__name__}, not an object", record=k, where=f"item {k}")
@@ -373,10 +383,12 @@ def parse_reports(payload: Any) -> tuple[list, dict[str, int]]:
         if not hasattr(item, "reason"):
             positions.setdefault(item.id, k)
         items.append(item)
-    return items, positions
+    return items, positions, sent_ids
 
 
-def write_reports(service: Service, items: list, positions: dict[str, int]) -> tuple[dict, int]:
+def write_reports(
+    service: Service, items: list, positions: dict[str, int], sent_ids: dict[int, str] | None = None
+) -> tuple[dict, int]:
     """Runs in a worker thread: store, re-trace (waiting for it), summarise."""
     report = service.ingest(items)
     traced = True
@@ -393,8 +405,8 @@ def write_reports(service: Service, items: list, positions: dict[str, int]) -> t
     rejected = []
     for r in report.rejected:
         if isinstance(r.record, int):
-            rejected.append({"item": r.record, "id": None, "kind": r.kind, "reason": r.reason})
-        else:  # a conflict names the id
+            rejected.append({"item": r.record, "id": (sent_ids or {}).get(r.record), "kind": r.kind, "reason": r.reason})
+        else:  # rejected once read (over the budget, a conflict): the record is the id
             rejected.append({"item": positions.get(str(r.record)), "id": r.record, "kind": r.kind, "reason": r.reason})
     code = 422 if not accepted else 207 if rejected else 200
     return {

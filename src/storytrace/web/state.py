@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from storytrace.api import IngestReport, ingest_articles, trace_store
+from storytrace.ingest.budget import Budget
 from storytrace.store import Store
 from storytrace.web.search import ensure_index
 
@@ -122,10 +123,11 @@ def connect(path: str) -> sqlite3.Connection:
 
 
 class Service:
-    def __init__(self, db_path: str, worker: str = "process"):
+    def __init__(self, db_path: str, worker: str = "process", budget: Budget | None = None):
         if worker not in ("thread", "process"):
             raise ValueError(f"worker must be 'thread' or 'process', not {worker!r}")
         self.db_path = str(db_path)
+        self.budget = budget or Budget()
         # "process": the trace runs in one long-lived child process, so its CPU work does not
         # compete with the request threads for this process's GIL (the models load once in it).
         self.worker = worker
@@ -191,7 +193,7 @@ class Service:
         report = IngestReport()
         with self.write_lock:
             with Store(self.db_path) as store:
-                ingest_articles(store, items, report)
+                ingest_articles(store, items, report, budget=self.budget, input_name="POST /api/reports")
         return report
 
     def request_trace(self) -> int:
