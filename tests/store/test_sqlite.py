@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from storytrace import api
 from storytrace.model import Article
 from storytrace.segment import segment
 from storytrace.store import Store
@@ -134,3 +135,63 @@ def test_kill_9_during_ingest_loses_nothing_and_rerun_completes(tmp_path):
     assert sorted(final) == sorted(source)  # every report exactly once
     with Store(db) as store:
         assert store.count() == N and store.count("rejected") == 0
+
+
+SLOW_INGEST = """
+import sys, time
+from storytrace import api
+from storytrace.ingest import budget
+
+real = budget.segment
+def segment(article):  # the hostile report's processing: slow, and it says so
+    if "hostile" in article.text:
+        print("processing", flush=True)
+        time.sleep(float(sys.argv[3]))
+    return real(article)
+budget.segment = segment
+with api.Store(sys.argv[1]) as store:
+    report = api.ingest(store, sys.argv[4:], budget=api.Budget(max_seconds=float(sys.argv[2])))
+print(len(report.added), len(report.unchanged), ",".join(r.kind for r in report.rejected), flush=True)
+"""
+
+
+def _snapshot(db: Path) -> tuple:
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        articles = con.execute("SELECT * FROM articles ORDER BY id").fetchall()
+        rejected = con.execute("SELECT input, record, kind, reason FROM rejected ORDER BY seq").fetchall()
+        return articles, rejected
+    finally:
+        con.close()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_kill_9_while_a_hostile_report_is_processed_leaves_the_store_as_before(tmp_path):
+    good = [tmp_path / f"good{i}.txt" for i in range(3)]
+    for i, path in enumerate(good):
+        path.write_text(f" date 2024-05-0{i + 1} Report {i} of the harbour works. The council met on Monday.", encoding="utf-8")
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(" date 2024-05-09 A hostile report that takes long. " * 3, encoding="utf-8")
+    later = tmp_path / "later.txt"
+    later.write_text(" date 2024-05-10 A later report about the ferry. It sailed at noon.", encoding="utf-8")
+    db = tmp_path / "store.db"
+    with api.Store(db) as store:
+        assert len(api.ingest(store, [str(p) for p in good]).added) == 3
+    before = _snapshot(db)
+
+    args = [sys.executable, "-c", SLOW_INGEST, str(db), "600", "600", str(hostile), str(later)]
+    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "processing"  # killed inside the hostile report
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate(timeout=30)
+    assert _snapshot(db) == before
+
+    # the same batch within a budget of seconds: the hostile report is rejected, the rest goes on
+    rerun = subprocess.run([*args[:4], "1", "5", *args[6:]], capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stdout.splitlines()[-1] == "1 0 timeout"
+    articles, rejected = _snapshot(db)
+    assert articles[:3] == before[0]  # ordered by id: good0-2 untouched, then later
+    assert len(articles) == 4 and [r[2] for r in rejected] == ["timeout"]
