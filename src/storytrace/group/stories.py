@@ -65,7 +65,26 @@ def group(
 ) -> list[int]:
     """Story label per article (articles in the order given; labels numbered by first member
     in publication order). ``links`` are pairs that share a story whatever their words."""
+    links = set(links) | same_text_links(articles)
     return _Agglomeration(articles, similarity, candidates, links).run(JOIN if join is None else join)
+
+
+def same_text_links(articles: list[Article]) -> set[tuple[int, int]]:
+    """Reports with the same words (a wire story printed by many outlets) are one story from
+    the start: their similarity is 1, so average linkage would join them anyway, one merge at
+    a time, each making every candidate entry of the growing story stale (work that grows
+    with the square of the number of copies)."""
+    first: dict[str, int] = {}
+    out: set[tuple[int, int]] = set()
+    for k, a in enumerate(articles):
+        key = " ".join((a.text or "").lower().split())
+        if not key:
+            continue
+        if key in first:
+            out.add((first[key], k))
+        else:
+            first[key] = k
+    return out
 
 
 class _Agglomeration:
@@ -109,18 +128,16 @@ class _Agglomeration:
     def score(self, a: int, b: int) -> float:
         """Average time-weighted similarity of stories a and b (over SAMPLE members of each)."""
         left, right = _spread(self.members[a]), _spread(self.members[b])
-        total = 0.0
-        for i in left:
-            values = self.similarity.between(i, right)
-            total += float(np.sum(np.asarray(values, dtype=np.float64) * time_decay(self.day[i], self.day[right])))
-        return total / (len(left) * len(right))
+        values = np.asarray(self.similarity.block(left, right), dtype=np.float64)
+        weights = time_decay(self.day[left][:, None], self.day[right][None, :])
+        return float(np.sum(values * weights)) / (len(left) * len(right))
 
     def run(self, join: float) -> list[int]:
         heap: list[tuple[float, int, int, int, int]] = []
-        for a in sorted(self.adjacent):
-            for b in sorted(self.adjacent[a]):
-                if a < b:
-                    self._push(heap, a, b, join)
+        firsts = [(a, b) for a in sorted(self.adjacent) for b in sorted(self.adjacent[a]) if a < b]
+        for (a, b), value in zip(firsts, self._first_scores(firsts), strict=True):
+            if value >= join:
+                heapq.heappush(heap, (-value, a, b, self.version[a], self.version[b]))
         while heap:
             _, a, b, va, vb = heapq.heappop(heap)
             a, b = self._find(a), self._find(b)
@@ -136,6 +153,15 @@ class _Agglomeration:
             for k in self.members[story]:
                 label[k] = number
         return label
+
+    def _first_scores(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """score() of every candidate pair before any merge, in one pass where both stories
+        are single reports (all of them but those joined by lineage links)."""
+        single = [len(self.members[a]) == 1 and len(self.members[b]) == 1 for a, b in pairs]
+        left = np.array([self.members[a][0] for (a, _), one in zip(pairs, single, strict=True) if one], dtype=np.int64)
+        right = np.array([self.members[b][0] for (_, b), one in zip(pairs, single, strict=True) if one], dtype=np.int64)
+        quick = iter(self.similarity.pairs(left, right) * time_decay(self.day[left], self.day[right]))
+        return [float(next(quick)) if one else self.score(a, b) for (a, b), one in zip(pairs, single, strict=True)]
 
     def _push(self, heap: list, a: int, b: int, join: float) -> None:
         value = self.score(a, b)

@@ -104,8 +104,49 @@ LINEAGE_MIN_COSINE = 0.15  # llmfake piles: every true rewrite pair the vector k
 LINEAGE_MIN_CONTAIN = 0.3  # idf mass of the later report's words found in the earlier one (summaries)
 
 
+# A bucket of the LSH holds the reports whose signatures agree on one band. In a bucket of at
+# most BUCKET_ALL reports every pair is a candidate (the rensa LSH query's answer); in a larger
+# one (300 outlets printing one wire story, a feed of near-identical items) each report pairs
+# with the bucket's BUCKET_FIRST earliest (the copy's likely origin) and its BUCKET_WINDOW
+# nearest predecessors, so that the pairs grow with the bucket, not with its square.
+BUCKET_FIRST = 8
+BUCKET_WINDOW = 24
+BUCKET_ALL = BUCKET_FIRST + BUCKET_WINDOW + 1
+
+
 def lsh_pairs(texts: list[str]) -> set[tuple[int, int]]:
-    """Pairs whose word-trigram MinHash collide in the LSH (copies and close rewrites)."""
+    """Pairs whose word-trigram MinHash collide in the LSH (copies and close rewrites); texts
+    in date order (a bucket's members are taken in it). The banding is rensa's (LSH_BANDS bands
+    of NUM_PERM / LSH_BANDS rows, a pair collides when one band agrees); it is written out here
+    because a query that lists a whole bucket costs the square of the bucket's size."""
+    rows = NUM_PERM // LSH_BANDS
+    out: set[tuple[int, int]] = set()
+    if len(texts) < 2:
+        return out
+    digests = np.array([minhash(t).digest() for t in texts], dtype=np.uint64)
+    buckets: list[np.ndarray] = []
+    for band in range(LSH_BANDS):
+        _, label = np.unique(digests[:, band * rows : (band + 1) * rows], axis=0, return_inverse=True)
+        label = label.ravel()
+        order = np.argsort(label, kind="stable")  # positions ascending within a bucket
+        cuts = np.flatnonzero(np.diff(label[order])) + 1
+        buckets.extend(group for group in np.split(order, cuts) if len(group) > 1)
+    for group in buckets:
+        members = group.tolist()
+        if len(members) <= BUCKET_ALL:
+            out.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+            continue
+        for k, b in enumerate(members):
+            for a in members[: min(k, BUCKET_FIRST)]:
+                out.add((a, b))
+            for a in members[max(BUCKET_FIRST, k - BUCKET_WINDOW) : k]:
+                out.add((a, b))
+    return out
+
+
+def lsh_pairs_rensa(texts: list[str]) -> set[tuple[int, int]]:
+    """Every pair rensa's LSH query finds (quadratic in a bucket's size): the reference that
+    tests/index compare :func:`lsh_pairs` with where no bucket is large."""
     lsh = RMinHashLSH(threshold=0.3, num_perm=NUM_PERM, num_bands=LSH_BANDS)
     hashes = [minhash(t) for t in texts]
     for i, m in enumerate(hashes):

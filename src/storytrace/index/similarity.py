@@ -9,15 +9,20 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 class Similarity:
-    """Sublinear tf-idf rows, English stop words; terms in more than half the reports of a
-    pile of more than 20 are dropped (they tell no story apart)."""
+    """Sublinear tf-idf rows, English stop words; terms in more than half the distinct texts
+    of a pile of more than 20 are dropped (they tell no story apart). Document frequencies
+    count each distinct text once: forty outlets printing one wire story word for word are
+    one text, whose words would otherwise all be "in more than half the reports" and dropped
+    (the copies then share no word, and neither group nor derive)."""
 
     def __init__(self, texts: list[str]):
+        distinct = sorted(set(texts))
         vectorizer = TfidfVectorizer(
-            sublinear_tf=True, min_df=1, max_df=0.5 if len(texts) > 20 else 1.0, stop_words="english", dtype=np.float32
+            sublinear_tf=True, min_df=1, max_df=0.5 if len(distinct) > 20 else 1.0, stop_words="english", dtype=np.float32
         )
         try:
-            self.tfidf = vectorizer.fit_transform(texts)
+            vectorizer.fit(distinct)
+            self.tfidf = vectorizer.transform(texts)
         except ValueError:  # an empty vocabulary: nothing but stop words
             self.tfidf = None
 
@@ -26,6 +31,20 @@ class Similarity:
         if self.tfidf is None or not others:
             return np.zeros(len(others))
         return (self.tfidf[others] @ self.tfidf[i].T).toarray().ravel()
+
+    def block(self, rows: list[int], cols: list[int]) -> np.ndarray:
+        """Cosines of every row of ``rows`` with every row of ``cols`` (len(rows) x len(cols)),
+        in one product."""
+        if self.tfidf is None or not rows or not cols:
+            return np.zeros((len(rows), len(cols)))
+        return (self.tfidf[rows] @ self.tfidf[cols].T).toarray()
+
+    def pairs(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Cosine of row left[k] with row right[k], for every k, in one pass."""
+        if self.tfidf is None or len(left) == 0:
+            return np.zeros(len(left))
+        x = self.tfidf.tocsr()
+        return np.asarray(x[left].multiply(x[right]).sum(axis=1), dtype=np.float64).ravel()
 
     def by_id(self, ids: list[str]) -> Callable[[str, list[str]], np.ndarray]:
         """``cosine(a, others)`` by report id; ``ids`` name the rows in order."""
