@@ -189,7 +189,7 @@ def _spread(members: list[int]) -> list[int]:
     return [members[round(j * (n - 1) / (SAMPLE - 1))] for j in range(SAMPLE)]
 
 
-def time_decay(day: float, others: np.ndarray) -> np.ndarray:
+def time_decay(day: float | np.ndarray, others: np.ndarray) -> np.ndarray:
     """Weight of members published on days ``others`` for a report of day ``day`` (days as
     floats; NaN = undated, weight 1)."""
     gap = np.abs(np.asarray(others, dtype=np.float64) - day)
