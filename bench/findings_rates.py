@@ -96,7 +96,9 @@ def alterations(text: str, rng: random.Random) -> list[tuple[str, str, str, str]
             out.append(("number_changed", _swap(sentences, k, changed), changed, new))
         m = SAID.search(s)
         if m and "attribution_dropped" not in {o[0] for o in out}:
-            changed = s[: m.start()] + "."
+            # '"...," X said.' loses ', X said' and keeps its closing quotation mark: '"...."'
+            closing = m.group(0)[1] if m.group(0)[1:2] in ("”", '"') else ""
+            changed = s[: m.start()] + "." + closing
             out.append(("attribution_dropped", _swap(sentences, k, changed), changed, m.group(1)))
         m = WEEKDAY.search(s)
         if m and "date_shift" not in {o[0] for o in out}:

@@ -83,7 +83,9 @@ def iter_warc(src: Source, data: bytes) -> Iterator[Article | Rejected]:
                     )
                 continue
             yield _record_article(src, rec, body, ctype, rid, where)
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+    # AttributeError: warcio reading a response record that has no WARC-Target-URI (found by
+    # fuzzing: b"WARC/1.0\nWARC-Type:response"); the records before it were read
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError) as exc:
         if broken is None:
             yield src.reject(
                 "format",

@@ -39,6 +39,9 @@ _LINE_BREAK = re.compile(_LB)
 
 # A possible sentence end: terminal punctuation, optional closers, then whitespace.
 _CANDIDATE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
+# A quoted sentence closed and another opened ('... time." "I am ...'): pysbd keeps the two
+# together, as one quotation, but they are two sentences (often with the speaker cut between).
+_QUOTE_THEN_QUOTE = re.compile(r"[.!?…][\"”’»]{1,3}(?=[^\S\n]{1,8}[\"“‘«][A-Z])")
 _URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}\"'”’»"
 
@@ -356,11 +359,13 @@ def _propose(s: str, lo: int, hi: int) -> list[int]:
     out: list[int] = []
     prev = lo
     for e in ends:
+        inner = {m.end() for m in _QUOTE_THEN_QUOTE.finditer(s, prev, e) if prev < m.end() < e}
         if e - prev > MAX_LEN:
             for m in _CANDIDATE_END.finditer(s, prev, e):
                 nxt = s[m.end() : m.end() + 3].lstrip()
                 if nxt and (nxt[0].isupper() or nxt[0] in _OPEN_PUNCT):
-                    out.append(m.end())
+                    inner.add(m.end())
+        out.extend(sorted(x for x in inner if prev < x < e))
         out.append(e)
         prev = e
     return out
