@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import random
 from collections.abc import Iterator
@@ -67,7 +68,7 @@ def _csv_fields(paths: list[Path], keys: tuple[str, ...], k: int, rng: random.Ra
     rows = []
     for p in paths:
         with p.open(encoding="utf-8", newline="") as fh:
-            rows.extend(list(csv.DictReader(fh))[:20])
+            rows.extend(itertools.islice(csv.DictReader(fh), 20))
     out = []
     for row in rng.sample(rows, min(k, len(rows))):
         out.extend(row[key].encode() for key in keys if row.get(key))
