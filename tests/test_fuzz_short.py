@@ -33,14 +33,10 @@ LIMIT = 10.0  # seconds per input: over it is a hang (the campaign's --timeout)
 # name -> examples per run. spaCy (claims) and pysbd (segment) are far slower than the rest.
 EXAMPLES = {name: 300 for name in TARGETS} | {"html": 150, "feed": 150, "warc": 150, "sniffed": 150, "segment": 60, "claims": 25}
 
-# Failures found by the campaign and reported, not fixed yet (ingest is being rewritten):
-# (exception type, the function that raised it). The exact reproducers are the KNOWN_INPUTS.
-KNOWN = {
-    # a WARC response record without WARC-Target-URI: warcio's load_http_headers calls
-    # None.startswith; iter_warc does not catch AttributeError
-    ("AttributeError", "load_http_headers"),
-}
-KNOWN_INPUTS = [("warc", b"WARC/1.0\nWARC-Type:response")]
+# Failures found by the campaign not fixed yet: (exception type, the function that raised it).
+# None now; FIXED holds the reproducers of those fixed, checked on every run.
+KNOWN: set[tuple[str, str]] = set()
+FIXED = [("warc", b"WARC/1.0\nWARC-Type:response")]  # warcio's AttributeError on a response without a target URI
 
 TOKENS = [
     b"\x00", b"\xff", b"\xef\xbb\xbf", b"\xff\xfe", b"\r\n", b"\n\n", b'"', b",", b";", b"\t", b"{", b"}", b"[", b"]",
@@ -141,9 +137,8 @@ def test_fuzz_real_seeds(name: str) -> None:
     _fuzz(name, real=True)()
 
 
-@pytest.mark.parametrize("name,data", KNOWN_INPUTS)
-@pytest.mark.xfail(reason="known crash reported by the fuzz campaign (see KNOWN); remove the mark when fixed", strict=False)
-def test_known_crashes(name: str, data: bytes) -> None:
+@pytest.mark.parametrize("name,data", FIXED)
+def test_fixed_crashes_stay_fixed(name: str, data: bytes) -> None:
     with time_limit(LIMIT):
         TARGETS[name].run(data)
 
