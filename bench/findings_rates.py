@@ -117,6 +117,24 @@ def alterations(text: str, rng: random.Random) -> list[tuple[str, str, str, str]
     return out
 
 
+def speaker_cuts(data: Path, n: int, rng: random.Random) -> None:
+    """The speaker-cut alteration alone (rare in a small sample): n cases, each scored as above."""
+    right = total = 0
+    for t in texts(data, 3000, rng):
+        for kind, altered, _sentence, value in alterations(t, rng):
+            if kind != "attribution_dropped":
+                continue
+            got, _ = findings(t, altered)
+            total += 1
+            right += any(
+                f["type"] == kind and value.lower() in (str(f.get("derived_value")) + str(f.get("source_value"))).lower()
+                for f in got
+            )
+        if total >= n:
+            break
+    print(f"speaker cuts: attribution_dropped naming the speaker in {right}/{total} ({right / max(total, 1):.2f})")
+
+
 def _swap(sentences: list[str], k: int, new: str) -> str:
     return " ".join(sentences[:k] + [new] + sentences[k + 1 :])
 
@@ -126,11 +144,17 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "datasets")
     parser.add_argument("--n", type=int, default=60, help="articles (two thirds llmfake sources, a third TLS updates)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--speakers", type=int, default=0, help="only the speaker cuts: this many, from as many articles as it takes"
+    )
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"no datasets folder at {args.data}", file=sys.stderr)
         return
     rng = random.Random(args.seed)
+    if args.speakers:
+        speaker_cuts(args.data, args.speakers, rng)
+        return
     sample = texts(args.data, args.n, rng)
     same = [findings(t, t)[0] for t in sample]
     later = [findings(t, t, 1)[0] for t in sample]
