@@ -42,6 +42,7 @@ from storytrace.claims.lexicon import (
 from storytrace.index.features import stem, word_tokens
 from storytrace.model import FINDING_TYPES, Alignment, Article, Claim, Finding
 from storytrace.segment import segment
+from storytrace.segment.sentences import encodable
 
 ECHO = 0.4  # an unsupported statement with this share of its words in one source sentence is an "echo"
 
@@ -307,7 +308,7 @@ def prepare_articles(articles: Iterable[Article]) -> None:
 
 
 def _parse(article: Article) -> list[Any]:
-    texts = [article.text[s.start : s.end] for s in article.sentences]
+    texts = [encodable(article.text[s.start : s.end]) for s in article.sentences]
     return list(get_nlp().pipe(texts, batch_size=256))
 
 

@@ -21,7 +21,7 @@ import pysbd
 
 from storytrace.model import Article, Sentence
 
-__all__ = ["split_sentences", "segment"]
+__all__ = ["encodable", "split_sentences", "segment"]
 
 # Long runs without a usable boundary are cut on whitespace near TARGET_LEN so that no
 # sentence grows past MAX_LEN.
@@ -53,6 +53,17 @@ _URL_TRAILING = ".,;:!?)]}\"'”’»"
 # Characters pysbd uses internally as placeholders; text containing them comes back mangled.
 _PYSBD_PLACEHOLDERS = "∯ȸ♨☝✂⎋ᓰᓱᓳᓴᓷᓸ⌬"
 _LINE_BREAK_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, one for one (offsets stay valid).
+
+    Ingest removes them, but an Article made in Python may carry them, and spaCy and the
+    tokenizers cannot encode them to UTF-8: they would fail on the whole report."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _build_sanitize_table() -> dict[int, str]:
