@@ -140,6 +140,29 @@ def prose(n: int) -> str:
     return "".join(out)
 
 
+def _name(k: int) -> str:
+    syllables = ["ka", "lo", "mi", "ren", "tu", "sa", "vor", "di", "ne", "pa", "gu", "xi"]
+    parts = []
+    while True:
+        parts.append(syllables[k % len(syllables)])
+        k //= len(syllables)
+        if not k:
+            break
+    return "".join(parts).capitalize() + "son"
+
+
+def many_names(n: int) -> str:
+    """A flood of distinct people and places, each said to have said something: the audit
+    looks every name up in the other report."""
+    out, size, k = [], 0, 0
+    while size < n:
+        s = f"{_name(k)} {_name(k + 1)} of the {_name(k + 2)} Institute said on Monday that {k} people left {_name(k + 3)}. "
+        out.append(s)
+        size += len(s)
+        k += 4
+    return "".join(out)
+
+
 def nested_div(n: int) -> str:
     """``<div>`` nested ``n // 11`` levels deep around a paragraph (HTML stages only)."""
     depth = max(1, n // 11)
@@ -156,6 +179,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "bidi_zero_width": bidi_zero_width,
     "nul_surrogates": nul_surrogates,
     "prose": prose,
+    "many_names": many_names,
     "nested_div": nested_div,
 }
 HTML_SHAPES = {"nested_div"}
