@@ -497,3 +497,33 @@ def test_seed_reports():
     for prefix in ("000", "001", "002"):
         for s in split_sentences(seed_text(prefix)):
             assert not s.text.startswith(CLOSING_QUOTES), s.text
+
+
+# the pattern _url_spans replaced: it backtracks (quadratic on a long run of letters) but
+# defines which spans are URLs and e-mail addresses
+_PLAIN_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+
+
+def _plain_url_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    spans = []
+    for m in _PLAIN_URL_OR_EMAIL.finditer(text, lo, hi):
+        end = m.end()
+        while end > m.start() and text[end - 1] in sentences_module._URL_TRAILING:
+            end -= 1
+        spans.append((m.start(), end))
+    return spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab.+-@_ Hhtps:/wW.é", max_size=60), st.integers(0, 5), st.integers(0, 5))
+def test_url_spans_are_those_of_the_plain_pattern(text, cut_lo, cut_hi):
+    lo, hi = min(cut_lo, len(text)), max(min(cut_lo, len(text)), len(text) - cut_hi)
+    assert sentences_module._url_spans(text, lo, hi) == _plain_url_spans(text, lo, hi)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a@b.com+c@d.com", "x.y@z.org.+q@r.net", "see www.a.b/c and HTTPS://x.y/z.", "a@b@c.d", "..@a.b", "mail a+b@c-d.e-f."],
+)
+def test_url_spans_edge_cases(text):
+    assert sentences_module._url_spans(text, 0, len(text)) == _plain_url_spans(text, 0, len(text))

@@ -3,6 +3,7 @@ number, date and name comparisons, and the parse-based helpers (negation, events
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import weakref
@@ -42,6 +43,7 @@ from storytrace.claims.lexicon import (
 from storytrace.index.features import stem, word_tokens
 from storytrace.model import FINDING_TYPES, Alignment, Article, Claim, Finding
 from storytrace.segment import segment
+from storytrace.segment.sentences import encodable
 
 ECHO = 0.4  # an unsupported statement with this share of its words in one source sentence is an "echo"
 
@@ -219,6 +221,89 @@ class _View:
         )
         self.digit_strings = {re.sub(r"[^\d]", "", m) for m in re.findall(r"\d[\d,.]*\d|\d", self.text)}
         self.cased = bool(starts) and sum(1 for c in starts if c.isupper() or c in "“\"‘'(") >= 0.5 * len(starts)
+        # The checks ask of the whole text, once per claim of another report, whether it names
+        # something: a scan of the text per question made the audit quadratic in the report.
+        # These indexes over its words (made on first use) and the answers kept per question
+        # make each a lookup; the answers are those of the scans they replace.
+        self._runs: dict[str, list[int]] | None = None  # each maximal [a-z0-9]+ run -> its starts
+        self._sorted_runs: list[str] | None = None
+        self._acronyms: set[str] | None = None
+        self._answers: dict[tuple, bool] = {}
+
+    def _word_runs(self) -> dict[str, list[int]]:
+        if self._runs is None:
+            self._runs = {}
+            for m in _ALNUM_RUN.finditer(self.lower):
+                self._runs.setdefault(m.group(), []).append(m.start())
+        return self._runs
+
+    def has_words(self, phrase: str) -> bool:
+        """``re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", self.lower)``,
+        from the word index: a phrase that starts and ends with [a-z0-9] can only match where
+        each of its words is a whole run of the text, so the rarest word's starts are tried."""
+        key = ("words", phrase)
+        hit = self._answers.get(key)
+        if hit is not None:
+            return hit
+        text = self.lower
+        if phrase and _is_alnum(phrase[0]) and _is_alnum(phrase[-1]):
+            runs = self._word_runs()
+            offset, word = min(
+                ((m.start(), m.group()) for m in _ALNUM_RUN.finditer(phrase)), key=lambda t: len(runs.get(t[1], ()))
+            )
+            found = False
+            for at in runs.get(word, ()):
+                start, end = at - offset, at - offset + len(phrase)
+                if (
+                    start >= 0
+                    and text.startswith(phrase, start)
+                    and (start == 0 or not _is_alnum(text[start - 1]))
+                    and (end == len(text) or not _is_alnum(text[end]))
+                ):
+                    found = True
+                    break
+        else:
+            found = re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text) is not None
+        self._answers[key] = found
+        return found
+
+    def starts_a_word(self, word: str) -> bool:
+        """``re.search(r"(?<![a-z0-9])" + re.escape(word), self.lower)`` for a [a-z0-9]+ word:
+        some run of the text begins with it (a binary search among the sorted runs)."""
+        if self._sorted_runs is None:
+            self._sorted_runs = sorted(self._word_runs())
+        k = bisect.bisect_left(self._sorted_runs, word)
+        return k < len(self._sorted_runs) and self._sorted_runs[k].startswith(word)
+
+    def search(self, pattern: str) -> bool:
+        """``re.search(pattern, self.lower)``, answered once per pattern."""
+        key = ("re", pattern)
+        hit = self._answers.get(key)
+        if hit is None:
+            hit = self._answers[key] = re.search(pattern, self.lower) is not None
+        return hit
+
+    def in_compact(self, piece: str) -> bool:
+        """``piece in self.compact``, answered once per piece."""
+        key = ("compact", piece)
+        hit = self._answers.get(key)
+        if hit is None:
+            hit = self._answers[key] = piece in self.compact
+        return hit
+
+    def acronyms(self) -> set[str]:
+        """The initials of the multi-word entity names (what an acronym of them would be)."""
+        if self._acronyms is None:
+            self._acronyms = set()
+            for e in self.entities:
+                words = [
+                    w
+                    for w in re.findall(r"[A-Za-z]+", str(e.value))
+                    if w[0].isupper() and w.lower() not in ("of", "the", "and", "for")
+                ]
+                if len(words) >= 2:
+                    self._acronyms.add("".join(w[0] for w in words).upper())
+        return self._acronyms
 
     def claims(self, i: int, kind: str) -> list[Claim]:
         if kind == "entity":
@@ -230,7 +315,15 @@ class _View:
         name = name.lower().strip()
         if len(name) < 2:
             return False
-        return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", self.lower) is not None
+        return self.has_words(name)
+
+
+_ALNUM_RUN = re.compile(r"[a-z0-9]+")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _is_alnum(ch: str) -> bool:
+    return ch in _ALNUM
 
 
 _VIEWS: dict[int, tuple[weakref.ref, _View]] = {}
@@ -307,7 +400,7 @@ def prepare_articles(articles: Iterable[Article]) -> None:
 
 
 def _parse(article: Article) -> list[Any]:
-    texts = [article.text[s.start : s.end] for s in article.sentences]
+    texts = [encodable(article.text[s.start : s.end]) for s in article.sentences]
     return list(get_nlp().pipe(texts, batch_size=256))
 
 
@@ -404,7 +497,7 @@ def _entity_in(c: Claim, view: _View, sentence: int | None = None) -> bool:
     key = _entity_key(c)
     names = {key, str(c.value).lower(), c.text.lower()}
     if sentence is None:
-        ents, text = view.entities, view.lower
+        return _entity_in_text(c, view, key, names)
     else:
         ents, text = [e for e in view.sents[sentence].claims if e.kind == "entity"], view.sents[sentence].text.lower()
     for e in ents:
@@ -838,8 +931,48 @@ def _source_head(sent: _Sent, c: Claim):
     return head, affiliation
 
 
+def _entity_in_text(c: Claim, view: _View, key: str, names: set[str]) -> bool:
+    """``_entity_in`` for the whole text of ``view``: the same tests in the same order, each
+    answered from the view's indexes instead of a scan of its text (see ``_View``)."""
+    if key in view.entity_keys or names & view.entity_names:
+        return True
+    for n in names | ALIAS_OF.get(str(c.value).lower(), set()):
+        if len(n) >= 2 and view.has_words(n):
+            return True
+    compact = re.sub(r"[^a-z0-9]", "", c.text.lower())
+    if len(compact) >= 5 and view.in_compact(compact):
+        return True  # "COVID- 19", "newyork"
+    label = c.attrs.get("label")
+    words = [w for w in re.findall(r"[a-z0-9]+", c.text.lower()) if w not in STOP_WORDS]
+    if label != "PERSON" and len(words) >= 3 and sum(1 for w in words if view.starts_a_word(w)) >= 0.66 * len(words):
+        return True  # a spelling variant of a long name ("John Hopkins ..." / "Johns Hopkins ...")
+    if label == "NORP":
+        base = DEMONYMS.get(key.rstrip("s"))
+        if base and view.search(r"(?<![a-z])" + re.escape(base)):
+            return True
+        stem4 = key[:5] if len(key) >= 6 else key[:4]
+        if view.search(r"(?<![a-z])" + re.escape(stem4)):
+            return True
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", c.text) if w[0].isupper())
+    if len(initials) >= 3 and any(
+        view.search(r"(?<![a-z])" + a.lower() + r"(?![a-z])") for a in {initials, initials[:-1]} if len(a) >= 3
+    ):
+        return True  # the source uses the acronym ("CDC" for "Centers for Disease Control and Prevention")
+    if re.fullmatch(r"[A-Z]{2,6}", c.text.replace(".", "")):  # an acronym: the full name's initials
+        return c.text.replace(".", "") in view.acronyms()
+    return False
+
+
 def _cites(view: _View, head, affiliation: list[str]) -> bool:
     """Does ``view`` mention this kind of source (the head noun, near its affiliation)?"""
+    key = ("cites", _wkey(head.text), tuple(affiliation))
+    hit = view._answers.get(key)
+    if hit is None:
+        hit = view._answers[key] = _cites_scan(view, head, affiliation)
+    return hit
+
+
+def _cites_scan(view: _View, head, affiliation: list[str]) -> bool:
     word = _wkey(head.text)
     positions = [m.start() for m in re.finditer(r"(?<![a-z])" + re.escape(word), view.lower)]
     if not positions:
@@ -942,6 +1075,9 @@ class _AuditBase:
         self.order = [s.id for s in sources]
         self.primary = primary
         self.found: list[tuple[Finding, float, str]] = []  # finding, weight, weight key
+        # the same findings by derived sentence, for the checks that ask what one sentence holds
+        # already (a scan of all findings per sentence would make the audit quadratic)
+        self.found_in: dict[int | None, list[Finding]] = {}
         self.aligned: dict[int, _Aligned] = {}
         for al in alignments:
             if (
@@ -996,6 +1132,7 @@ class _AuditBase:
             source_value=s_value,
         )
         self.found.append((f, self.weights.get(key, self.weights.get(kind, 0.0)), key))
+        self.found_in.setdefault(i, []).append(f)
 
     def in_any_source(self, pred) -> bool:
         return any(pred(v) for v in self.sources.values())
@@ -1006,8 +1143,8 @@ class _AuditBase:
         def overlaps(x, y) -> bool:
             return x is not None and y is not None and x[0] < y[1] and y[0] < x[1]
 
-        for f, _, _ in self.found:
-            if f.derived_sentence != i or f.type in ("entity_dropped", "entity_added", "unsupported_claim", "detail_dropped"):
+        for f in self.found_in.get(i, ()):
+            if f.type in ("entity_dropped", "entity_added", "unsupported_claim", "detail_dropped"):
                 continue
             if (overlaps(f.derived_span, d_span) and f.derived_span != (self.d.sents[i].start, self.d.sents[i].end)) or overlaps(
                 f.source_span, s_span
@@ -1041,7 +1178,7 @@ class _AuditBase:
             for w in re.findall(r"[a-z]+|\d+", c.text.lower())
             if w not in ("on", "in", "of", "the", "early", "late", "last", "this", "next")
         ]
-        return bool(words) and self.in_any_source(lambda v: all(w in v.compact for w in words))  # "julyaugust 2020"
+        return bool(words) and self.in_any_source(lambda v: all(v.in_compact(w) for w in words))  # "julyaugust 2020"
 
     def _noun_in(self, i: int, unit: str):
         key = _wkey(unit)

@@ -79,7 +79,7 @@ from storytrace.claims.quotes import (
     _word_count,
 )
 from storytrace.model import Article, Claim
-from storytrace.segment import split_sentences
+from storytrace.segment.sentences import encodable, split_sentences
 
 __all__ = [
     "MODEL_NAME",
@@ -140,7 +140,7 @@ def extract_claims_many(articles: Iterable[Article], nlp=None, batch_size: int =
     for ai, art in enumerate(arts):
         _ensure_sentences(art)
         for si, s in enumerate(art.sentences):
-            items.append((art.text[s.start : s.end], (ai, si)))
+            items.append((encodable(art.text[s.start : s.end]), (ai, si)))
     docs: list[list[Any]] = [[None] * len(a.sentences) for a in arts]
     kwargs = {"batch_size": batch_size, "as_tuples": True}
     if n_process and n_process != 1:

@@ -37,6 +37,7 @@ import numpy as np
 
 from storytrace.index import static
 from storytrace.index.wordpieces import content_positions
+from storytrace.segment.sentences import encodable
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIM = 384
@@ -112,7 +113,7 @@ class Embedder:
         """
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32), []
-        encodings = self.tokenizer.encode_batch([t if t.strip() else "." for t in texts])
+        encodings = self.tokenizer.encode_batch([encodable(t) if t.strip() else "." for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         token_vectors: list[np.ndarray] = [np.zeros((0, DIM), dtype=np.float32)] * len(texts)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from storytrace.index.wordpieces import content_positions
+from storytrace.segment.sentences import encodable
 
 DIM = 256
 SIF = 1e-4
@@ -98,7 +99,7 @@ class StaticEncoder:
     def encode_with_tokens(self, texts: list[str], tokens: bool = True) -> tuple[np.ndarray, list[np.ndarray]]:
         if not texts:
             return np.zeros((0, DIM), np.float32), []
-        texts = [t if t.strip() else "." for t in texts]
+        texts = [encodable(t) if t.strip() else "." for t in texts]
         # one tokenisation serves both: the sentence vector is the mean of the token rows
         # (as StaticModel.encode makes it, truncated to its max_length), the content tokens
         # are looked up in the unit table

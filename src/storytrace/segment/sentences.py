@@ -21,7 +21,7 @@ import pysbd
 
 from storytrace.model import Article, Sentence
 
-__all__ = ["split_sentences", "segment"]
+__all__ = ["encodable", "split_sentences", "segment"]
 
 # Long runs without a usable boundary are cut on whitespace near TARGET_LEN so that no
 # sentence grows past MAX_LEN.
@@ -42,12 +42,31 @@ _CANDIDATE_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
 # A quoted sentence closed and another opened ('... time." "I am ...'): pysbd keeps the two
 # together, as one quotation, but they are two sentences (often with the speaker cut between).
 _QUOTE_THEN_QUOTE = re.compile(r"[.!?…][\"”’»]{1,3}(?=[^\S\n]{1,8}[\"“‘«][A-Z])")
-_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# URLs and e-mail addresses (no sentence ends inside them). The plain pattern
+# "[\w.+-]+@..." retries from every position of a long run of word characters and rescans the
+# run each time (quadratic: 60 KB of letters took 9 s). Here the local part is possessive (no
+# backtracking: the '@' it needs can only follow the whole run) and may start only where such
+# a run starts; _url_spans tries the one other start the plain pattern allows, the position
+# right after the previous match. The matches are the same, in linear time.
+_URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_EMAIL_AT = re.compile(r"[\w.+-]++@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_EMAIL_LOCAL = re.compile(r"[\w.+-]")
 _URL_TRAILING = ".,;:!?)]}\"'”’»"
 
 # Characters pysbd uses internally as placeholders; text containing them comes back mangled.
 _PYSBD_PLACEHOLDERS = "∯ȸ♨☝✂⎋ᓰᓱᓳᓴᓷᓸ⌬"
 _LINE_BREAK_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, one for one (offsets stay valid).
+
+    Ingest removes them, but an Article made in Python may carry them, and spaCy and the
+    tokenizers cannot encode them to UTF-8: they would fail on the whole report."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _build_sanitize_table() -> dict[int, str]:
@@ -526,7 +545,16 @@ def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 def _url_spans(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     spans = []
-    for m in _URL_OR_EMAIL.finditer(text, lo, hi):
+    pos = lo
+    while pos < hi:
+        m = _URL_OR_EMAIL.search(text, pos, hi)
+        if (m is None or m.start() > pos) and pos > 0 and _EMAIL_LOCAL.match(text, pos - 1):
+            # right after a match the lookbehind hides an address that starts here (as in
+            # "a@b.com+c@d.com"); a URL cannot start here, or the search had found it
+            m = _EMAIL_AT.match(text, pos, hi) or m
+        if m is None:
+            break
+        pos = m.end()
         end = m.end()
         while end > m.start() and text[end - 1] in _URL_TRAILING:
             end -= 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from storytrace.claims.audit_support import (
     _attributed,
     _AuditBase,
@@ -17,6 +19,19 @@ class _QuotesChecks(_AuditBase):
         # a quotation is someone's words: quotation marks around a whole text (a tweet) are not
         src_quotes = [(sid, q) for sid in self.order for q in self.sources[sid].quotes if _attributed(q)]
         source_words = {sid: " " + " ".join(_quote_words(v.text)) + " " for sid, v in self.sources.items()}
+        # made once, not once per quotation (each is the whole report's words): linear in the report
+        derived_words = " " + " ".join(_quote_words(self.d.text)) + " "
+        # the source quotations by word key, so a quotation is scored only against those that
+        # share a word with it (the others score 0 and are never the best)
+        src_keys = [_keys(sq.value) for _, sq in src_quotes]
+        by_key: dict[str, list[int]] = {}
+        for k, keys in enumerate(src_keys):
+            for key in keys:
+                by_key.setdefault(key, []).append(k)
+        # the findings a changed quotation may already hold, by where they start (this pass
+        # adds none of these kinds, so the list is made once)
+        kinds = ("number_changed", "conflict", "detail_changed", "date_shift")
+        held = sorted(f.derived_span[0] for f, _, _ in self.found if f.derived_span and f.type in kinds)
         for q in self.d.quotes:
             words = _quote_words(q.value)
             if len(words) < 4 or not (_attributed(q) or src_quotes):
@@ -25,29 +40,22 @@ class _QuotesChecks(_AuditBase):
                 continue  # the same words are in a source
             qkeys = _keys(q.value)
             best, best_score = None, 0.0
-            for sid, sq in src_quotes:
-                score = len(qkeys & _keys(sq.value)) / max(1, len(qkeys))
+            for k in sorted({k for key in qkeys for k in by_key.get(key, ())}):
+                score = len(qkeys & src_keys[k]) / max(1, len(qkeys))
                 if score > best_score:
-                    best, best_score = (sid, sq), score
+                    best, best_score = src_quotes[k], score
             if best is not None and best_score >= 0.5:
                 sid, sq = best
                 changes = _quote_changes(_quote_words(sq.value), words)
                 # words added at a quotation's edge that the source has right there (the quotation
                 # marks were read differently) are no change
-                derived_words = " " + " ".join(_quote_words(self.d.text)) + " "
                 changes = [
                     (old, new)
                     for old, new in changes
                     if not (not old and len(new.split()) >= 3 and f" {new} " in source_words[sid])
                     and not (not new and len(old.split()) >= 3 and f" {old} " in derived_words)
                 ]
-                inside = [
-                    f
-                    for f, _, _ in self.found
-                    if f.derived_span
-                    and q.start <= f.derived_span[0] < q.end
-                    and f.type in ("number_changed", "conflict", "detail_changed", "date_shift")
-                ]
+                inside = bisect.bisect_left(held, q.end) > bisect.bisect_left(held, q.start)
                 if changes and not inside:  # a change inside the quotation already found is not repeated
                     shown = "; ".join(f'"{d or "…"}" for "{s or "…"}"' for s, d in changes[:3])
                     self.add(

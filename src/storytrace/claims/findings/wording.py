@@ -161,9 +161,7 @@ class _WordingChecks(_AuditBase):
         roles = [t for t in old if t.i in subjects and t.i < who[0].i and t.tag_.startswith("NN")]
         who = roles + who if roles and roles[-1].i == who[0].i - 1 else who  # "Mayor Elena Ruiz"
         s_span = (ssent.span_of(who[0])[0], ssent.span_of(who[-1])[1])
-        if any(f.type == "attribution_dropped" and f.derived_sentence == i for f, _, _ in self.found) or self._covered(
-            i, None, s_span
-        ):
+        if any(f.type == "attribution_dropped" for f in self.found_in.get(i, ())) or self._covered(i, None, s_span):
             return True
         phrase = self.sources[a.source].text[s_span[0] : s_span[1]]
         self.add(
