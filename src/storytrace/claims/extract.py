@@ -112,7 +112,9 @@ def get_nlp(model: str = MODEL_NAME, parse: bool = True):
             nlp = spacy.load(model, exclude=exclude)
         except OSError:  # installed as a package but not linked under its name
             nlp = importlib.import_module(model).load(exclude=exclude)
-        _NLP_CACHE[key] = nlp
+        from storytrace.claims.blas import use_numpy_gemm
+
+        _NLP_CACHE[key] = use_numpy_gemm(nlp)
     return nlp
 
 
