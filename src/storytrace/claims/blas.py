@@ -25,7 +25,7 @@ class NumpyGemmOps(NumpyOps):
 
     name = "numpy_gemm"
 
-    def gemm(self, x, y, out=None, trans1: bool = False, trans2: bool = False):  # type: ignore[override]
+    def gemm(self, x, y, out=None, trans1: bool = False, trans2: bool = False):
         a = x.T if trans1 else x
         b = y.T if trans2 else y
         if out is None:
