@@ -663,18 +663,22 @@ def _is_negated(t, depth: int = 0) -> bool:
 def _arguments(t) -> set[str]:
     """Content keys of a predicate's subject, object and prepositional objects (a few words each)."""
     keys: set[str] = set()
+    heads = []
     for c in t.children:
-        heads = (
-            [c]
-            if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
-            else [g for g in c.children if g.dep_ == "pobj"]
-            if c.dep_ == "prep"
-            else []
-        )
-        for h in heads:
-            for w in list(h.subtree)[:6]:
-                if w.is_alpha and len(w.text) > 2 and w.lower_ not in STOP_WORDS:
-                    keys.add(_wkey(w.text))
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr"):
+            heads.append(c)
+        elif c.dep_ == "prep":
+            heads.extend(g for g in c.children if g.dep_ == "pobj")
+        elif c.dep_ == "conj" and c.tag_.startswith("VB"):
+            # "prevent or cure COVID-19": the object parsed on the last verb is every verb's
+            heads.extend(g for g in c.children if g.dep_ == "dobj")
+    if t.dep_ == "conj" and t.head.tag_.startswith("VB"):  # "... bleach prevents and cures": one subject
+        heads.extend(g for g in t.head.children if g.dep_ in ("nsubj", "nsubjpass"))
+    for h in heads:
+        for w in list(h.subtree)[:6]:
+            # words with a letter: "COVID-19" and "H5N1" name what the statement is about too
+            if len(w.text) > 2 and any(ch.isalpha() for ch in w.text) and w.lower_ not in STOP_WORDS:
+                keys.add(_wkey(w.text))
     if t.dep_ in ("acomp", "attr", "xcomp") and t.head.i != t.i:
         keys |= _arguments(t.head) - {_tkey(t)}
     return keys

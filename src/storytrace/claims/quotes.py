@@ -11,6 +11,7 @@ from storytrace.claims.context import (
 from storytrace.claims.numbers import (
     _norm_space,
 )
+from storytrace.segment.sentences import container_quote
 
 # ======================================================================================
 # Quotes (text level)
@@ -56,6 +57,9 @@ def _find_quote_spans(text: str, paragraphs: list[tuple[int, int]]) -> list[tupl
             close = re.compile(r"(?<=\S)’(?=[\s.,;:!?)\]—–]|$)").search(seg, m.end() + 1)
             if close and close.start() - m.start() < 600:
                 spans.append((ps + m.start(), ps + close.end(), True))
+    wrap = container_quote(text)
+    if wrap is not None:  # marks around the whole report quote nobody (see container_quote)
+        spans = [sp for sp in spans if (sp[0], sp[1]) != (wrap[0], wrap[1] + 1)]
     spans.sort()
     # drop spans nested in another (e.g. single quotes inside double quotes)
     out: list[tuple[int, int, bool]] = []

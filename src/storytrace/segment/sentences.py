@@ -21,7 +21,7 @@ import pysbd
 
 from storytrace.model import Article, Sentence
 
-__all__ = ["encodable", "split_sentences", "segment"]
+__all__ = ["container_quote", "encodable", "split_sentences", "segment"]
 
 # Long runs without a usable boundary are cut on whitespace near TARGET_LEN so that no
 # sentence grows past MAX_LEN.
@@ -631,11 +631,36 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_DOUBLE_QUOTES = '"“”'
+
+
+def container_quote(text: str) -> tuple[int, int] | None:
+    """The offsets of two quotation marks that wrap the whole text and nothing else, or None.
+
+    Posts and tweets copied from CSV exports or social media often arrive as one quoted
+    string ('"Most people recover. #Health"'). Such marks quote no speaker; read as a
+    quotation they would hold the whole report in one sentence and make every statement
+    of it a quotation. Only when no other double quotation mark is inside: a report that
+    opens and closes with two different quotations keeps them.
+    """
+    first = len(text) - len(text.lstrip())
+    last = len(text.rstrip()) - 1
+    if last - first < 2 or text[first] not in '"“' or text[last] not in '"”':
+        return None
+    if any(text.find(mark, first + 1, last) >= 0 for mark in _DOUBLE_QUOTES):
+        return None
+    return first, last
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split news text into sentences; `text[s.start:s.end] == s.text` for every sentence."""
     if not isinstance(text, str) or not text:
         return []
     clean = text.translate(_SANITIZE)
+    wrap = container_quote(text)
+    if wrap is not None:  # sentence ends are looked for as if the wrapping marks were not there
+        a, b = wrap
+        clean = clean[:a] + " " + clean[a + 1 : b] + " " + clean[b + 1 :]
     sentences: list[Sentence] = []
     paragraph = 0
     for p_lo, p_hi in _paragraphs(text):
