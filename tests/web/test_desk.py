@@ -438,3 +438,15 @@ def test_rows_added_by_another_process_are_noticed_and_traced(tmp_path):
         time.sleep(0.3)
         again = c.get("/api/status").json()
         assert again["tracing"] is False and again["trace_version"] == status["trace_version"]
+
+
+def test_story_fallback_and_untraced_report_pages_render(snap):
+    from storytrace.web.pages import story_fallback
+
+    page = story_fallback(snap, "s-crane")
+    assert "<h1>Crane falls at the port</h1>" in page
+    assert 'href="/stories/s-crane/findings/2">finding 2</a>' in page
+    assert "No sentence of the derived report: this is what it left out." in page
+    lone = {**ARTICLES[0], "id": "new", "url": "javascript:alert(1)", "story": None, "role": None}
+    page = article_page({**lone, "sources": [], "derivatives": [], "findings": []}, snap)
+    assert "Not traced yet." in page and 'href="javascript:' not in page

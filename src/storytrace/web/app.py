@@ -142,7 +142,14 @@ def create_app(
             raise HTTPException(403, "without a token, writes from another origin are refused")
 
     # ------------------------------------------------------------------ API: read
-    @app.get("/api/status", response_model=Status, tags=["api"], summary="Store and trace status")
+    @app.get(
+        "/api/status",
+        response_model=Status,
+        tags=["api"],
+        summary="Store and trace status",
+        description="Also notices reports another process stored in the same file (storytrace watch, trace) and starts "
+        "a re-trace for them; the pages poll it to tell their reader of a newer trace.",
+    )
     def status() -> dict:
         snap = service.snapshot
         with service.reader() as db:

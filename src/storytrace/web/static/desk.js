@@ -29,7 +29,9 @@
       return true; // nothing newer to wait for until the reader reloads
     }
     var waiting = status.articles - traced;
-    if (waiting > 0 || status.tracing) {
+    if (status.last_error && !status.tracing) {
+      show("The last re-trace failed (" + status.last_error + "); this page shows the trace before it.", false);
+    } else if (waiting > 0 || status.tracing) {
       show((waiting > 0 ? plural(waiting, "new report") + " stored" : "Re-tracing") + "; tracing…", false);
     }
     return false;
