@@ -143,12 +143,14 @@ def queue_rows(snap: Snapshot) -> list[dict]:
     def build() -> list[dict]:
         rows = []
         for story_id, story in snap.stories.items():
-            findings = [f for f in story.get("findings") or [] if isinstance(f, dict)]
+            by_pair: dict[tuple, list[tuple[int, dict]]] = {}
+            for n, f in enumerate(_findings(story), 1):
+                by_pair.setdefault((f.get("derived"), f.get("source")), []).append((n, f))
             for edge in story.get("edges") or []:
                 if not (edge.get("verdict") or {}).get("facts_altered"):
                     continue
                 derived, source = edge.get("derived"), edge.get("source")
-                mine = [(n, f) for n, f in enumerate(findings, 1) if f.get("derived") == derived and f.get("source") == source]
+                mine = by_pair.get((derived, source), [])
                 counts: dict[str, int] = {}
                 for _n, f in mine:
                     counts[str(f.get("type"))] = counts.get(str(f.get("type")), 0) + 1
@@ -280,12 +282,19 @@ def _missing_source(kind: str, source: Any) -> str:
     return "The finding points at no particular sentence of the source."
 
 
+def _findings(story: dict | None) -> list[dict]:
+    return [f for f in (story or {}).get("findings") or [] if isinstance(f, dict)]
+
+
 def finding_view(snap: Snapshot, story_id: str, number: int) -> dict | None:
     """Finding ``number`` (from 1) of a story with its evidence, or None."""
-    story = snap.stories.get(story_id)
-    findings = [f for f in (story or {}).get("findings") or [] if isinstance(f, dict)]
+    findings = _findings(snap.stories.get(story_id))
     if not 1 <= number <= len(findings):
         return None
+    return _view(snap, story_id, findings, number)
+
+
+def _view(snap: Snapshot, story_id: str, findings: list[dict], number: int) -> dict:
     f = findings[number - 1]
     kind = str(f.get("type"))
     derived, source = f.get("derived"), f.get("source")
@@ -319,16 +328,14 @@ def finding_view(snap: Snapshot, story_id: str, number: int) -> dict | None:
 
 def story_findings(snap: Snapshot, story_id: str, derived: str | None = None, source: Any = ...) -> list[dict]:
     """Every finding of a story as a view (optionally only those on ``derived``, and from ``source``)."""
-    story = snap.stories.get(story_id) or {}
+    findings = _findings(snap.stories.get(story_id))
     out = []
-    for n, f in enumerate([f for f in story.get("findings") or [] if isinstance(f, dict)], 1):
+    for n, f in enumerate(findings, 1):
         if derived is not None and f.get("derived") != derived:
             continue
         if source is not ... and (f.get("source") or None) != (source or None):
             continue
-        view = finding_view(snap, story_id, n)
-        if view is not None:
-            out.append(view)
+        out.append(_view(snap, story_id, findings, n))
     return out
 
 
