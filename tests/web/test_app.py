@@ -278,9 +278,12 @@ def test_pages_escape_payloads(client):
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;Crane &lt;b&gt;down&lt;/b&gt;" in article.text
     assert "&lt;img src=x onerror=" in article.text
     assert "<mark>" in found.text and "&lt;script&gt;" in found.text
-    # our own pages run no script at all
+    # our own pages run one script, our static file, and nothing inline
     for r in (home, article, found):
-        assert "<script" not in r.text.lower() and "script-src" not in r.headers["content-security-policy"]
+        tags = re.findall(r"<script\b[^>]*>", r.text, re.IGNORECASE)
+        assert tags == ['<script src="/static/desk.js" defer>']
+        assert "script-src 'self';" in r.headers["content-security-policy"]
+        assert "unsafe-inline" not in r.headers["content-security-policy"]
 
 
 def test_html_not_found(client):

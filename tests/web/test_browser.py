@@ -68,7 +68,7 @@ def test_pages_render_and_payloads_stay_inert(server, browser):
     story = httpx.get(server + "/api/articles/" + quote(PAYLOAD_ID, safe="")).json()["story"]
     page, seen = _watched_page(browser)
 
-    page.goto(server + "/")
+    page.goto(server + "/stories")
     assert page.title() == "storytrace — stories"
     assert page.locator("main table tbody tr").count() == 2  # the crane story and the library report
     page.click(f"a[href='/stories/{story}']")

@@ -32,18 +32,19 @@ def test_safe_url_refuses_everything_else(url):
 
 
 def test_page_escapes_title_and_query_but_not_the_body():
-    html = page("<b>title</b>", "<p>body</p>", query='"><script>', notice="<p>notice</p>")
+    html = page("<b>title</b>", "<p>body</p>", query='"><script>', notices=["<i>notice</i>"])
     assert "<title>&lt;b&gt;title&lt;/b&gt;</title>" in html
-    assert 'value="&quot;&gt;&lt;script&gt;"' in html
-    assert "<main><p>notice</p><p>body</p></main>" in html
-    assert "<script" not in html
+    assert 'value="&#34;&gt;&lt;script&gt;"' in html
+    assert '<p class="notice">&lt;i&gt;notice&lt;/i&gt;</p>' in html
+    assert "<p>body</p>" in html
+    assert "<script>" not in html
 
 
-def test_highlighted_marks_the_spans_and_escapes_the_rest():
+def test_highlighted_cuts_the_snippet_at_the_spans():
     snippet = "a <b> crane fell at Valmare"
     marks = [(6, 11), (20, 27)]
-    assert highlighted(snippet, marks) == "a &lt;b&gt; <mark>crane</mark> fell at <mark>Valmare</mark>"
-    assert highlighted("<x>", []) == "&lt;x&gt;"
+    assert highlighted(snippet, marks) == [("a <b> ", False), ("crane", True), (" fell at ", False), ("Valmare", True)]
+    assert highlighted("<x>", []) == [("<x>", False)]
 
 
 def test_not_found_page_escapes_what_was_asked_for():

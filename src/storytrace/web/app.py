@@ -16,21 +16,24 @@ import json
 import re
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Literal
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from storytrace.ingest.budget import Budget
-from storytrace.web import pages
+from storytrace.web import desk, pages
 from storytrace.web.binding import is_loopback
 from storytrace.web.docs import docs_page
+from storytrace.web.downloads import csv_response, json_response
 from storytrace.web.models import (
     ArticleDetail,
     IngestResult,
+    QueueList,
     ReportIn,
     SearchResults,
     Status,
@@ -48,9 +51,18 @@ LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 
 _ERR = {"content": {"application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}}}
 
-# Pages of our own run no script at all; the story page may run the report renderer's own
-# inline script, allowed by its hash only (see render_story).
-CSP_PAGES = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+LIVE_POLL = 5.0  # seconds between the live script's looks at /api/status
+STATIC = Path(__file__).with_name("static")
+
+# Pages of our own run only our static script (the live notice) and our static stylesheet; the
+# story page may also run the report renderer's own inline script and style, allowed by their
+# hashes only (see render_story). connect-src: the live script reads /api/status.
+CSP_PAGES = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+Format = Literal["html", "json", "csv"]
+FORMAT = Query("html", description="html (the page), json or csv (a download of what the page lists).")
 
 
 def create_app(
@@ -63,12 +75,13 @@ def create_app(
     budget: Budget | None = None,
     max_body: int = MAX_BODY,
     max_reports: int = MAX_REPORTS,
+    live_poll: float = LIVE_POLL,
 ) -> FastAPI:
     """The app for the store at ``db_path``. ``token``: writes need it. Without a token,
     ``open_writes`` says whether writes are allowed at all (``serve`` passes True only for a
     loopback bind). ``trace_worker``: "thread" or "process" (see Service). ``budget``: the
     limits of each posted report; ``max_body`` (bytes) and ``max_reports`` those of one POST
-    (413 beyond them)."""
+    (413 beyond them). ``live_poll``: seconds between the pages' looks for a newer trace."""
     token = token or None
     service = Service(str(db_path), worker=trace_worker, budget=budget)
 
@@ -89,6 +102,8 @@ def create_app(
     app.state.service = service
     app.state.token = token
     writes_mode = "token" if token else ("open" if open_writes else "closed")
+    live_ms = max(250, int(live_poll * 1000))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     # ------------------------------------------------------------------ headers
     @app.middleware("http")
@@ -127,11 +142,20 @@ def create_app(
             raise HTTPException(403, "without a token, writes from another origin are refused")
 
     # ------------------------------------------------------------------ API: read
-    @app.get("/api/status", response_model=Status, tags=["api"], summary="Store and trace status")
+    @app.get(
+        "/api/status",
+        response_model=Status,
+        tags=["api"],
+        summary="Store and trace status",
+        description="Also notices reports another process stored in the same file (storytrace watch, trace) and starts "
+        "a re-trace for them; the pages poll it to tell their reader of a newer trace.",
+    )
     def status() -> dict:
         snap = service.snapshot
         with service.reader() as db:
             count = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            # rows another process stored (storytrace watch) get traced; the pages' live script polls here
+            service.notice_store_changes(db)
         return {
             "articles": count,
             "stories": len(snap.stories),
@@ -156,6 +180,25 @@ def create_app(
             "trace_version": snap.version,
             "tracing": service.tracing,
             "stories": snap.summaries[offset : offset + limit],
+        }
+
+    @app.get(
+        "/api/queue", response_model=QueueList, tags=["api"], summary="Derivatives whose facts were altered, most severe first"
+    )
+    def api_queue(
+        story: str | None = Query(None, description="Only this story's derivatives."),
+        offset: int = Query(0, ge=0),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> dict:
+        snap = service.snapshot
+        rows = queue_of(snap, story)
+        return {
+            "total": len(rows),
+            "offset": offset,
+            "limit": limit,
+            "trace_version": snap.version,
+            "tracing": service.tracing,
+            "items": rows[offset : offset + limit],
         }
 
     @app.get(
@@ -260,38 +303,181 @@ def create_app(
         return JSONResponse(result, status_code=code)
 
     # ------------------------------------------------------------------ HTML
+    def frame(snap: Snapshot, downloads: str | None = None, *, query: str = "", notices: bool = False) -> dict:
+        """What every page's frame needs; ``downloads``: the page's address, to offer ?format=."""
+        notes: list[str] = []
+        if notices:
+            with service.reader() as db:
+                stored = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+                service.notice_store_changes(db)
+            notes = pages.tracing_notices(service.tracing, snap, stored)
+        links = None
+        if downloads is not None:
+            sep = "&" if "?" in downloads else "?"
+            links = {"json": downloads + sep + "format=json", "csv": downloads + sep + "format=csv"}
+        return {"query": query, "notices": notes, "live": pages.live_state(snap, live_ms), "downloads": links}
+
+    def not_found(snap: Snapshot, what: str) -> HTMLResponse:
+        return HTMLResponse(pages.not_found_page(what, **frame(snap)), status_code=404)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index_html(offset: int = Query(0, ge=0), limit: int = Query(200, ge=1, le=1000)) -> HTMLResponse:
+    @app.get("/queue", response_class=HTMLResponse, include_in_schema=False)
+    def queue_html(
+        request: Request,
+        story: str | None = None,
+        offset: int = Query(0, ge=0),
+        limit: int = Query(100, ge=1, le=1000),
+        format: Format = FORMAT,
+    ) -> Response:
         snap = service.snapshot
-        with service.reader() as db:
-            stored = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        return HTMLResponse(pages.index_page(snap, offset, limit, pages.tracing_notice(service.tracing, snap, stored)))
+        rows = queue_of(snap, story)
+        if format == "json":
+            return json_response(rows, "storytrace-queue")
+        if format == "csv":
+            return csv_response([desk.queue_csv_row(r) for r in rows], desk.QUEUE_COLUMNS, "storytrace-queue")
+        params = {"story": story} if story else {}
+        story_filter = {"href": desk.story_href(story), "name": desk.story_name(snap, story)} if story in snap.stories else None
+        here = request.url.path + ("?" + urlencode(params) if params else "")
+        return HTMLResponse(
+            pages.queue_page(
+                rows[offset : offset + limit],
+                total=len(rows),
+                offset=offset,
+                stories_total=len(snap.stories),
+                version=snap.version,
+                pages=pager(request.url.path, params, offset, limit, len(rows)),
+                story_filter=story_filter,
+                **frame(snap, here, notices=True),
+            )
+        )
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_html(offset: int = Query(0, ge=0), limit: int = Query(200, ge=1, le=1000), format: Format = FORMAT) -> Response:
+        snap = service.snapshot
+        rows = desk.story_rows(snap)
+        if format == "json":
+            return json_response(rows, "storytrace-stories")
+        if format == "csv":
+            return csv_response(rows, desk.STORY_COLUMNS, "storytrace-stories")
+        return HTMLResponse(
+            pages.stories_page(
+                rows[offset : offset + limit],
+                total=len(rows),
+                reports=len(snap.articles),
+                version=snap.version,
+                pages=pager("/stories", {}, offset, limit, len(rows)),
+                **frame(snap, "/stories", notices=True),
+            )
+        )
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_html(story_id: str) -> HTMLResponse:
+    def story_html(story_id: str, format: Format = FORMAT) -> Response:
         snap = service.snapshot
         if story_id not in snap.stories:
-            return HTMLResponse(pages.not_found_page(f"No story {story_id!r}."), status_code=404)
-        text, csp = render_story(snap, story_id)
+            return not_found(snap, f"No story {story_id!r} in this trace (a re-trace that regroups reports names stories anew).")
+        if format == "json":
+            return json_response(snap.story_json(story_id) or b"{}", f"storytrace-{story_id}")
+        if format == "csv":
+            views = desk.story_findings(snap, story_id)
+            return csv_response([desk.finding_csv_row(v) for v in views], desk.FINDING_COLUMNS, f"storytrace-{story_id}-findings")
+        text, csp = render_story(snap, story_id, pages.live_state(snap, live_ms))
         return HTMLResponse(text, headers={"Content-Security-Policy": csp})
 
+    @app.get("/stories/{story_id}/pair", response_class=HTMLResponse, include_in_schema=False)
+    def pair_html(story_id: str, derived: str, source: str = "", format: Format = FORMAT) -> Response:
+        """A derivative beside its source: the story page opened at that pair's panel."""
+        snap = service.snapshot
+        if story_id not in snap.stories:
+            return not_found(snap, f"No story {story_id!r} in this trace.")
+        page_text, _csp = render_story(snap, story_id, pages.live_state(snap, live_ms))
+        anchor = desk.pair_anchor(page_text, derived, source or None)
+        if anchor is None:
+            return not_found(
+                snap,
+                f"The story {desk.story_name(snap, story_id)!r} shows no report {derived!r} beside {source or 'no source'!r}.",
+            )
+        views = desk.story_findings(snap, story_id, derived=derived, source=source or None)
+        stem = f"storytrace-{story_id}-pair"
+        if format == "json":
+            edges = snap.stories[story_id].get("edges") or []
+            edge = next((e for e in edges if e.get("derived") == derived and e.get("source") == (source or None)), None)
+            return json_response(
+                {
+                    "story": story_id,
+                    "derived": derived,
+                    "source": source or None,
+                    "edge": edge,
+                    "findings": [desk.finding_json(v) for v in views],
+                    "href": desk.pair_href(story_id, derived, source or None),
+                },
+                stem,
+            )
+        if format == "csv":
+            return csv_response([desk.finding_csv_row(v) for v in views], desk.FINDING_COLUMNS, stem)
+        return RedirectResponse(desk.story_href(story_id) + "#" + anchor, status_code=303)
+
+    @app.get("/stories/{story_id}/findings/{number}", response_class=HTMLResponse, include_in_schema=False)
+    def finding_html(story_id: str, number: int, format: Format = FORMAT) -> Response:
+        """Finding ``number`` (from 1) of a story, with the sentences it points at."""
+        snap = service.snapshot
+        view = desk.finding_view(snap, story_id, number)
+        if view is None:
+            return not_found(snap, f"No finding {number} in story {story_id!r}.")
+        stem = f"storytrace-{story_id}-finding-{number}"
+        if format == "json":
+            return json_response(desk.finding_json(view), stem)
+        if format == "csv":
+            return csv_response([desk.finding_csv_row(view)], desk.FINDING_COLUMNS, stem)
+        page_text, _csp = render_story(snap, story_id, pages.live_state(snap, live_ms))
+        fid = desk.finding_anchor(page_text, number)
+        highlight = desk.story_href(story_id) + "#" + fid if fid else None
+        return HTMLResponse(pages.finding_page(view, highlight, **frame(snap, view["href"])))
+
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    def article_html(article_id: str) -> HTMLResponse:
+    def article_html(article_id: str, format: Format = FORMAT) -> Response:
         snap = service.snapshot
         detail = article_detail(service, snap, article_id)
         if detail is None:
-            return HTMLResponse(pages.not_found_page(f"No report {article_id!r}."), status_code=404)
-        return HTMLResponse(pages.article_page(detail, snap))
+            return not_found(snap, f"No report {article_id!r}.")
+        stem = f"storytrace-{article_id}"
+        if format == "json":
+            return json_response(detail, stem)
+        if format == "csv":
+            rows = [
+                {"sentence": s["index"] + 1, "start": s["start"], "end": s["end"], "text": s["text"]} for s in detail["sentences"]
+            ]
+            return csv_response(rows, ["sentence", "start", "end", "text"], stem)
+        return HTMLResponse(pages.article_page(detail, snap, **frame(snap, desk.article_href(article_id))))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_html(q: str = "", offset: int = Query(0, ge=0), limit: int = Query(20, ge=1, le=100)) -> HTMLResponse:
+    def search_html(
+        q: str = "", offset: int = Query(0, ge=0), limit: int = Query(20, ge=1, le=100), format: Format = FORMAT
+    ) -> Response:
+        snap = service.snapshot
         if not q.strip():
-            return HTMLResponse(pages.search_page("", None, None, 0, limit))
+            return HTMLResponse(pages.search_page(None, None, {}, snap, **frame(snap)))
+        here = "/search?" + urlencode({"q": q, "offset": offset, "limit": limit})
         try:
             result = run_search(service, q, limit, offset)
         except SearchError as exc:
-            return HTMLResponse(pages.search_page(q, None, str(exc), offset, limit), status_code=400)
-        return HTMLResponse(pages.search_page(q, result, None, offset, limit))
+            if format != "html":
+                raise HTTPException(400, str(exc)) from exc
+            return HTMLResponse(pages.search_page(None, str(exc), {}, snap, **frame(snap, query=q)), status_code=400)
+        if format == "json":
+            return json_response(result, "storytrace-search")
+        if format == "csv":
+            rows = [
+                {
+                    **h,
+                    "sentence": None if h["sentence"] is None else h["sentence"] + 1,
+                    "href": desk.article_href(h["id"], h["sentence"]),
+                }
+                for h in result["hits"]
+            ]
+            columns = ["id", "title", "outlet", "published", "story", "sentence", "snippet", "href"]
+            return csv_response(rows, columns, "storytrace-search")
+        links = pager("/search", {"q": q, "limit": limit}, offset, limit, result["total"])
+        return HTMLResponse(pages.search_page(result, None, links, snap, **frame(snap, here, query=q)))
 
     def openapi() -> dict:
         if app.openapi_schema is None:
@@ -305,7 +491,7 @@ def create_app(
     app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs() -> HTMLResponse:
+    def docs() -> HTMLResponse:  # no live notice: the reference does not change with the store
         return HTMLResponse(docs_page(app.openapi()))
 
     return app
@@ -319,6 +505,23 @@ def _version() -> str:
         return version("storytrace")
     except Exception:  # noqa: BLE001 - running from a source tree
         return "0"
+
+
+def pager(base: str, params: dict, offset: int, limit: int, total: int) -> dict:
+    """Addresses of the previous and next page of a list (None at either end)."""
+
+    def at(start: int) -> str:
+        return base + "?" + urlencode({**params, "offset": start, "limit": limit})
+
+    return {
+        "previous": at(max(0, offset - limit)) if offset > 0 else None,
+        "next": at(offset + limit) if offset + limit < total else None,
+    }
+
+
+def queue_of(snap: Snapshot, story: str | None) -> list[dict]:
+    rows = desk.queue_rows(snap)
+    return [r for r in rows if r["story"] == story] if story else rows
 
 
 def _hostname(netloc: str) -> str:
@@ -437,6 +640,7 @@ def run_search(service: Service, q: str, limit: int, offset: int) -> dict:
                 "story": snap.story_of.get(h.id),
                 "snippet": h.snippet,
                 "highlights": [list(m) for m in h.highlights],
+                "sentence": h.sentence,
             }
             for h in hits
         ],
@@ -485,6 +689,10 @@ def _executable(attrs: str) -> bool:
     return m is None or m.group(1).lower() in ("text/javascript", "application/javascript", "module")
 
 
+def _hash(body: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
 def _renderer_script_hashes(render_html) -> list[str]:
     """Hashes of the renderer's own inline scripts, taken from the page of an empty trace, so
     only that code may run on a story page: a script smuggled in through report text (were
@@ -494,30 +702,45 @@ def _renderer_script_hashes(render_html) -> list[str]:
         empty = render_html(
             {"schema": "https://storytrace.dev/schema/trace-1.json", "articles": [], "stories": []}, title="storytrace"
         )
-        hashes = []
-        for attrs, body in _SCRIPT.findall(empty):
-            if _executable(attrs) and body.strip():
-                digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
-                hashes.append(f"'sha256-{digest}'")
-        _script_hashes = sorted(set(hashes))
+        _script_hashes = sorted({_hash(body) for attrs, body in _SCRIPT.findall(empty) if _executable(attrs) and body.strip()})
     return _script_hashes
 
 
-def render_story(snap: Snapshot, story_id: str) -> tuple[str, str]:
-    """(page, Content-Security-Policy): the report renderer's page when installed, else ours."""
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+
+
+def _head_style_hashes(page: str) -> list[str]:
+    """Hashes of the style elements in the page's head, which the renderer writes from its own
+    stylesheet (report text goes in the body only)."""
+    m = _HEAD_END.search(page)
+    return sorted({_hash(body) for body in _STYLE.findall(page[: m.start()] if m else "")})
+
+
+def render_story(snap: Snapshot, story_id: str, live: dict | None = None) -> tuple[str, str]:
+    """(page, Content-Security-Policy): the report renderer's page with the desk's bar, when
+    the renderer is installed, else ours. Rendered once per trace, like the JSON."""
     try:
         from storytrace.report.html import render_html
     except ImportError:
-        return pages.story_fallback(snap, story_id), CSP_PAGES
-    hashes = _renderer_script_hashes(render_html)
-    csp = CSP_PAGES + "; script-src " + (" ".join(hashes) if hashes else "'none'")
-    text = snap._json.get(("html", story_id))  # rendered once per trace, like the JSON
-    if text is None:
-        origin_title = (snap.summary_of.get(story_id) or {}).get("origin_title")
-        title = f"{origin_title} — {story_id}" if origin_title else f"storytrace — {story_id}"
-        text = pages.with_nav(render_html(snap.story_doc(story_id), title=title))
-        snap._json[("html", story_id)] = text
-    return text, csp
+        return pages.story_fallback(snap, story_id, live=live), CSP_PAGES
+    cached = snap._json.get(("html", story_id))
+    if cached is None:
+        name = desk.story_name(snap, story_id)
+        # csp=False: the renderer's own policy would block the desk's stylesheet and script; the
+        # header below allows its script and style by hash, and ours from this server only
+        document = render_html(snap.story_doc(story_id), title=f"{name} — {story_id}", csp=False)
+        scripts = " ".join(["'self'", *_renderer_script_hashes(render_html)])
+        styles = " ".join(["'self'", *_head_style_hashes(document)])
+        csp = (
+            f"default-src 'none'; script-src {scripts}; style-src {styles}; img-src 'self' data:; connect-src 'self'; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        )
+        here = desk.story_href(story_id)
+        downloads = {"json": here + "?format=json", "csv": here + "?format=csv"}
+        cached = (pages.with_chrome(document, live, downloads), csp)
+        snap._json[("html", story_id)] = cached
+    return cached
 
 
 __all__ = ["create_app", "is_loopback"]

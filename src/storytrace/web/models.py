@@ -67,6 +67,9 @@ class SearchHit(BaseModel):
     story: str | None = None
     snippet: str = Field(description="Plain text around the best match.")
     highlights: list[tuple[int, int]] = Field(description="[start, end) offsets of matched terms in the snippet.")
+    sentence: int | None = Field(
+        None, description="0-based index of the sentence holding the first match (the page /articles/{id}#s{n} counts from 1)."
+    )
 
 
 class SearchResults(BaseModel):
@@ -75,6 +78,42 @@ class SearchResults(BaseModel):
     offset: int
     limit: int
     hits: list[SearchHit]
+
+
+class FindingTypeCount(BaseModel):
+    type: str
+    count: int
+
+
+class QueueItem(BaseModel):
+    score: float = Field(description="The verdict's score: how strongly the findings say the facts were altered.")
+    story: str
+    story_name: str = Field(description="The story's origin title (or first sentence).")
+    derived: str
+    derived_name: str = Field(description="The derived report's title (or first sentence).")
+    derived_outlet: str | None = None
+    derived_published: str | None = None
+    source: str | None = None
+    source_name: str | None = None
+    source_outlet: str | None = None
+    source_published: str | None = None
+    relation: str | None = None
+    coverage: float | None = None
+    findings: int = Field(description="Findings on this derivative against this source.")
+    types: list[FindingTypeCount] = Field(description="Finding types and how many of each, in the reports' order.")
+    href: str = Field(description="The pair's permalink: the story page opened at this derivative beside its source.")
+    first_finding_href: str | None = Field(None, description="Permalink of the pair's first finding.")
+
+
+class QueueList(BaseModel):
+    """Derivatives whose verdict says the facts were altered: verdict score first, then newest."""
+
+    total: int
+    offset: int
+    limit: int
+    trace_version: int
+    tracing: bool
+    items: list[QueueItem]
 
 
 class ReportIn(BaseModel):

@@ -8,6 +8,7 @@ index existed gets it built from its rows the first time the server opens it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ DROP TABLE IF EXISTS articles_fts;
 # Private-use characters mark the matched terms inside snippets; they are turned into offsets
 # (JSON) or <mark> (HTML) after the text around them is escaped.
 MARK_OPEN = "\ue000"
+ELLIPSIS = "…"  # where a snippet was cut
 MARK_CLOSE = "\ue001"
 MAX_QUERY = 500
 
@@ -59,6 +61,7 @@ class Hit:
     outlet: str | None
     snippet: str
     highlights: list[tuple[int, int]]
+    sentence: int | None = None  # 0-based index of the sentence holding the first match in the text
 
 
 def ensure_index(db: sqlite3.Connection) -> bool:
@@ -114,8 +117,8 @@ def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0)
     try:
         total = db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (q,)).fetchone()[0]
         rows = db.execute(
-            "SELECT a.id, a.title, a.published, a.outlet,"
-            f" snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24)"
+            "SELECT a.id, a.title, a.published, a.outlet, a.text, a.sentences,"
+            f" snippet(articles_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '{ELLIPSIS}', 24)"
             " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
             " WHERE articles_fts MATCH ?"
             " ORDER BY bm25(articles_fts, 3.0, 1.0), a.seq LIMIT ? OFFSET ?",  # title words weigh more; seq breaks ties
@@ -130,10 +133,44 @@ def search(db: sqlite3.Connection, query: str, limit: int = 20, offset: int = 0)
             'AND / OR / NOT, prefix*, title:word; put words with punctuation in double quotes, e.g. "covid-19"'
         ) from exc
     hits = []
-    for aid, title, published, outlet, snip in rows:
+    for aid, title, published, outlet, full_text, sentences, snip in rows:
         text, marks = split_marks(snip or "")
-        hits.append(Hit(id=aid, title=title, published=published, outlet=outlet, snippet=text, highlights=marks))
+        hits.append(
+            Hit(
+                id=aid,
+                title=title,
+                published=published,
+                outlet=outlet,
+                snippet=text,
+                highlights=marks,
+                sentence=match_sentence(full_text or "", sentences, text, marks),
+            )
+        )
     return total, hits
+
+
+def match_sentence(text: str, sentences_json: str | None, snippet: str, marks: list[tuple[int, int]]) -> int | None:
+    """The sentence of ``text`` where the snippet's first match is, so that a result can open
+    there. The snippet is a piece of the text itself (FTS5 cuts it from the column), marked
+    off with an ellipsis where it was cut. None when the match is in the title only."""
+    if not marks:
+        return None
+    lead = len(ELLIPSIS) if snippet.startswith(ELLIPSIS) else 0
+    core = snippet[lead:]
+    if core.endswith(ELLIPSIS):
+        core = core[: -len(ELLIPSIS)]
+    at = text.find(core)
+    if at < 0:
+        return None
+    offset = at + marks[0][0] - lead
+    try:
+        spans = json.loads(sentences_json or "[]")
+    except ValueError:
+        return None
+    for k, span in enumerate(spans):
+        if span[0] <= offset < span[1]:
+            return k
+    return None
 
 
 def split_marks(marked: str) -> tuple[str, list[tuple[int, int]]]:

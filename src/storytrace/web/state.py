@@ -141,6 +141,9 @@ class Service:
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
         self.last_seconds: float | None = None
+        # the store's (row count, last row) when the last trace started: rows another process
+        # adds (storytrace watch, trace, ingest) change it, and are then traced here too
+        self._traced_rows: tuple[int, int] | None = None
         self._snapshot = build_snapshot({"schema": SCHEMA_ID, "articles": [], "stories": []}, 0, False)
 
     # ------------------------------------------------------------ life cycle
@@ -154,9 +157,12 @@ class Service:
                 count = store.count()
             with self.reader() as db:
                 ensure_index(db)
+                rows = self.stored_rows(db)
         self._snapshot = build_snapshot(doc, 0, False)
         if trace_now and count:
             self.request_trace()
+        else:  # what is stored now is not news; what is added from here on is
+            self._traced_rows = rows
 
     def close(self, timeout: float = 60.0) -> None:
         """Let a running trace finish its writes (they are transactions, but a clean end is kinder)."""
@@ -185,6 +191,22 @@ class Service:
     def tracing(self) -> bool:
         with self._cond:
             return self._running
+
+    @staticmethod
+    def stored_rows(db: sqlite3.Connection) -> tuple[int, int]:
+        count, last = db.execute("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM articles").fetchone()
+        return int(count), int(last)
+
+    def notice_store_changes(self, db: sqlite3.Connection) -> bool:
+        """Start a re-trace when the store holds rows the last trace did not see (written by
+        another process: ``storytrace watch`` polling feeds into the same file). True when one
+        was asked for. Cheap: one indexed query; nothing happens while a trace runs."""
+        rows = self.stored_rows(db)
+        with self._cond:
+            if self._running or self._traced_rows is None or rows == self._traced_rows:
+                return False
+        self.request_trace()
+        return True
 
     # ------------------------------------------------------------ writing
     def ingest(self, items: list) -> IngestReport:
@@ -226,6 +248,9 @@ class Service:
                 target = self._wanted
             started = time.perf_counter()
             try:
+                # before the trace reads the store: a row added meanwhile is traced now and once more later
+                with self.reader() as db:
+                    self._traced_rows = self.stored_rows(db)
                 doc = self._trace()
             except Exception as exc:  # noqa: BLE001 - kept for the status and the waiting writers
                 log.exception("trace failed")
