@@ -225,7 +225,9 @@ def main() -> None:
         if args.batch:
             batch(folder, args.scale, args.seeds)
             return
-        print("| input | bytes (full) | what became of it | ingest s half / full | trace s half / full | ratio | CPU s half / full, ratio |")
+        print(
+            "| input | bytes (full) | what became of it | ingest s half / full | trace s half / full | ratio | CPU s half / full, ratio |"
+        )
         print("|---|---|---|---|---|---|---|")
         for name in args.only or SHAPES:
             got = measure(name, args.scale, folder, args.trace_limit)
