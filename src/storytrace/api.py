@@ -261,16 +261,26 @@ def trace_store(store: Store, progress: Progress = quiet, audit: bool = True) ->
     with encoder_for(sentences_to_embed(plan)):
         vectors = store.vectors()
         pairs = store.pairs()
-        result = trace(plan.articles, stored_vectors=vectors, stored_pairs=pairs, progress=progress, audit=audit, plan=plan)
-        return _keep(store, result, vectors)
+        result = trace(
+            plan.articles,
+            stored_vectors=vectors,
+            stored_pairs=pairs,
+            progress=progress,
+            audit=audit,
+            plan=plan,
+            stored_audits=store.audits,
+        )
+        return _keep(store, result, vectors, audit)
 
 
-def _keep(store: Store, result: TraceResult, vectors: dict) -> TraceResult:
+def _keep(store: Store, result: TraceResult, vectors: dict, audited: bool) -> TraceResult:
     new_vectors = {aid: p.vectors for aid, p in result.prepared.items() if aid not in vectors}
     if new_vectors:
         store.put_vectors(new_vectors)
     if result.cache is not None and result.cache.new:
         store.put_pairs({key: result.cache.pairs[key] for key in sorted(result.cache.new)})
+    if audited:  # the audits of this trace's stories, and no others: the table does not grow stale
+        store.keep_audits(result.new_audits, result.audits)
     store.save_stories([s.to_dict() for s in result.stories])
     return result
 

@@ -18,6 +18,8 @@ class TraceResult:
     cache: PairCache | None = None  # alignments per (derived, source); ``cache.new``: made in this run
     prepared: dict = field(default_factory=dict)  # article id -> object with ``vectors`` (embedded in this run)
     stats: dict = field(default_factory=dict)  # counts and seconds per stage
+    audits: set[str] = field(default_factory=set)  # keys of the stories' audits (pipeline.audit_cache)
+    new_audits: dict[str, str] = field(default_factory=dict)  # key -> stored form, audited in this run
 
     def to_dict(self) -> dict:
         encoder = {"encoder": self.stats["encoder"]} if "encoder" in self.stats else {}

@@ -22,7 +22,7 @@ from storytrace.group.stories import TextCheck, group, join_lone_reports, story_
 from storytrace.index.embed import encoder_for, tokens_worth_spilling
 from storytrace.lineage.lineage import Lineage, PairCache
 from storytrace.model import Article
-from storytrace.pipeline.audit import audit_result
+from storytrace.pipeline.audit import AuditLookup, audit_result
 from storytrace.pipeline.plan import Plan, plan_trace, sentences_to_embed
 from storytrace.pipeline.result import TraceResult
 from storytrace.pipeline.stories import make_stories
@@ -59,6 +59,7 @@ def trace(
     task_sentences: int | None = None,
     spill: bool | str = True,
     plan: Plan | None = None,
+    stored_audits: AuditLookup | None = None,
 ) -> TraceResult:
     """Trace a pile of reports. ``stored_vectors`` / ``stored_pairs`` are what a store kept
     from earlier runs (sentence vectors per article, alignments per pair), so that only new
@@ -69,7 +70,7 @@ def trace(
     options = TraceOptions(
         audit=audit, workers=workers, mapper=mapper, task_sentences=task_sentences, spill=spill, progress=progress
     )
-    return run(plan if plan is not None else plan_trace(articles), options, stored_vectors, stored_pairs)
+    return run(plan if plan is not None else plan_trace(articles), options, stored_vectors, stored_pairs, stored_audits)
 
 
 def run(
@@ -77,6 +78,7 @@ def run(
     options: TraceOptions | None = None,
     stored_vectors: dict[str, np.ndarray] | None = None,
     stored_pairs: dict | None = None,
+    stored_audits: AuditLookup | None = None,
 ) -> TraceResult:
     """The stages, in order, over a plan."""
     options = options or TraceOptions()
@@ -108,7 +110,7 @@ def run(
         del work, lineage
         if options.audit:
             t0 = time.perf_counter()
-            audit_result(result, ex.mapper, progress)
+            audit_result(result, ex.mapper, progress, stored_audits)
             stats["audit_s"] = time.perf_counter() - t0
     stats["total_s"] = time.perf_counter() - start + plan.stats.get("plan_s", 0.0)
     return result

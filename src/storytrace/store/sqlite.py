@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,
     payload TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audits (
+    key TEXT PRIMARY KEY,
+    payload TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -167,7 +171,7 @@ class Store:
         return out
 
     def count(self, table: str = "articles") -> int:
-        if table not in {"articles", "vectors", "rejected", "pairs", "stories", "versions"}:
+        if table not in {"articles", "vectors", "rejected", "pairs", "stories", "versions", "audits"}:
             raise ValueError(table)
         return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
@@ -243,6 +247,25 @@ class Store:
 
     def stories(self) -> list[dict]:
         return [json.loads(p) for (p,) in self.db.execute("SELECT payload FROM stories ORDER BY rowid")]
+
+    # ---------------------------------------------------------------- audits (pipeline.audit_cache)
+    def audits(self, keys: list[str]) -> dict[str, str]:
+        """The stored audits of these keys (those the store has)."""
+        found: dict[str, str] = {}
+        for k in range(0, len(keys), 500):
+            chunk = keys[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT key, payload FROM audits WHERE key IN ({marks})", chunk).fetchall())
+        return found
+
+    def keep_audits(self, new: dict[str, str], used: set[str]) -> None:
+        """Add the new audits and drop those no story of the latest trace uses, in one transaction."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO audits (key, payload) VALUES (?, ?)", sorted(new.items()))
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used_audits (key TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM used_audits")
+            self.db.executemany("INSERT OR IGNORE INTO used_audits (key) VALUES (?)", [(k,) for k in sorted(used)])
+            self.db.execute("DELETE FROM audits WHERE key NOT IN (SELECT key FROM used_audits)")
 
     # ---------------------------------------------------------------- versions (changed pages)
     def add_version(self, article: Article) -> tuple[str, str]:
