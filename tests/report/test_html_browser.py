@@ -187,7 +187,7 @@ def test_payloads_never_execute(browser, hostile_doc, tmp_path, csp):
         assert w.dialogs == []
         assert page.evaluate("window.__violations") == []  # nothing even tried to run or load
 
-        for selector in (".mark", ".sent", "li[data-finding-id]", "svg g.edge"):
+        for selector in (".mark", ".sent", "li[data-finding-id]", "svg g.edge rect.label-bg"):
             page.locator(selector).first.click()
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert w.dialogs == []
