@@ -27,6 +27,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 import os
 import re
 import statistics
@@ -320,32 +321,35 @@ def place_edge_labels(
     touching no curve (its own included), no node and no label placed before it; inside
     ``width``, below y = 0 (the drawing grows downwards for a label placed under it)."""
     placed: list[Box] = []
-    gap = clearance + 2
     for curve, (w, h) in zip(curves, sizes, strict=True):
         choice = None
-        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88):
-            px, py = curve[round(t * (len(curve) - 1))]
-            # above, below, right, left of the point; then above and below, starting or ending at it
-            offsets = (
-                (-w / 2, -h - gap),
-                (-w / 2, gap),
-                (gap, -h / 2),
-                (-w - gap, -h / 2),
-                (gap, -h - gap),
-                (-w - gap, -h - gap),
-                (gap, gap),
-                (-w - gap, gap),
-            )
-            for dx, dy in offsets:
-                box = (px + dx, py + dy, w, h)
-                if box[0] < 0 or box[0] + w > width or box[1] < 0:
-                    continue
-                if any(box_touches(box, c, clearance) for c in curves):
-                    continue
-                if any(boxes_overlap(box, o, clearance) for o in [*obstacles, *placed]):
-                    continue
-                choice = box
-                break
+        # nearest the line first, then a little further out
+        for gap in (clearance + 2, clearance + 14, clearance + 30):
+            for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88):
+                px, py = curve[round(t * (len(curve) - 1))]
+                # above, below, right, left of the point; then above and below, starting or ending at it
+                offsets = (
+                    (-w / 2, -h - gap),
+                    (-w / 2, gap),
+                    (gap, -h / 2),
+                    (-w - gap, -h / 2),
+                    (gap, -h - gap),
+                    (-w - gap, -h - gap),
+                    (gap, gap),
+                    (-w - gap, gap),
+                )
+                for dx, dy in offsets:
+                    box = (px + dx, py + dy, w, h)
+                    if box[0] < 0 or box[0] + w > width or box[1] < 0:
+                        continue
+                    if any(boxes_overlap(box, o, clearance) for o in [*obstacles, *placed]):
+                        continue
+                    if any(box_touches(box, c, clearance) for c in curves):
+                        continue
+                    choice = box
+                    break
+                if choice is not None:
+                    break
             if choice is not None:
                 break
         if choice is None:  # nowhere clear beside the curve: under everything drawn, below its middle
@@ -354,6 +358,153 @@ def place_edge_labels(
             choice = (min(max(px - w / 2, 0.0), max(0.0, width - w)), bottom + gap, w, h)
         placed.append(choice)
     return placed
+
+
+_NODE_W, _NODE_H = 240, 78  # a report's box in the lineage graph, px
+_GRAPH_PAD = 16
+# px: a graph wider than this in columns (read at 3/4 size on a 1,000 px page) is drawn in
+# rows, when rows are narrower
+_GRAPH_FIT = 1200
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """Where the lineage graph's parts go: a box per report; per link, its SVG path, points
+    along it (for the tests and for placing labels) and its label's box; the drawing's size."""
+
+    vertical: bool
+    width: int
+    height: int
+    nodes: dict[str, Box]
+    paths: list[str]
+    samples: list[list[Point]]
+    labels: list[Box]
+
+
+def _link_curve(src: Box, dst: Box, vertical: bool) -> tuple[Point, Point, Point, Point]:
+    """From the side of the source that faces the derived report to the facing side of it; a
+    report at or before its source's layer (a cycle) is reached by a loop outside them."""
+    sx, sy, w, h = src
+    dx, dy, _, _ = dst
+    if not vertical and dx > sx:
+        p0, p3 = (sx + w, sy + h / 2), (dx, dy + h / 2)
+        bend = max(40.0, (p3[0] - p0[0]) / 2)
+        return p0, (p0[0] + bend, p0[1]), (p3[0] - bend, p3[1]), p3
+    if vertical and dy > sy:
+        p0, p3 = (sx + w / 2, sy + h), (dx + w / 2, dy)
+        bend = max(30.0, (p3[1] - p0[1]) / 2)
+        return p0, (p0[0], p0[1] + bend), (p3[0], p3[1] - bend), p3
+    if vertical:  # loop around on the right
+        p0, p3 = (sx + w, sy + h / 2), (dx + w, dy + h / 2)
+        return p0, (p0[0] + 60, p0[1]), (p3[0] + 60, p3[1]), p3
+    p0, p3 = (sx + w / 2, sy + h), (dx + w / 2, dy + h)  # loop around below
+    return p0, (p0[0], p0[1] + 60), (p3[0], p3[1] + 60), p3
+
+
+def _detour(src: Box, dst: Box, vertical: bool, boxes: list[Box], gap: float, lane: float) -> list[Point]:
+    """The corners of a route around every box, for a link that skips layers: out into the gap
+    beside the source, round the outside of the drawing (above the columns; right of the rows,
+    ``lane`` px out, so that a label fits between the boxes and the route), back through the
+    gap beside the derived report."""
+    sx, sy, w, h = src
+    dx, dy, _, _ = dst
+    if not vertical:
+        top = min(b[1] for b in boxes) - 30
+        xa, xb = sx + w + gap / 2, dx - gap / 2
+        return [(sx + w, sy + h / 2), (xa, sy + h / 2), (xa, top), (xb, top), (xb, dy + h / 2), (dx, dy + h / 2)]
+    right = max(b[0] + b[2] for b in boxes) + lane
+    ya, yb = sy + h + gap / 2, dy - gap / 2
+    return [(sx + w / 2, sy + h), (sx + w / 2, ya), (right, ya), (right, yb), (dx + w / 2, yb), (dx + w / 2, dy)]
+
+
+def _rounded_path(points: list[Point], radius: float = 12.0) -> str:
+    """An SVG path through the points with rounded corners."""
+    out = ["M{:.1f},{:.1f}".format(*points[0])]
+    for prev, corner, nxt in zip(points, points[1:], points[2:], strict=False):
+        into, out_of = math.dist(prev, corner), math.dist(corner, nxt)
+        r = min(radius, into / 2, out_of / 2)
+        if r <= 0:
+            continue
+        a = (corner[0] + (prev[0] - corner[0]) * r / into, corner[1] + (prev[1] - corner[1]) * r / into)
+        b = (corner[0] + (nxt[0] - corner[0]) * r / out_of, corner[1] + (nxt[1] - corner[1]) * r / out_of)
+        out.append("L{:.1f},{:.1f} Q{:.1f},{:.1f} {:.1f},{:.1f}".format(*a, *corner, *b))
+    out.append("L{:.1f},{:.1f}".format(*points[-1]))
+    return " ".join(out)
+
+
+def _along(points: list[Point], step: float = 4.0) -> list[Point]:
+    """Points every ``step`` px along a polyline."""
+    out = [points[0]]
+    for a, b in zip(points, points[1:], strict=False):
+        n = max(1, math.ceil(math.dist(a, b) / step))
+        out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
+    return out
+
+
+def _cubic_path(c: tuple[Point, Point, Point, Point]) -> str:
+    return "M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}".format(*(v for point in c for v in point))
+
+
+def graph_layout(
+    layers: dict[int, list[str]], links: list[tuple[str, str]], label_sizes: list[tuple[float, float]]
+) -> GraphLayout:
+    """Layers as columns (a source left of what derives from it), or as rows when the columns
+    would not fit a page and rows are narrower; a link whose curve would cross a report goes
+    around the outside instead; each link's label is placed by :func:`place_edge_labels`."""
+    w, h, pad = _NODE_W, _NODE_H, _GRAPH_PAD
+    across_gap, stack_gap = 210, 44  # columns: room for labels between them; reports in a column
+    row_gap, side_gap = 96, 40  # rows: room for labels between them; reports side by side
+    depth = max(layers) + 1
+    widest = max(len(v) for v in layers.values())
+    in_columns = 2 * pad + depth * (w + across_gap) - across_gap
+    in_rows = 2 * pad + widest * (w + side_gap) - side_gap
+    vertical = in_columns > _GRAPH_FIT and in_rows < in_columns
+    nodes: dict[str, Box] = {}
+    for level in sorted(layers):
+        names = layers[level]
+        for r, n in enumerate(names):
+            if vertical:
+                first = (in_rows - (len(names) * (w + side_gap) - side_gap)) / 2  # each row centred
+                nodes[n] = (first + r * (w + side_gap), float(pad + level * (h + row_gap)), float(w), float(h))
+            else:
+                nodes[n] = (float(pad + level * (w + across_gap)), float(pad + r * (h + stack_gap)), float(w), float(h))
+    all_boxes = list(nodes.values())
+    routes: list[tuple[str, tuple]] = []  # ("curve", four points) or ("detour", corners)
+    for s, d in links:
+        curve = _link_curve(nodes[s], nodes[d], vertical)
+        others = [b for n, b in nodes.items() if n not in (s, d)]
+        if any(box_touches(b, bezier(*curve, steps=48), 2) for b in others):
+            gap = row_gap if vertical else across_gap
+            lane = 30 + max((lw for lw, _ in label_sizes), default=0.0) + 16
+            routes.append(("detour", tuple(_detour(nodes[s], nodes[d], vertical, all_boxes, gap, lane))))
+        else:
+            routes.append(("curve", curve))
+
+    def sampled(kind: str, points: tuple) -> list[Point]:
+        return bezier(*points) if kind == "curve" else _along(list(points))
+
+    # a route outside the boxes gets room beyond it for its label: everything moves over
+    widest_label = max((lw for lw, _ in label_sizes), default=0.0) + 8
+    tallest_label = max((lh for _, lh in label_sizes), default=0.0) + 8
+    ys = [y for kind, points in routes for _, y in sampled(kind, points)]
+    node_top = min(b[1] for b in all_boxes)
+    shift = node_top - min(ys) + tallest_label if ys and min(ys) < node_top - 1 else 0.0
+    if shift:
+        nodes = {n: (x, y + shift, bw, bh) for n, (x, y, bw, bh) in nodes.items()}
+        routes = [(kind, tuple((x, y + shift) for x, y in points)) for kind, points in routes]
+    samples = [sampled(kind, points) for kind, points in routes]
+    paths = [_cubic_path(points) if kind == "curve" else _rounded_path(list(points)) for kind, points in routes]
+    node_right = max(b[0] + b[2] for b in nodes.values())
+    route_right = max((x for s in samples for x, _ in s), default=0.0)
+    bound = max(node_right, route_right) + (widest_label if route_right > node_right + 1 else 0.0) + pad
+    if not vertical:
+        bound = max(bound, float(in_columns))
+    labels = place_edge_labels(samples, label_sizes, list(nodes.values()), bound)
+    right = max([node_right, route_right, *(x + lw for x, _, lw, _ in labels)]) + pad
+    bottom = max(
+        [*(b[1] + b[3] for b in nodes.values()), *(y for s in samples for _, y in s), *(y + lh for _, y, _, lh in labels)]
+    )
+    return GraphLayout(vertical, math.ceil(right), math.ceil(bottom + pad), nodes, paths, samples, labels)
 
 
 # ======================================================================================
@@ -716,22 +867,27 @@ class _Page:
                     )
                 )
 
-        # the dates the texts mention: one chip per day and report
-        chips = sorted(mentions.items(), key=lambda item: (item[0][0], number[item[0][1]]))
-        chip_boxes = [(anchored(at(mention_times[when]), _TL_CHIP_W), _TL_CHIP_W) for (when, _), _ in chips]
+        # the dates the texts mention: one chip per day, numbered with the reports that mention it
+        by_day: dict[str, dict[str, list[str]]] = {}
+        for (when, member), texts in mentions.items():
+            by_day.setdefault(when, {})[member] = texts
+        chips = sorted(by_day.items())
+        chip_boxes = [(anchored(at(mention_times[when]), _TL_CHIP_W), _TL_CHIP_W) for when, _ in chips]
         chip_lanes = pack_lanes(chip_boxes, gap=0.6, max_lanes=_TL_EVENT_LANES)
         chip_rows: dict[int, list[str]] = {}
-        for ((when, member), texts), (left, width), lane in zip(chips, chip_boxes, chip_lanes, strict=True):
+        for (when, texts_of), (left, width), lane in zip(chips, chip_boxes, chip_lanes, strict=True):
             if lane is None:
                 continue
-            a = self.articles.get(member) or {}
-            said = ", ".join(f"“{t}”" for t in texts) or "a date"
-            tip = (
-                f"{said} — in {number[member]}. {full_name(a, member)} ({member}), read as {_human_day(date.fromisoformat(when))}"
+            readers = sorted(texts_of, key=lambda m: number[m])
+            said = list(dict.fromkeys(t for m in readers for t in texts_of[m]))
+            tip = f"{_human_day(date.fromisoformat(when))}, as the reports read their own words:\n" + "\n".join(
+                f"{number[m]}. {', '.join(f'“{t}”' for t in texts_of[m]) or 'a date'} — {full_name(self.articles.get(m), m)} ({m})"
+                for m in readers
             )
+            badges = "".join(f'<span class="tl-n">{number[m]}</span>' for m in readers)
             chip_rows.setdefault(lane, []).append(
-                f'<span class="tl-label tl-chip {self._at(left)} {self._wide(width)}" data-article="{esc(member)}" title="{esc(tip)}">'
-                f'<span class="tl-n">{number[member]}</span>{esc(said)}</span>'
+                f'<span class="tl-label tl-chip {self._at(left)} {self._wide(width)}" data-day="{esc(when)}" title="{esc(tip)}">'
+                f"{badges}{esc(', '.join(f'“{t}”' for t in said))}</span>"
             )
         left_out = sum(1 for lane in chip_lanes if lane is None)
 
@@ -765,11 +921,11 @@ class _Page:
         out.append("</div>")
         note = (
             "Above the axis: each report at its publication date (numbered in order of publication); "
-            "below: the dates its text mentions, as read against that report's own date. "
+            "below: the dates their texts mention (numbered with the reports that mention them), each read against its report's own date. "
             "The axis is to scale, except where “⋯” marks a gap drawn shorter."
         )
         if left_out:
-            note += f" {_plural(left_out, 'more mention')} not drawn (no room; each report's text marks its dates)."
+            note += f" {_plural(left_out, 'more mentioned day')} not drawn (no room; each report's text marks its dates)."
         out.append(f'<p class="small muted">{note}</p>')
         out.append(self._undated(undated, number))
         return "\n".join(out)
@@ -798,33 +954,11 @@ class _Page:
             layers.setdefault(depth[n], []).append(n)
         for level in layers:
             layers[level].sort(key=lambda n: (_day((self.articles.get(n) or {}).get("published")) or "9999", n))
-        node_w, node_h, gap_x, gap_y, pad = 240, 78, 210, 44, 16
-        pos: dict[str, tuple[int, int]] = {}
-        for level, names in layers.items():
-            for r, n in enumerate(names):
-                pos[n] = (pad + level * (node_w + gap_x), pad + r * (node_h + gap_y))
-        width = pad * 2 + (max(layers) + 1) * (node_w + gap_x) - gap_x
-        height = pad * 2 + max(len(v) for v in layers.values()) * (node_h + gap_y) - gap_y
         pair_of = {(p["source"], p["derived"]): f"p{k}-{i}" for i, p in enumerate(pairs)}
-
-        drawn = []  # (edge, path, sampled curve, label lines)
+        drawn = []  # (edge, label lines)
         for e in edges:
-            s, d = e.get("source"), e.get("derived")
-            if s not in pos or d not in pos:
+            if e.get("source") not in depth or e.get("derived") not in depth:
                 continue
-            (sx, sy), (dx, dy) = pos[s], pos[d]
-            p0: Point
-            p1: Point
-            p2: Point
-            p3: Point
-            if dx <= sx:  # same layer or backwards (should not happen in a DAG): loop around below
-                p0, p3 = (sx + node_w / 2, sy + node_h), (dx + node_w / 2, dy + node_h)
-                p1, p2 = (p0[0], p0[1] + 60), (p3[0], p3[1] + 60)
-            else:
-                p0, p3 = (sx + node_w, sy + node_h / 2), (dx, dy + node_h / 2)
-                bend = max(40.0, (p3[0] - p0[0]) / 2)
-                p1, p2 = (p0[0] + bend, p0[1]), (p3[0] - bend, p3[1])
-            path = "M{:g},{:g} C{:g},{:g} {:g},{:g} {:g},{:g}".format(*p0, *p1, *p2, *p3)
             raw_verdict = e.get("verdict")
             verdict = raw_verdict if isinstance(raw_verdict, dict) else {}
             lines = [f"{percent(e.get('coverage'))} {_short(e.get('relation') or '', 24)}".strip()]
@@ -833,11 +967,12 @@ class _Page:
                     ("facts altered" if verdict.get("facts_altered") else "facts kept")
                     + (f" {number(verdict.get('score'))}" if verdict.get("score") is not None else "")
                 )
-            drawn.append((e, path, bezier(p0, p1, p2, p3), lines))
-        sizes = [(16 + _LABEL_CHAR * max(len(t) for t in lines), 6.0 + 14 * len(lines)) for *_, lines in drawn]
-        node_boxes = [(float(x), float(y), float(node_w), float(node_h)) for x, y in pos.values()]
-        boxes = place_edge_labels([curve for _, _, curve, _ in drawn], sizes, node_boxes, float(width))
-        height = int(max([height, *(y + h + pad for _, y, _, h in boxes)]))
+            drawn.append((e, lines))
+        sizes = [(16 + _LABEL_CHAR * max(len(t) for t in lines), 6.0 + 14 * len(lines)) for _, lines in drawn]
+        layout = graph_layout(layers, [(e["source"], e["derived"]) for e, _ in drawn], sizes)
+        width, height = layout.width, layout.height
+        node_w, node_h = _NODE_W, _NODE_H
+        pos = {n: (round(x), round(y)) for n, (x, y, _, _) in layout.nodes.items()}
 
         out = [
             f'<div class="graph"><svg class="lineage" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -852,7 +987,7 @@ class _Page:
             for i, (x, y) in enumerate(pos.values())
         )
         out.append("</defs>")
-        for (e, path, _, lines), (bx, by, bw, bh) in zip(drawn, boxes, strict=True):
+        for (e, lines), path, (bx, by, bw, bh) in zip(drawn, layout.paths, layout.labels, strict=True):
             s, d = e["source"], e["derived"]
             altered = bool((e.get("verdict") or {}).get("facts_altered")) if isinstance(e.get("verdict"), dict) else False
             tip = (
