@@ -833,7 +833,9 @@ class _Page:
                 f'<span class="tl-label tl-pub role-{esc(rl)} {self._at(left)} {self._wide(width)}" data-article="{esc(member)}" '
                 f'title="{esc(tip)}"><span class="tl-n">{number[member]}</span>{esc(report_name(a, member, 120))}</span>'
             )
-            dots.append(f'<span class="tl-dot role-{esc(rl)} {self._at(at(t))}" title="{esc(tip)}"></span>')
+            dots.append(
+                f'<span class="tl-dot role-{esc(rl)} {self._at(at(t))}" data-article="{esc(member)}" title="{esc(tip)}"></span>'
+            )
 
         # under the axis: the gaps drawn shorter, then the days (those with a report first); a
         # day label that finds no room is left out (its tick keeps the date in a tooltip)
