@@ -3,10 +3,13 @@
 One self-contained page: the CSS and the script are inlined (``html_report.css`` and
 ``html_report.js`` beside this module), nothing is loaded from anywhere, so the file works
 opened from disk. Per story: a timeline of the publication dates and of the event dates the
-texts mention, the lineage graph as inline SVG, one panel per derivative and source with the
-aligned sentences linked and the findings' spans highlighted in place, the findings list
-(filterable by type; a click highlights the finding's spans on both sides with the class
-``active``), and the sourcing profile of every report.
+texts mention (to scale, long gaps drawn shorter behind a break mark, every position a
+percentage of the page's width), the lineage graph as inline SVG (edge labels beside their
+lines), one panel per derivative and source with the aligned sentences linked and the
+findings' spans highlighted in place (a source's evidence in a colour of its own), the
+findings list (filterable by type; a click highlights the finding's spans on both sides with
+the class ``active``), and the sourcing profile of every report. Reports are called by their
+title, else their first sentence, with the id small beside; sentences are numbered from 1.
 
 Report text is untrusted. Everything taken from the trace goes through :func:`esc` (text and
 attribute values), URLs become links only with an http(s) scheme, element ids are made from
@@ -319,8 +322,18 @@ def place_edge_labels(
 ) -> list[Box]:
     """A box for each edge's label, beside its own curve and as near its middle as it can be,
     touching no curve (its own included), no node and no label placed before it; inside
-    ``width``, below y = 0 (the drawing grows downwards for a label placed under it)."""
+    ``width``, never above y = 0 (the drawing grows downwards for a label placed under it)."""
     placed: list[Box] = []
+    # each curve's bounding box: most candidates are tested against a box, not every point
+    bounds = [
+        (
+            min(x for x, _ in c),
+            min(y for _, y in c),
+            max(x for x, _ in c) - min(x for x, _ in c),
+            max(y for _, y in c) - min(y for _, y in c),
+        )
+        for c in curves
+    ]
     for curve, (w, h) in zip(curves, sizes, strict=True):
         choice = None
         # nearest the line first, then a little further out
@@ -344,7 +357,10 @@ def place_edge_labels(
                         continue
                     if any(boxes_overlap(box, o, clearance) for o in [*obstacles, *placed]):
                         continue
-                    if any(box_touches(box, c, clearance) for c in curves):
+                    if any(
+                        boxes_overlap(box, b, clearance) and box_touches(box, c, clearance)
+                        for c, b in zip(curves, bounds, strict=True)
+                    ):
                         continue
                     choice = box
                     break
@@ -453,7 +469,7 @@ def graph_layout(
     around the outside instead; each link's label is placed by :func:`place_edge_labels`."""
     w, h, pad = _NODE_W, _NODE_H, _GRAPH_PAD
     across_gap, stack_gap = 210, 44  # columns: room for labels between them; reports in a column
-    row_gap, side_gap = 96, 40  # rows: room for labels between them; reports side by side
+    row_gap, side_gap = 112, 40  # rows: room for labels between them; reports side by side
     depth = max(layers) + 1
     widest = max(len(v) for v in layers.values())
     in_columns = 2 * pad + depth * (w + across_gap) - across_gap
@@ -472,8 +488,8 @@ def graph_layout(
     routes: list[tuple[str, tuple]] = []  # ("curve", four points) or ("detour", corners)
     for s, d in links:
         curve = _link_curve(nodes[s], nodes[d], vertical)
-        others = [b for n, b in nodes.items() if n not in (s, d)]
-        if any(box_touches(b, bezier(*curve, steps=48), 2) for b in others):
+        points = bezier(*curve, steps=48)
+        if any(box_touches(b, points, 2) for n, b in nodes.items() if n not in (s, d)):
             gap = row_gap if vertical else across_gap
             lane = 30 + max((lw for lw, _ in label_sizes), default=0.0) + 16
             routes.append(("detour", tuple(_detour(nodes[s], nodes[d], vertical, all_boxes, gap, lane))))
