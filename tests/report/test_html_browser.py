@@ -151,6 +151,13 @@ def test_seeds_report_in_chromium(browser, seeds_html):
         sentence.hover()
         assert "linked" in page.get_attribute(f"#{partner}", "class").split()
 
+        # a report's label on the timeline leads to its card
+        label = page.locator(f'.tl-pub[data-article="{DERIVED_002}"]')
+        card = label.get_attribute("data-card")
+        label.click()
+        assert "flash" in page.get_attribute(f"#{card}", "class").split()
+        assert page.get_attribute(f"#{card}", "data-article") == DERIVED_002
+
         assert page.evaluate("window.__violations") == []  # the CSP hashes match the inline script and style
         assert w.errors == [] and w.dialogs == []
         assert all(url.startswith("file://") for url in w.requests), w.requests

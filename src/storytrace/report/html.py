@@ -847,6 +847,7 @@ class _Page:
             tip = f"{number[member]}. {full_name(a, member)} — {member}, published {a.get('published')} ({rl})"
             pub_rows.setdefault(lane or 0, []).append(
                 f'<span class="tl-label tl-pub role-{esc(rl)} {self._at(left)} {self._wide(width)}" data-article="{esc(member)}" '
+                f'data-card="{self.card_ids.get(member, "")}" '
                 f'title="{esc(tip)}"><span class="tl-n">{number[member]}</span>{esc(report_name(a, member, 120))}</span>'
             )
             dots.append(
@@ -856,7 +857,9 @@ class _Page:
         # under the axis: the gaps drawn shorter, then the days (those with a report first); a
         # day label that finds no room is left out (its tick keeps the date in a tooltip)
         pub_days = {date.fromordinal(int(t)) for t, _ in reports}
-        edges = {date.fromordinal(int(s.start)) for s in axis.segments} | {date.fromordinal(int(s.end)) for s in axis.segments}
+        segment_ends = {date.fromordinal(int(s.start)) for s in axis.segments} | {
+            date.fromordinal(int(s.end)) for s in axis.segments
+        }
         day_items: list[tuple[tuple, str, float, str, str]] = []  # (priority, class, x, text, tooltip)
         for b in axis.breaks:
             gap = round(b.days)
@@ -867,7 +870,7 @@ class _Page:
         for day in days:
             text = _human_day(day, with_year=day.year != previous_year)
             previous_year = day.year
-            rank = 1 if day in pub_days else 2 if day in edges else 3
+            rank = 1 if day in pub_days else 2 if day in segment_ends else 3
             day_items.append(((rank, day.toordinal()), "tl-day", at(day.toordinal()), text, _human_day(day)))
         day_items.sort(key=lambda item: item[0])
         day_boxes = []
