@@ -160,6 +160,19 @@ EXPECTED_MARKS = [
     (DERIVED_002, "unsupported_claim", "derived", "Biden initially suggested a ceasefire"),
     (DERIVED_002, "filler", "derived", "Continued efforts and collaboration among all involved parties are vital"),
     (DERIVED_002, "filler", "derived", "the ultimate release of the hostages depends on achieving a comprehensive agreement"),
+    # and the rest of what EXPECTED.md lists
+    (DERIVED_001, "entity_dropped", "source", "International Committee of the Red Cross"),
+    (DERIVED_001, "framing_changed", "derived", "devastating terrorist attack"),
+    (DERIVED_001, "framing_changed", "source", "surprise attack"),
+    (DERIVED_001, "order_changed", "source", "before Israel began the second phase of its attack"),
+    (DERIVED_002, "unsupported_claim", "derived", "this demand is non-negotiable"),
+    (DERIVED_002, "unsupported_claim", "derived", "efforts would be made to provide fuel"),
+    (
+        DERIVED_002,
+        "unsupported_claim",
+        "derived",
+        "Biden recently discussed the situation with Israeli Prime Minister Benjamin Netanyahu",
+    ),
 ]
 
 

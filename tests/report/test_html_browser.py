@@ -1,5 +1,6 @@
 """The HTML report in headless Chromium (the system /usr/bin/chromium): the seeds' report works
-(graph, finding highlights, filters, sentence links) and hostile report text never executes."""
+(graph, finding highlights, filters, sentence links), fits the window with no label over
+another, shows every finding EXPECTED.md lists, and hostile report text never executes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from storytrace.report.html import render_html, write_html
+from tests.report.test_html import EXPECTED_MARKS
+from tests.report.test_html_layout import _crowded_doc
 from tests.support.browser import ARGS, CHROMIUM
 from tests.support.html_report import (
     DERIVED_001,
@@ -148,9 +151,117 @@ def test_seeds_report_in_chromium(browser, seeds_html):
         sentence.hover()
         assert "linked" in page.get_attribute(f"#{partner}", "class").split()
 
+        # a report's label on the timeline leads to its card
+        label = page.locator(f'.tl-pub[data-article="{DERIVED_002}"]')
+        card = label.get_attribute("data-card")
+        label.click()
+        assert "flash" in page.get_attribute(f"#{card}", "class").split()
+        assert page.get_attribute(f"#{card}", "data-article") == DERIVED_002
+
         assert page.evaluate("window.__violations") == []  # the CSP hashes match the inline script and style
         assert w.errors == [] and w.dialogs == []
         assert all(url.startswith("file://") for url in w.requests), w.requests
+    finally:
+        w.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# layout: fits the window, no label over another
+
+# pairs of timeline labels whose boxes meet (half a pixel of antialiasing allowed), labels that
+# stick out of their timeline, and labels cut short without their full text in a tooltip
+TIMELINE_PROBLEMS = """() => {
+  const out = {overlaps: [], outside: [], untold: []};
+  for (const tl of document.querySelectorAll('.tl')) {
+    const frame = tl.getBoundingClientRect();
+    const labels = Array.from(tl.querySelectorAll('.tl-label')).map(el => ({el, r: el.getBoundingClientRect()}));
+    labels.forEach((a, i) => {
+      if (a.r.left < frame.left - 0.5 || a.r.right > frame.right + 0.5) out.outside.push(a.el.textContent);
+      if (a.el.scrollWidth > a.el.clientWidth + 1 && !(a.el.title || '').length) out.untold.push(a.el.textContent);
+      labels.slice(0, i).forEach(b => {
+        if (a.r.left < b.r.right - 0.5 && b.r.left < a.r.right - 0.5 && a.r.top < b.r.bottom - 0.5 && b.r.top < a.r.bottom - 0.5)
+          out.overlaps.push([a.el.textContent, b.el.textContent]);
+      });
+    });
+  }
+  return out;
+}"""
+
+# edge labels over a report's box, and graphs wider than their frame
+GRAPH_PROBLEMS = """() => {
+  const out = {covered: [], wide: []};
+  for (const svg of document.querySelectorAll('svg.lineage')) {
+    const frame = svg.parentElement.getBoundingClientRect();
+    if (svg.getBoundingClientRect().width > frame.width + 0.5) out.wide.push(svg.getBoundingClientRect().width);
+    const nodes = Array.from(svg.querySelectorAll('g.node rect')).map(n => n.getBoundingClientRect());
+    for (const label of svg.querySelectorAll('g.edge rect.label-bg')) {
+      const r = label.getBoundingClientRect();
+      if (nodes.some(n => r.left < n.right && n.left < r.right && r.top < n.bottom && n.top < r.bottom)) out.covered.push(label.parentElement.dataset.derived);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def crowded_html(tmp_path_factory):
+    path = tmp_path_factory.mktemp("browser-crowded") / "crowded.html"
+    write_html(_crowded_doc(), path)
+    return path
+
+
+@pytest.mark.parametrize("width", [1000, 1400, 1600])
+def test_report_fits_the_window(browser, seeds_html, crowded_html, width):
+    _, seeds_path = seeds_html
+    for path in (seeds_path, crowded_html):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(path.resolve().as_uri())
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), (path.name, width)
+            assert page.locator(".tl .tl-label").count() > 5
+            assert page.evaluate(TIMELINE_PROBLEMS) == {"overlaps": [], "outside": [], "untold": []}, (path.name, width)
+            assert page.evaluate(GRAPH_PROBLEMS) == {"covered": [], "wide": []}, (path.name, width)
+        finally:
+            page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# every finding EXPECTED.md lists, on the page
+
+FIND = """([derived, kind, side, needle]) => {
+  const items = document.querySelectorAll(`section.pair[data-derived="${derived}"] li[data-finding-id][data-type="${kind}"]`);
+  for (const li of items) {
+    const id = li.dataset.findingId;
+    const marks = Array.from(document.querySelectorAll(`.side-${side} .mark[data-f~="${id}"]`));
+    if (marks.map(m => m.textContent).join('').includes(needle)) return id;
+  }
+  return null;
+}"""
+
+
+def test_every_expected_finding_is_shown(browser, seeds_html):
+    _, path = seeds_html
+    w = Watched(browser)
+    try:
+        w.open(path)
+        page = w.page
+        for derived, kind, side, needle in EXPECTED_MARKS:
+            fid = page.evaluate(FIND, [derived, kind, side, needle])
+            assert fid, (derived, kind, side, needle)
+            item = page.locator(f'li[data-finding-id="{fid}"]')
+            assert item.is_visible()
+            item.click()
+            marks = f'.side-{side} .mark.active[data-f~="{fid}"]'
+            assert any(_in_view(page, marks)), (derived, kind, side, needle)
+        # evidence in a source is not painted in the red of an unsupported sentence
+        evidence = page.eval_on_selector(
+            ".side-source .mark.f.ev:not(.weak):not(.active)", "el => getComputedStyle(el).backgroundColor"
+        )
+        unsupported = page.eval_on_selector(".side-derived .sent.rel-unsupported", "el => getComputedStyle(el).backgroundColor")
+        legend = page.eval_on_selector(".legend .swatch.ev", "el => getComputedStyle(el).backgroundColor")
+        assert evidence == legend and evidence != unsupported
+        assert w.errors == []
     finally:
         w.close()
 
@@ -187,7 +298,7 @@ def test_payloads_never_execute(browser, hostile_doc, tmp_path, csp):
         assert w.dialogs == []
         assert page.evaluate("window.__violations") == []  # nothing even tried to run or load
 
-        for selector in (".mark", ".sent", "li[data-finding-id]", "svg g.edge"):
+        for selector in (".mark", ".sent", "li[data-finding-id]", "svg g.edge rect.label-bg"):
             page.locator(selector).first.click()
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert w.dialogs == []

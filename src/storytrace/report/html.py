@@ -3,10 +3,13 @@
 One self-contained page: the CSS and the script are inlined (``html_report.css`` and
 ``html_report.js`` beside this module), nothing is loaded from anywhere, so the file works
 opened from disk. Per story: a timeline of the publication dates and of the event dates the
-texts mention, the lineage graph as inline SVG, one panel per derivative and source with the
-aligned sentences linked and the findings' spans highlighted in place, the findings list
-(filterable by type; a click highlights the finding's spans on both sides with the class
-``active``), and the sourcing profile of every report.
+texts mention (to scale, long gaps drawn shorter behind a break mark, every position a
+percentage of the page's width), the lineage graph as inline SVG (edge labels beside their
+lines), one panel per derivative and source with the aligned sentences linked and the
+findings' spans highlighted in place (a source's evidence in a colour of its own), the
+findings list (filterable by type; a click highlights the finding's spans on both sides with
+the class ``active``), and the sourcing profile of every report. Reports are called by their
+title, else their first sentence, with the id small beside; sentences are numbered from 1.
 
 Report text is untrusted. Everything taken from the trace goes through :func:`esc` (text and
 attribute values), URLs become links only with an http(s) scheme, element ids are made from
@@ -27,15 +30,19 @@ import base64
 import hashlib
 import html
 import json
+import math
 import os
 import re
+import statistics
+import textwrap
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from storytrace.model import FindingType
+from storytrace.model import FindingType, parse_published
 from storytrace.report._common import (
     FINDING_ORDER,
     arrow,
@@ -60,6 +67,12 @@ _DROPPED_TYPES = {"detail_dropped", "entity_dropped", "attribution_dropped"}
 _SENTENCE_TYPES = {"unsupported_claim", "filler"}
 _TYPE_LABELS = {t.value: t.label for t in FindingType}
 _CSS_TYPE = re.compile(r"[^a-z0-9_]")
+# timeline layout, in percent of its width: margin at each end, label widths; lanes at most
+_TL_PAD = 1.5
+_TL_PUB_W = 19.0
+_TL_CHIP_W = 15.0
+_TL_DAY_LANES = 2
+_TL_EVENT_LANES = 6
 
 
 # ======================================================================================
@@ -113,6 +126,403 @@ def _day(published: Any) -> str | None:
     return None
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _human_day(day: date, with_year: bool = True) -> str:
+    """``30 Oct 2023`` (month names fixed in English, so the page does not depend on the locale)."""
+    return f"{day.day} {_MONTHS[day.month - 1]}" + (f" {day.year}" if with_year else "")
+
+
+def _words(text: Any, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary where one is near, with an ellipsis."""
+    s = " ".join(str(text or "").split())
+    if len(s) <= limit:
+        return s
+    cut = s[: max(1, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+# ======================================================================================
+# Naming reports
+# ======================================================================================
+
+
+def full_name(article: Any, aid: Any = None) -> str:
+    """What people call a report: its title, else its first sentence, else its id."""
+    if isinstance(article, dict):
+        title = " ".join(str(article.get("title") or "").split())
+        if title:
+            return title
+        for s in article.get("sentences") or []:
+            text = " ".join(str(s.get("text") or "").split()) if isinstance(s, dict) else ""
+            if text:
+                return text
+        if aid is None:
+            aid = article.get("id")
+    return str(aid) if aid is not None else "unnamed report"
+
+
+def report_name(article: Any, aid: Any = None, limit: int = 80) -> str:
+    """:func:`full_name` shortened to ``limit`` characters (the full text goes in a tooltip)."""
+    return _words(full_name(article, aid), limit)
+
+
+# ======================================================================================
+# Timeline geometry: a time axis to scale, long gaps compressed behind a break mark
+# ======================================================================================
+
+
+def moment(value: Any) -> float | None:
+    """A date or datetime as days since 0001-01-01 (UTC; a time of day is the fraction), or None."""
+    try:
+        dt = parse_published(value)
+    except (TypeError, ValueError):
+        return None
+    if dt is None:
+        return None
+    utc = dt.astimezone(UTC)
+    return utc.toordinal() + (utc.hour * 3600 + utc.minute * 60 + utc.second) / 86400
+
+
+@dataclass(frozen=True)
+class AxisSegment:
+    """A stretch of the axis drawn to scale: times ``start``..``end`` at fractions ``x0``..``x1``."""
+
+    start: float
+    end: float
+    x0: float
+    x1: float
+
+
+@dataclass(frozen=True)
+class AxisBreak:
+    """A gap drawn shorter than its length: ``days`` between the segments on either side of ``x``."""
+
+    x: float
+    start: float
+    end: float
+
+    @property
+    def days(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    segments: tuple[AxisSegment, ...]
+    breaks: tuple[AxisBreak, ...]
+
+    def x(self, t: float) -> float:
+        """Where time ``t`` (days, see :func:`moment`) sits on the axis, as a fraction 0..1."""
+        if not self.segments:
+            return 0.5
+        seg = next((s for s in self.segments if t <= s.end), self.segments[-1])
+        if seg.end == seg.start:
+            return seg.x0
+        t = min(max(t, seg.start), seg.end)
+        return seg.x0 + (t - seg.start) / (seg.end - seg.start) * (seg.x1 - seg.x0)
+
+
+def time_axis(times: Iterable[float], *, break_ratio: float = 3.0, min_break_days: float = 2.0) -> TimeAxis:
+    """An axis through the given times, position proportional to time, except that a gap longer
+    than ``break_ratio`` times the median gap (and than ``min_break_days``) is drawn at that
+    length with a break mark: one stale date weeks before the rest does not squeeze them."""
+    points = sorted(set(times))
+    if not points:
+        return TimeAxis((), ())
+    if len(points) == 1:
+        return TimeAxis((AxisSegment(points[0], points[0], 0.5, 0.5),), ())
+    gaps = [b - a for a, b in zip(points, points[1:], strict=False)]
+    limit = max(break_ratio * statistics.median(gaps), min_break_days)
+    shown = [min(g, limit) for g in gaps]
+    total = sum(shown)
+    xs = [0.0]
+    for g in shown:
+        xs.append(xs[-1] + g / total)
+    xs[-1] = 1.0
+    segments: list[AxisSegment] = []
+    breaks: list[AxisBreak] = []
+    first = 0
+    for i, g in enumerate(gaps):
+        if g > limit:
+            segments.append(AxisSegment(points[first], points[i], xs[first], xs[i]))
+            breaks.append(AxisBreak((xs[i] + xs[i + 1]) / 2, points[i], points[i + 1]))
+            first = i + 1
+    segments.append(AxisSegment(points[first], points[-1], xs[first], xs[-1]))
+    return TimeAxis(tuple(segments), tuple(breaks))
+
+
+def pack_lanes(boxes: Iterable[tuple[float, float]], gap: float = 0.0, max_lanes: int | None = None) -> list[int | None]:
+    """A lane (row) for each (left, width) box, in the order given, so that no two boxes of a lane
+    come closer than ``gap``; None for a box that would need more than ``max_lanes``."""
+    lanes: list[list[tuple[float, float]]] = []
+    out: list[int | None] = []
+    for left, width in boxes:
+        right = left + width
+        for n, lane in enumerate(lanes):
+            if all(right + gap <= a or b + gap <= left for a, b in lane):
+                lane.append((left, right))
+                out.append(n)
+                break
+        else:
+            if max_lanes is not None and len(lanes) >= max_lanes:
+                out.append(None)
+                continue
+            lanes.append([(left, right)])
+            out.append(len(lanes) - 1)
+    return out
+
+
+# ======================================================================================
+# Lineage graph geometry: where an edge's label goes
+# ======================================================================================
+
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]  # x, y, width, height
+
+_LABEL_CHAR = 7.0  # px per character of an 11 px edge label, a little over a wide sans-serif's
+_NODE_CHARS = 28  # characters per line of a report's name in its 240 px box
+
+
+def bezier(p0: Point, p1: Point, p2: Point, p3: Point, steps: int = 96) -> list[Point]:
+    """Points along a cubic Bézier curve, close enough together to test a box against."""
+    out = []
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1 - t
+        out.append(
+            (
+                u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
+                u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
+            )
+        )
+    return out
+
+
+def boxes_overlap(a: Box, b: Box, margin: float = 0.0) -> bool:
+    return (
+        a[0] < b[0] + b[2] + margin
+        and b[0] < a[0] + a[2] + margin
+        and a[1] < b[1] + b[3] + margin
+        and b[1] < a[1] + a[3] + margin
+    )
+
+
+def box_touches(box: Box, points: Iterable[Point], margin: float = 0.0) -> bool:
+    x, y, w, h = box
+    return any(x - margin <= px <= x + w + margin and y - margin <= py <= y + h + margin for px, py in points)
+
+
+def place_edge_labels(
+    curves: list[list[Point]], sizes: list[tuple[float, float]], obstacles: list[Box], width: float, clearance: float = 5.0
+) -> list[Box]:
+    """A box for each edge's label, beside its own curve and as near its middle as it can be,
+    touching no curve (its own included), no node and no label placed before it; inside
+    ``width``, never above y = 0 (the drawing grows downwards for a label placed under it)."""
+    placed: list[Box] = []
+    # each curve's bounding box: most candidates are tested against a box, not every point
+    bounds = [
+        (
+            min(x for x, _ in c),
+            min(y for _, y in c),
+            max(x for x, _ in c) - min(x for x, _ in c),
+            max(y for _, y in c) - min(y for _, y in c),
+        )
+        for c in curves
+    ]
+    for curve, (w, h) in zip(curves, sizes, strict=True):
+        choice = None
+        # nearest the line first, then a little further out
+        for gap in (clearance + 2, clearance + 14, clearance + 30):
+            for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88):
+                px, py = curve[round(t * (len(curve) - 1))]
+                # above, below, right, left of the point; then above and below, starting or ending at it
+                offsets = (
+                    (-w / 2, -h - gap),
+                    (-w / 2, gap),
+                    (gap, -h / 2),
+                    (-w - gap, -h / 2),
+                    (gap, -h - gap),
+                    (-w - gap, -h - gap),
+                    (gap, gap),
+                    (-w - gap, gap),
+                )
+                for dx, dy in offsets:
+                    box = (px + dx, py + dy, w, h)
+                    if box[0] < 0 or box[0] + w > width or box[1] < 0:
+                        continue
+                    if any(boxes_overlap(box, o, clearance) for o in [*obstacles, *placed]):
+                        continue
+                    if any(
+                        boxes_overlap(box, b, clearance) and box_touches(box, c, clearance)
+                        for c, b in zip(curves, bounds, strict=True)
+                    ):
+                        continue
+                    choice = box
+                    break
+                if choice is not None:
+                    break
+            if choice is not None:
+                break
+        if choice is None:  # nowhere clear beside the curve: under everything drawn, below its middle
+            px, _ = curve[len(curve) // 2]
+            bottom = max([b[1] + b[3] for b in [*obstacles, *placed]] + [py for c in curves for _, py in c])
+            choice = (min(max(px - w / 2, 0.0), max(0.0, width - w)), bottom + gap, w, h)
+        placed.append(choice)
+    return placed
+
+
+_NODE_W, _NODE_H = 240, 78  # a report's box in the lineage graph, px
+_GRAPH_PAD = 16
+# px: a graph wider than this in columns (read at 3/4 size on a 1,000 px page) is drawn in
+# rows, when rows are narrower
+_GRAPH_FIT = 1200
+
+
+@dataclass(frozen=True)
+class GraphLayout:
+    """Where the lineage graph's parts go: a box per report; per link, its SVG path, points
+    along it (for the tests and for placing labels) and its label's box; the drawing's size."""
+
+    vertical: bool
+    width: int
+    height: int
+    nodes: dict[str, Box]
+    paths: list[str]
+    samples: list[list[Point]]
+    labels: list[Box]
+
+
+def _link_curve(src: Box, dst: Box, vertical: bool) -> tuple[Point, Point, Point, Point]:
+    """From the side of the source that faces the derived report to the facing side of it; a
+    report at or before its source's layer (a cycle) is reached by a loop outside them."""
+    sx, sy, w, h = src
+    dx, dy, _, _ = dst
+    if not vertical and dx > sx:
+        p0, p3 = (sx + w, sy + h / 2), (dx, dy + h / 2)
+        bend = max(40.0, (p3[0] - p0[0]) / 2)
+        return p0, (p0[0] + bend, p0[1]), (p3[0] - bend, p3[1]), p3
+    if vertical and dy > sy:
+        p0, p3 = (sx + w / 2, sy + h), (dx + w / 2, dy)
+        bend = max(30.0, (p3[1] - p0[1]) / 2)
+        return p0, (p0[0], p0[1] + bend), (p3[0], p3[1] - bend), p3
+    if vertical:  # loop around on the right
+        p0, p3 = (sx + w, sy + h / 2), (dx + w, dy + h / 2)
+        return p0, (p0[0] + 60, p0[1]), (p3[0] + 60, p3[1]), p3
+    p0, p3 = (sx + w / 2, sy + h), (dx + w / 2, dy + h)  # loop around below
+    return p0, (p0[0], p0[1] + 60), (p3[0], p3[1] + 60), p3
+
+
+def _detour(src: Box, dst: Box, vertical: bool, boxes: list[Box], gap: float, lane: float) -> list[Point]:
+    """The corners of a route around every box, for a link that skips layers: out into the gap
+    beside the source, round the outside of the drawing (above the columns; right of the rows,
+    ``lane`` px out, so that a label fits between the boxes and the route), back through the
+    gap beside the derived report."""
+    sx, sy, w, h = src
+    dx, dy, _, _ = dst
+    if not vertical:
+        top = min(b[1] for b in boxes) - 30
+        xa, xb = sx + w + gap / 2, dx - gap / 2
+        return [(sx + w, sy + h / 2), (xa, sy + h / 2), (xa, top), (xb, top), (xb, dy + h / 2), (dx, dy + h / 2)]
+    right = max(b[0] + b[2] for b in boxes) + lane
+    ya, yb = sy + h + gap / 2, dy - gap / 2
+    return [(sx + w / 2, sy + h), (sx + w / 2, ya), (right, ya), (right, yb), (dx + w / 2, yb), (dx + w / 2, dy)]
+
+
+def _rounded_path(points: list[Point], radius: float = 12.0) -> str:
+    """An SVG path through the points with rounded corners."""
+    out = ["M{:.1f},{:.1f}".format(*points[0])]
+    for prev, corner, nxt in zip(points, points[1:], points[2:], strict=False):
+        into, out_of = math.dist(prev, corner), math.dist(corner, nxt)
+        r = min(radius, into / 2, out_of / 2)
+        if r <= 0:
+            continue
+        a = (corner[0] + (prev[0] - corner[0]) * r / into, corner[1] + (prev[1] - corner[1]) * r / into)
+        b = (corner[0] + (nxt[0] - corner[0]) * r / out_of, corner[1] + (nxt[1] - corner[1]) * r / out_of)
+        out.append("L{:.1f},{:.1f} Q{:.1f},{:.1f} {:.1f},{:.1f}".format(*a, *corner, *b))
+    out.append("L{:.1f},{:.1f}".format(*points[-1]))
+    return " ".join(out)
+
+
+def _along(points: list[Point], step: float = 4.0) -> list[Point]:
+    """Points every ``step`` px along a polyline."""
+    out = [points[0]]
+    for a, b in zip(points, points[1:], strict=False):
+        n = max(1, math.ceil(math.dist(a, b) / step))
+        out.extend((a[0] + (b[0] - a[0]) * i / n, a[1] + (b[1] - a[1]) * i / n) for i in range(1, n + 1))
+    return out
+
+
+def _cubic_path(c: tuple[Point, Point, Point, Point]) -> str:
+    return "M{:.1f},{:.1f} C{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}".format(*(v for point in c for v in point))
+
+
+def graph_layout(
+    layers: dict[int, list[str]], links: list[tuple[str, str]], label_sizes: list[tuple[float, float]]
+) -> GraphLayout:
+    """Layers as columns (a source left of what derives from it), or as rows when the columns
+    would not fit a page and rows are narrower; a link whose curve would cross a report goes
+    around the outside instead; each link's label is placed by :func:`place_edge_labels`."""
+    w, h, pad = _NODE_W, _NODE_H, _GRAPH_PAD
+    across_gap, stack_gap = 210, 44  # columns: room for labels between them; reports in a column
+    row_gap, side_gap = 112, 40  # rows: room for labels between them; reports side by side
+    depth = max(layers) + 1
+    widest = max(len(v) for v in layers.values())
+    in_columns = 2 * pad + depth * (w + across_gap) - across_gap
+    in_rows = 2 * pad + widest * (w + side_gap) - side_gap
+    vertical = in_columns > _GRAPH_FIT and in_rows < in_columns
+    nodes: dict[str, Box] = {}
+    for level in sorted(layers):
+        names = layers[level]
+        for r, n in enumerate(names):
+            if vertical:
+                first = (in_rows - (len(names) * (w + side_gap) - side_gap)) / 2  # each row centred
+                nodes[n] = (first + r * (w + side_gap), float(pad + level * (h + row_gap)), float(w), float(h))
+            else:
+                nodes[n] = (float(pad + level * (w + across_gap)), float(pad + r * (h + stack_gap)), float(w), float(h))
+    all_boxes = list(nodes.values())
+    routes: list[tuple[str, tuple]] = []  # ("curve", four points) or ("detour", corners)
+    for s, d in links:
+        curve = _link_curve(nodes[s], nodes[d], vertical)
+        points = bezier(*curve, steps=48)
+        if any(box_touches(b, points, 2) for n, b in nodes.items() if n not in (s, d)):
+            gap = row_gap if vertical else across_gap
+            lane = 30 + max((lw for lw, _ in label_sizes), default=0.0) + 16
+            routes.append(("detour", tuple(_detour(nodes[s], nodes[d], vertical, all_boxes, gap, lane))))
+        else:
+            routes.append(("curve", curve))
+
+    def sampled(kind: str, points: tuple) -> list[Point]:
+        return bezier(*points) if kind == "curve" else _along(list(points))
+
+    # a route outside the boxes gets room beyond it for its label: everything moves over
+    widest_label = max((lw for lw, _ in label_sizes), default=0.0) + 8
+    tallest_label = max((lh for _, lh in label_sizes), default=0.0) + 8
+    ys = [y for kind, points in routes for _, y in sampled(kind, points)]
+    node_top = min(b[1] for b in all_boxes)
+    shift = node_top - min(ys) + tallest_label if ys and min(ys) < node_top - 1 else 0.0
+    if shift:
+        nodes = {n: (x, y + shift, bw, bh) for n, (x, y, bw, bh) in nodes.items()}
+        routes = [(kind, tuple((x, y + shift) for x, y in points)) for kind, points in routes]
+    samples = [sampled(kind, points) for kind, points in routes]
+    paths = [_cubic_path(points) if kind == "curve" else _rounded_path(list(points)) for kind, points in routes]
+    node_right = max(b[0] + b[2] for b in nodes.values())
+    route_right = max((x for s in samples for x, _ in s), default=0.0)
+    bound = max(node_right, route_right) + (widest_label if route_right > node_right + 1 else 0.0) + pad
+    if not vertical:
+        bound = max(bound, float(in_columns))
+    labels = place_edge_labels(samples, label_sizes, list(nodes.values()), bound)
+    right = max([node_right, route_right, *(x + lw for x, _, lw, _ in labels)]) + pad
+    bottom = max(
+        [*(b[1] + b[3] for b in nodes.values()), *(y for s in samples for _, y in s), *(y + lh for _, y, _, lh in labels)]
+    )
+    return GraphLayout(vertical, math.ceil(right), math.ceil(bottom + pad), nodes, paths, samples, labels)
+
+
 # ======================================================================================
 # Assets
 # ======================================================================================
@@ -138,6 +548,13 @@ def _type_css(types: Iterable[str]) -> str:
     return "\n".join(rules) + "\n"
 
 
+def _position_css(lefts: Iterable[int], widths: Iterable[int]) -> str:
+    """The timeline's position and width classes in use (tenths of a percent)."""
+    rules = [f".tl .x{v} {{ left: {v / 10:g}%; }}" for v in sorted(lefts)]
+    rules += [f".tl .w{v} {{ width: {v / 10:g}%; }}" for v in sorted(widths)]
+    return "\n".join(rules) + "\n" if rules else ""
+
+
 # ======================================================================================
 # The page
 # ======================================================================================
@@ -154,7 +571,7 @@ def render_html(doc: Any, title: str = "storytrace report", *, csp: bool = True)
     body = page.body(title)
     css, js = _assets()
     types = sorted({*FINDING_ORDER, *page.types}, key=finding_rank)
-    css = css + _type_css(types)
+    css = css + _type_css(types) + _position_css(page.lefts, page.widths)
     data = "{}" if not page.script_data else json_for_script(page.script_data)
     head = [
         "<!DOCTYPE html>",
@@ -203,6 +620,9 @@ class _Page:
         # element id of each article's card, by article id (ids are made from indices)
         self.card_ids = {aid: f"a{k}" for k, aid in enumerate(self.articles)}
         self.types: set[str] = set()
+        # timeline positions and widths in use, in tenths of a percent (see _at)
+        self.lefts: set[int] = set()
+        self.widths: set[int] = set()
         self.script_data: dict = {"findings": {}}
 
     def body(self, title: str) -> str:
@@ -248,39 +668,50 @@ class _Page:
     def _legend(self) -> str:
         names = [(r, r) for r in RELATION_ORDER] + [("other", "restates another source")]
         rel = " ".join(f'<span><span class="swatch rel-{r}"></span>{label}</span>' for r, label in names)
+        spans = (
+            '<span><span class="swatch finding"></span>a finding, in the derivative (the colour of its type)</span> '
+            '<span><span class="swatch ev"></span>its evidence, in the source</span> '
+            '<span><span class="sample ev dropped">struck through</span>: left out by the derivative</span> '
+            '<span><span class="sample q">italic</span>: a direct quote</span> '
+            '<span><span class="sample dt">dotted</span>: a date</span>'
+        )
         return (
             f'<div class="legend small"><strong>Sentences:</strong> {rel}'
             ' <span class="muted">— hover or click a sentence to see what it is aligned to; click a finding to highlight its spans.</span></div>'
+            f'<div class="legend small"><strong>Spans:</strong> {spans}</div>'
         )
 
     def _story_title(self, story: dict) -> str:
         origin = story.get("origin")
         a = self.articles.get(origin) if isinstance(origin, str) else None
-        what = _short(a.get("title") or origin, 90) if a else _short(story.get("id") or "story", 90)
+        what = report_name(a, origin, 90) if a else _short(story.get("id") or "story", 90)
         n = len(story.get("articles") or [])
         return f'{esc(what)} <span class="muted">({_plural(n, "report")})</span>'
 
-    def _tag(self, aid: str) -> str:
-        """A short name for a report in tight places: its outlet, else its id."""
-        a = self.articles.get(aid) or {}
-        return _short(a.get("outlet"), 16) if a.get("outlet") else _short(aid, 12)
+    def _name(self, aid: Any, limit: int = 80) -> str:
+        """A report's name (title, else first sentence) with its full text as a tooltip, and its id small beside."""
+        a = self.articles.get(aid) if isinstance(aid, str) else None
+        if a is None:
+            return f'<span class="id">{esc(aid)}</span>'
+        whole = full_name(a, aid)
+        tip = whole if a.get("title") else f"{whole} (first sentence: the report has no title)"
+        name = f'<span class="name" title="{esc(tip)}">{esc(report_name(a, aid, limit))}</span>'
+        return name if whole == aid else f'{name} <span class="id small muted">{esc(aid)}</span>'
 
     def _article_line(self, aid: Any, role: str | None = None) -> str:
-        """role badge, id, date, outlet, title, url (escaped)."""
+        """role badge, name (title, else first sentence), then id, date, outlet and url (escaped)."""
         a = self.articles.get(aid) if isinstance(aid, str) else None
-        bits = []
-        if role:
-            bits.append(f'<span class="role role-{esc(role)}">{esc(role)}</span>')
-        bits.append(f'<span class="id">{esc(aid)}</span>')
+        badge = f'<span class="role role-{esc(role)}">{esc(role)}</span> ' if role else ""
         if a is None:
-            bits.append('<span class="muted">(not in this trace)</span>')
-            return " ".join(bits)
+            return f'{badge}<span class="id">{esc(aid)}</span> <span class="muted">(not in this trace)</span>'
+        whole = full_name(a, aid)
+        tip = whole if a.get("title") else f"{whole} (first sentence: the report has no title)"
+        line = f'{badge}<strong class="name" title="{esc(tip)}">{esc(report_name(a, aid, 110))}</strong>'
+        bits = [] if whole == aid else [f'<span class="id">{esc(aid)}</span>']
         bits.append(esc(a.get("published") or "undated"))
         if a.get("outlet"):
-            bits.append(f"<strong>{esc(a['outlet'])}</strong>")
-        line = " · ".join(bits)
-        if a.get("title"):
-            line += f"<br><em>{esc(a['title'])}</em>"
+            bits.append(esc(a["outlet"]))
+        line += '<br><span class="meta small muted">' + " · ".join(bits) + "</span>"
         url = a.get("url")
         if url:
             link = safe_url(url)
@@ -348,94 +779,194 @@ class _Page:
 
     # ---- timeline -----------------------------------------------------------------------
 
+    def _at(self, percent_value: float) -> str:
+        """The class that puts an element's left edge at a percentage of the timeline's width
+        (a class, not a style attribute: the page's policy allows only its own stylesheet)."""
+        tenths = round(min(max(percent_value, 0.0), 100.0) * 10)
+        self.lefts.add(tenths)
+        return f"x{tenths}"
+
+    def _wide(self, percent_value: float) -> str:
+        tenths = round(min(max(percent_value, 0.0), 100.0) * 10)
+        self.widths.add(tenths)
+        return f"w{tenths}"
+
     def _timeline(self, k: int, members: list[str], role: dict[str, str]) -> str:
-        """Distinct days in order, evenly spaced (a gap label gives the real distance):
-        reports above the axis on their publication day, event dates the texts mention below."""
-        pubs: dict[str, list[str]] = {}
-        events: dict[str, list[tuple[str, str]]] = {}
-        undated = []
+        """Reports above the axis at their publication time, the dates their texts mention
+        below it; the axis is to scale except across gaps drawn shorter behind a break mark.
+        Every position is a percentage of the container's width, so the timeline fits any
+        width; labels are packed into lanes so that none overlaps another, and a label too
+        long for its box ends in an ellipsis with the full text in its tooltip."""
+        reports: list[tuple[float, str]] = []
+        undated: list[str] = []
+        mentions: dict[tuple[str, str], list[str]] = {}  # (day, report) -> the texts that name that day
         for member in members:
             a = self.articles.get(member)
             if a is None:
                 continue
-            day = _day(a.get("published"))
-            if day:
-                pubs.setdefault(day, []).append(member)
-            else:
+            t = moment(a.get("published"))
+            if t is None:
                 undated.append(member)
-            seen = set()
+            else:
+                reports.append((t, member))
             for d in a.get("dates") or []:
-                if not isinstance(d, dict):
+                when = _day(d.get("date")) if isinstance(d, dict) else None
+                if when is None or moment(when) is None:
                     continue
-                when = _day(d.get("date"))
-                key = (when, str(d.get("text")))
-                if when and key not in seen:
-                    seen.add(key)
-                    events.setdefault(when, []).append((member, str(d.get("text") or "")))
-        days = sorted(set(pubs) | set(events))
-        if not days:
-            return '<p class="muted">No dates known.</p>'
-        col, left, row = 170, 80, 18
-        pub_chars, chip_chars = int((col - 26) / 6.4), int((col - 14) / 5.9)
-        max_pub = max((len(v) for v in pubs.values()), default=0)
-        shown_events = 6
-        max_ev = min(shown_events + 1, max((len(v) for v in events.values()), default=0))
-        axis_y = 34 + max_pub * row + 8
-        height = axis_y + 40 + max_ev * row + 10
-        width = left * 2 + col * (len(days) - 1) + 60
-        out = [
-            f'<div class="scroll-x"><svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="timeline">'
-        ]
-        out.append(f'<line class="axis" x1="{left - 30}" y1="{axis_y}" x2="{width - 20}" y2="{axis_y}"/>')
-        out.append(f'<text x="4" y="{axis_y - 6}" font-size="11" fill="#5b6670">published</text>')
-        out.append(f'<text x="4" y="{axis_y + 34}" font-size="11" fill="#5b6670">mentioned</text>')
-        for i, day in enumerate(days):
-            x = left + i * col
-            out.append(f'<line class="tick" x1="{x}" y1="20" x2="{x}" y2="{height - 5}"/>')
-            out.append(f'<text x="{x}" y="{axis_y + 16}" font-size="12" text-anchor="middle" font-weight="600">{esc(day)}</text>')
-            if i:
-                try:
-                    gap = (date.fromisoformat(day) - date.fromisoformat(days[i - 1])).days
-                    out.append(
-                        f'<text x="{x - col / 2}" y="14" font-size="10" text-anchor="middle" fill="#8c959f">+{gap} d</text>'
-                    )
-                except ValueError:
-                    pass
-            for r, member in enumerate(pubs.get(day, [])):
-                y = axis_y - 14 - r * row
-                a = self.articles.get(member) or {}
-                rl = role.get(member, "related")
-                colour = {"origin": "#1f6feb", "derived": "#b35900"}.get(rl, "#6e7781")
-                out.append(
-                    f'<g class="pub-mark" data-article="{esc(member)}"><title>{esc(member)} — published {esc(a.get("published"))} ({esc(rl)})</title>'
-                    f'<circle class="pub" cx="{x}" cy="{y}" r="6" fill="{colour}"/>'
-                    f'<text x="{x + 10}" y="{y + 4}" font-size="11">{esc(_short(self._tag(member), pub_chars))}</text></g>'
-                )
-            mentions = events.get(day, [])
-            for r, (member, text) in enumerate(mentions[:shown_events]):
-                y = axis_y + 34 + r * row
-                label = _short(f"“{text}” {self._tag(member)}", chip_chars)
-                out.append(
-                    f'<g class="event-mark" data-article="{esc(member)}"><title>{esc(text)} — mentioned in {esc(member)}, read as {esc(day)}</title>'
-                    f'<rect class="chip" x="{x - 6}" y="{y - 12}" width="{min(col - 8, 10 + 5.9 * len(label)):.0f}" height="16" rx="3"/>'
-                    f'<text x="{x - 2}" y="{y}" font-size="10.5">{esc(label)}</text></g>'
-                )
-            if len(mentions) > shown_events:
-                y = axis_y + 34 + shown_events * row
-                out.append(
-                    f'<text x="{x - 2}" y="{y}" font-size="10.5" fill="#5b6670">+{len(mentions) - shown_events} more</text>'
-                )
-        out.append("</svg></div>")
-        if undated:
-            out.append(
-                '<p class="small muted">Undated: ' + ", ".join(f'<span class="id">{esc(m)}</span>' for m in undated) + "</p>"
+                texts = mentions.setdefault((when, member), [])
+                text = " ".join(str(d.get("text") or "").split())
+                if text and text not in texts:
+                    texts.append(text)
+        if not reports and not mentions:
+            return '<p class="muted">No dates known.</p>' + self._undated(undated)
+        reports.sort()
+        number = {m: n for n, (_, m) in enumerate(reports, start=1)}
+        number.update({m: len(reports) + n for n, m in enumerate(undated, start=1)})
+        mention_times = {day: float(date.fromisoformat(day).toordinal()) for day, _ in mentions}
+        axis = time_axis([t for t, _ in reports] + list(mention_times.values()))
+
+        def place(fraction: float) -> float:  # a fraction of the axis -> a percentage of the width
+            return _TL_PAD + fraction * (100 - 2 * _TL_PAD)
+
+        def at(t: float) -> float:
+            return place(axis.x(t))
+
+        def anchored(x: float, width: float) -> float:  # the box starts at its point, kept inside
+            return min(max(x - 0.6, 0.0), 100.0 - width)
+
+        days = sorted({date.fromordinal(int(t)) for t, _ in reports} | {date.fromisoformat(d) for d, _ in mentions})
+
+        # reports: one label each, every one shown
+        pub_boxes = [(anchored(at(t), _TL_PUB_W), _TL_PUB_W) for t, _ in reports]
+        pub_lanes = pack_lanes(pub_boxes, gap=0.8)
+        pub_rows: dict[int, list[str]] = {}
+        dots = []
+        for (t, member), (left, width), lane in zip(reports, pub_boxes, pub_lanes, strict=True):
+            a = self.articles.get(member) or {}
+            rl = role.get(member, "related")
+            tip = f"{number[member]}. {full_name(a, member)} — {member}, published {a.get('published')} ({rl})"
+            pub_rows.setdefault(lane or 0, []).append(
+                f'<span class="tl-label tl-pub role-{esc(rl)} {self._at(left)} {self._wide(width)}" data-article="{esc(member)}" '
+                f'data-card="{self.card_ids.get(member, "")}" '
+                f'title="{esc(tip)}"><span class="tl-n">{number[member]}</span>{esc(report_name(a, member, 120))}</span>'
             )
+            dots.append(
+                f'<span class="tl-dot role-{esc(rl)} {self._at(at(t))}" data-article="{esc(member)}" title="{esc(tip)}"></span>'
+            )
+
+        # under the axis: the gaps drawn shorter, then the days (those with a report first); a
+        # day label that finds no room is left out (its tick keeps the date in a tooltip)
+        pub_days = {date.fromordinal(int(t)) for t, _ in reports}
+        segment_ends = {date.fromordinal(int(s.start)) for s in axis.segments} | {
+            date.fromordinal(int(s.end)) for s in axis.segments
+        }
+        day_items: list[tuple[tuple, str, float, str, str]] = []  # (priority, class, x, text, tooltip)
+        for b in axis.breaks:
+            gap = round(b.days)
+            first, last = _human_day(date.fromordinal(int(b.start))), _human_day(date.fromordinal(int(b.end)))
+            tip = f"{_plural(gap, 'day')} from {first} to {last}, drawn shorter than the rest of the axis"
+            day_items.append(((0, b.x), "tl-gap", place(b.x), f"⋯ {_plural(gap, 'day')} ⋯", tip))
+        previous_year = None
+        for day in days:
+            text = _human_day(day, with_year=day.year != previous_year)
+            previous_year = day.year
+            rank = 1 if day in pub_days else 2 if day in segment_ends else 3
+            day_items.append(((rank, day.toordinal()), "tl-day", at(day.toordinal()), text, _human_day(day)))
+        day_items.sort(key=lambda item: item[0])
+        day_boxes = []
+        for _, _, x, text, _ in day_items:
+            width = min(14.0, 1.5 + 0.8 * len(text))
+            day_boxes.append((min(max(x - width / 2, 0.0), 100.0 - width), width))
+        day_lanes = pack_lanes(day_boxes, gap=0.6, max_lanes=_TL_DAY_LANES)
+        day_rows: dict[int, list[tuple[float, str]]] = {}
+        for (_, cls, _, text, tip), (left, width), lane in zip(day_items, day_boxes, day_lanes, strict=True):
+            if lane is not None:
+                day_rows.setdefault(lane, []).append(
+                    (
+                        left,
+                        f'<span class="tl-label {cls} {self._at(left)} {self._wide(width)}" title="{esc(tip)}">{esc(text)}</span>',
+                    )
+                )
+
+        # the dates the texts mention: one chip per day, numbered with the reports that mention it
+        by_day: dict[str, dict[str, list[str]]] = {}
+        for (when, member), texts in mentions.items():
+            by_day.setdefault(when, {})[member] = texts
+        chips = sorted(by_day.items())
+        chip_boxes = [(anchored(at(mention_times[when]), _TL_CHIP_W), _TL_CHIP_W) for when, _ in chips]
+        chip_lanes = pack_lanes(chip_boxes, gap=0.6, max_lanes=_TL_EVENT_LANES)
+        chip_rows: dict[int, list[str]] = {}
+        for (when, texts_of), (left, width), lane in zip(chips, chip_boxes, chip_lanes, strict=True):
+            if lane is None:
+                continue
+            readers = sorted(texts_of, key=lambda m: number[m])
+            said = list(dict.fromkeys(t for m in readers for t in texts_of[m]))
+            tip = f"{_human_day(date.fromisoformat(when))}, as the reports read their own words:\n" + "\n".join(
+                f"{number[m]}. {', '.join(f'“{t}”' for t in texts_of[m]) or 'a date'} — {full_name(self.articles.get(m), m)} ({m})"
+                for m in readers
+            )
+            badges = "".join(f'<span class="tl-n">{number[m]}</span>' for m in readers)
+            chip_rows.setdefault(lane, []).append(
+                f'<span class="tl-label tl-chip {self._at(left)} {self._wide(width)}" data-day="{esc(when)}" title="{esc(tip)}">'
+                f"{badges}{esc(', '.join(f'“{t}”' for t in said))}</span>"
+            )
+        left_out = sum(1 for lane in chip_lanes if lane is None)
+
+        out = ['<div class="tl" role="group" aria-label="timeline">']
+        out.append('<div class="tl-guides">')
+        out.extend(f'<span class="tl-guide {self._at(at(day.toordinal()))}"></span>' for day in days)
+        out.append("</div>")
+        out.append('<div class="tl-band tl-pubs">')
+        for lane in sorted(pub_rows, reverse=True):  # lane 0 nearest the axis
+            out.append('<div class="tl-lane">' + "".join(pub_rows[lane]) + "</div>")
+        out.append("</div>")
+        out.append('<div class="tl-axis">')
+        out.extend(
+            f'<span class="tl-tick {self._at(at(day.toordinal()))}" title="{esc(_human_day(day))}"></span>' for day in days
+        )
+        out.extend(
+            f'<span class="tl-break {self._at(place(b.x))}" title="{esc(_plural(round(b.days), "day"))} left out of scale"></span>'
+            for b in axis.breaks
+        )
+        out.extend(dots)
+        out.append("</div>")
+        out.append('<div class="tl-band tl-days">')
+        for lane in sorted(day_rows):
+            out.append('<div class="tl-lane">' + "".join(html for _, html in sorted(day_rows[lane])) + "</div>")
+        out.append("</div>")
+        if chip_rows:
+            out.append('<div class="tl-band tl-events">')
+            for lane in sorted(chip_rows):
+                out.append('<div class="tl-lane">' + "".join(chip_rows[lane]) + "</div>")
+            out.append("</div>")
+        out.append("</div>")
+        note = (
+            "Above the axis: each report at its publication date (numbered in order of publication); "
+            "below: the dates their texts mention (numbered with the reports that mention them), each read against its report's own date. "
+            "The axis is to scale, except where “⋯” marks a gap drawn shorter."
+        )
+        if left_out:
+            note += f" {_plural(left_out, 'more mentioned day')} not drawn (no room; each report's text marks its dates)."
+        out.append(f'<p class="small muted">{note}</p>')
+        out.append(self._undated(undated, number))
         return "\n".join(out)
+
+    def _undated(self, undated: list[str], number: dict[str, int] | None = None) -> str:
+        if not undated:
+            return ""
+        named = []
+        for m in undated:
+            a = self.articles.get(m)
+            n = f"{number[m]}. " if number and m in number else ""
+            named.append(f'{n}{esc(report_name(a, m, 60))} <span class="id">{esc(m)}</span>')
+        return '<p class="small muted">Undated: ' + "; ".join(named) + "</p>"
 
     # ---- lineage graph ------------------------------------------------------------------
 
     def _lineage(self, k: int, members: list[str], edges: list[dict], role: dict[str, str], pairs: list[dict]) -> str:
+        """Reports as boxes in layers (a source left of what derives from it), edges as curves
+        with an arrow, each edge's label set beside its curve, clear of every curve and box.
+        The SVG is drawn at its natural size and scales down to fit a narrower page."""
         named = dict.fromkeys(members + [e.get("source") for e in edges] + [e.get("derived") for e in edges])
         nodes = [n for n in named if isinstance(n, str)]
         depth = _depths(nodes, edges, self.articles)
@@ -444,97 +975,103 @@ class _Page:
             layers.setdefault(depth[n], []).append(n)
         for level in layers:
             layers[level].sort(key=lambda n: (_day((self.articles.get(n) or {}).get("published")) or "9999", n))
-        node_w, node_h, gap_x, gap_y, pad = 190, 52, 150, 34, 16
-        pos: dict[str, tuple[int, int]] = {}
-        for level, names in layers.items():
-            for r, n in enumerate(names):
-                pos[n] = (pad + level * (node_w + gap_x), pad + r * (node_h + gap_y))
-        width = pad * 2 + (max(layers) + 1) * (node_w + gap_x) - gap_x
-        height = pad * 2 + max(len(v) for v in layers.values()) * (node_h + gap_y) - gap_y + 20
         pair_of = {(p["source"], p["derived"]): f"p{k}-{i}" for i, p in enumerate(pairs)}
+        drawn = []  # (edge, label lines)
+        for e in edges:
+            if e.get("source") not in depth or e.get("derived") not in depth:
+                continue
+            raw_verdict = e.get("verdict")
+            verdict = raw_verdict if isinstance(raw_verdict, dict) else {}
+            lines = [f"{percent(e.get('coverage'))} {_short(e.get('relation') or '', 24)}".strip()]
+            if "facts_altered" in verdict:
+                lines.append(
+                    ("facts altered" if verdict.get("facts_altered") else "facts kept")
+                    + (f" {number(verdict.get('score'))}" if verdict.get("score") is not None else "")
+                )
+            drawn.append((e, lines))
+        sizes = [(16 + _LABEL_CHAR * max(len(t) for t in lines), 6.0 + 14 * len(lines)) for _, lines in drawn]
+        layout = graph_layout(layers, [(e["source"], e["derived"]) for e, _ in drawn], sizes)
+        width, height = layout.width, layout.height
+        node_w, node_h = _NODE_W, _NODE_H
+        pos = {n: (round(x), round(y)) for n, (x, y, _, _) in layout.nodes.items()}
+
         out = [
-            f'<div class="scroll-x"><svg class="lineage" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'<div class="graph"><svg class="lineage" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img" aria-label="lineage graph">',
             "<defs>",
             f'<marker id="arr-{k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path class="arrow" d="M0,0 L10,5 L0,10 z"/></marker>',
             f'<marker id="arr-{k}-x" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path class="arrow altered" d="M0,0 L10,5 L0,10 z"/></marker>',
-            "</defs>",
         ]
-        for e in edges:
-            s, d = e.get("source"), e.get("derived")
-            if s not in pos or d not in pos:
-                continue
-            (sx, sy), (dx, dy) = pos[s], pos[d]
-            x1: float
-            y1: float
-            x2: float
-            y2: float
-            mx: float
-            my: float
-            x1, y1 = sx + node_w, sy + node_h / 2
-            x2, y2 = dx, dy + node_h / 2
-            if dx <= sx:  # same layer or backwards (should not happen in a DAG): loop around below
-                x1, y1, x2, y2 = sx + node_w / 2, sy + node_h, dx + node_w / 2, dy + node_h
-                path = f"M{x1},{y1} C{x1},{y1 + 60} {x2},{y2 + 60} {x2},{y2}"
-                mx, my = (x1 + x2) / 2, max(y1, y2) + 40
-            else:
-                bend = max(40.0, (x2 - x1) / 2)
-                path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
-                mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-            raw_verdict = e.get("verdict")
-            verdict = raw_verdict if isinstance(raw_verdict, dict) else {}
-            altered = bool(verdict.get("facts_altered"))
-            line1 = f"{percent(e.get('coverage'))} {e.get('relation') or ''}".strip()
-            line2 = ""
-            if "facts_altered" in verdict:
-                line2 = ("facts altered" if altered else "facts kept") + (
-                    f" {number(verdict.get('score'))}" if verdict.get("score") is not None else ""
-                )
+        # node text is cut to the box (the estimate of a text's width can be off by a few pixels)
+        out.extend(
+            f'<clipPath id="clip-{k}-{i}"><rect x="{x + 4}" y="{y}" width="{node_w - 8}" height="{node_h}"/></clipPath>'
+            for i, (x, y) in enumerate(pos.values())
+        )
+        out.append("</defs>")
+        for (e, lines), path, (bx, by, bw, bh) in zip(drawn, layout.paths, layout.labels, strict=True):
+            s, d = e["source"], e["derived"]
+            altered = bool((e.get("verdict") or {}).get("facts_altered")) if isinstance(e.get("verdict"), dict) else False
             tip = (
-                f"{s}{arrow(e)}{d}"
+                f"{self._plain_name(s)}{arrow(e)}{self._plain_name(d)}"
                 + order_note(e)
                 + f": coverage {percent(e.get('coverage'))}, {e.get('relation')}, {e.get('sentences')} sentences, score {number(e.get('score'))}"
-                + (f"; {line2}" if line2 else "")
+                + (f"; {lines[1]}" if len(lines) > 1 else "")
             )
-            pair_id = pair_of.get((s, d), "")
             marker = f"arr-{k}-x" if altered else f"arr-{k}"
             arrowhead = "" if order_unknown(e) else f' marker-end="url(#{marker})"'  # none: order unknown
-            w = 12 + 6.2 * max(len(line1), len(line2))
-            h = 30 if line2 else 18
+            texts = [
+                f'<text class="edge-label" x="{bx + bw / 2:.1f}" y="{by + 15:.1f}" font-size="11" text-anchor="middle">{esc(lines[0])}</text>'
+            ]
+            if len(lines) > 1:
+                colour = "#b42318" if altered else "#2b8a3e"
+                texts.append(
+                    f'<text class="edge-label" x="{bx + bw / 2:.1f}" y="{by + 29:.1f}" font-size="11" text-anchor="middle" font-weight="600" fill="{colour}">{esc(lines[1])}</text>'
+                )
             # one group per edge (line and label), so a test or a script finds the edge as one element
             out.append(
-                f'<g class="edge{" altered" if altered else ""}{" unordered" if order_unknown(e) else ""}" tabindex="0" data-source="{esc(s)}" data-derived="{esc(d)}" data-pair="{pair_id}">'
+                f'<g class="edge{" altered" if altered else ""}{" unordered" if order_unknown(e) else ""}" tabindex="0" '
+                f'data-source="{esc(s)}" data-derived="{esc(d)}" data-pair="{pair_of.get((s, d), "")}">'
                 f'<title>{esc(tip)}</title><path d="{path}"{arrowhead}/>'
-                f'<rect class="label-bg" x="{mx - w / 2:.1f}" y="{my - h / 2:.1f}" width="{w:.1f}" height="{h}" rx="4"/>'
-                f'<text x="{mx:.1f}" y="{my - (2 if line2 else -4):.1f}" font-size="11" text-anchor="middle">{esc(line1)}</text>'
-                + (
-                    f'<text x="{mx:.1f}" y="{my + 11:.1f}" font-size="11" text-anchor="middle" font-weight="600" fill="{"#b42318" if altered else "#2b8a3e"}">{esc(line2)}</text>'
-                    if line2
-                    else ""
-                )
+                f'<rect class="label-bg" x="{bx:.1f}" y="{by:.1f}" width="{bw:.1f}" height="{bh}" rx="4"/>'
+                + "".join(texts)
                 + "</g>"
             )
+        clip_of = {n: i for i, n in enumerate(pos)}
         for n in nodes:
             x, y = pos[n]
             a = self.articles.get(n) or {}
             rl = role.get(n, "related")
-            head = _short(a.get("outlet") or n, 26)
-            sub = f"{a.get('published') or 'undated'} · {rl}"
-            tip = (
-                f"{n}" + (f" — {a.get('title')}" if a.get("title") else "") + (f" ({a.get('outlet')})" if a.get("outlet") else "")
-            )
+            whole = full_name(a, n)
+            name_lines = textwrap.wrap(whole, _NODE_CHARS) or [n]
+            if len(name_lines) > 2:
+                name_lines = [name_lines[0], _words(" ".join(name_lines[1:]), _NODE_CHARS)]
+            when = moment(a.get("published"))
+            day = _human_day(date.fromordinal(int(when))) if when is not None else "undated"
+            meta = " · ".join([day, rl] + ([str(a["outlet"])] if a.get("outlet") else []))
+            tip = f"{whole} — {n} · {a.get('published') or 'undated'} · {rl}" + (f" · {a['outlet']}" if a.get("outlet") else "")
             card = self.card_ids.get(n, "")
+            texts = [
+                f'<text x="{x + 10}" y="{y + 19 + 16 * r}" font-size="12" font-weight="600">{esc(line)}</text>'
+                for r, line in enumerate(name_lines)
+            ]
+            texts.append(f'<text x="{x + 10}" y="{y + 55}" font-size="10.5" fill="#5b6670">{esc(_short(meta, 38))}</text>')
+            if whole != n:  # the id, small, under a name taken from the report
+                texts.append(
+                    f'<text class="node-id" x="{x + 10}" y="{y + 70}" font-size="10" fill="#5b6670">{esc(_short(n, 34))}</text>'
+                )
             out.append(
                 f'<g class="node role-{esc(rl)}" tabindex="0" data-article="{esc(n)}" data-card="{card}"><title>{esc(tip)}</title>'
                 f'<rect x="{x}" y="{y}" width="{node_w}" height="{node_h}"/>'
-                f'<text x="{x + 10}" y="{y + 21}" font-size="13" font-weight="600">{esc(head)}</text>'
-                f'<text x="{x + 10}" y="{y + 39}" font-size="11" fill="#5b6670">{esc(_short(sub, 30))}</text></g>'
+                f'<g clip-path="url(#clip-{k}-{clip_of[n]})">' + "".join(texts) + "</g></g>"
             )
         out.append("</svg></div>")
         out.append(
             '<p class="small muted">Arrows run from a source to the report derived from it; click an arrow for the side-by-side view, a report for its card.</p>'
         )
         return "\n".join(out)
+
+    def _plain_name(self, aid: Any) -> str:
+        return report_name(self.articles.get(aid) if isinstance(aid, str) else None, aid, 60)
 
     # ---- filters ------------------------------------------------------------------------
 
@@ -564,8 +1101,9 @@ class _Page:
         edge = pair.get("edge")
         mine = [(n, findings[n]) for n in pair["findings"]]
         head = [f'<section class="pair" id="{prefix}" data-derived="{esc(derived)}" data-source="{esc(source)}">']
-        title = f'<span class="id">{esc(derived)}</span>'
-        title += f' derived from <span class="id">{esc(source)}</span>' if source else " (no source found)"
+        title = self._name(derived, 60) + (
+            f' <span class="muted">derived from</span> {self._name(source, 60)}' if source else " (no source found)"
+        )
         head.append(f"<h4>{title}</h4>")
         if edge:
             verdict = edge.get("verdict") if isinstance(edge.get("verdict"), dict) else {}
@@ -602,7 +1140,7 @@ class _Page:
             else:
                 elsewhere.add(i)
 
-        d_marks, s_marks = _Marks(), _Marks()
+        d_marks, s_marks = _Marks(), _Marks(evidence=True)
         for n, f in mine:
             fid = f"f{k}-{n}"
             kind = str(f.get("type"))
@@ -691,11 +1229,12 @@ class _Page:
             "source": f.get("source"),
             "explanation": f.get("explanation"),
         }
+        # sentences are numbered from 1 for people (the trace and the element ids count from 0)
         where = []
         if isinstance(f.get("derived_sentence"), int):
-            where.append(f"derived #{f['derived_sentence']}")
+            where.append(f"derived sentence {f['derived_sentence'] + 1}")
         if isinstance(f.get("source_sentence"), int):
-            where.append(f"source #{f['source_sentence']}")
+            where.append(f"source sentence {f['source_sentence'] + 1}")
         values = []
         if f.get("derived_value") is not None:
             values.append(f"derived: “{esc(_short(value_text(f['derived_value']), 160))}”")
@@ -833,7 +1372,10 @@ class _Marks:
     """Annotations of one report in one panel, as article-text offsets: findings, direct
     quotes, date expressions. Rendered as flat segments, so overlapping marks never nest."""
 
-    def __init__(self) -> None:
+    def __init__(self, evidence: bool = False) -> None:
+        # on the source side a finding's span is its evidence: drawn in the evidence colour,
+        # never in a finding type's (several are reds that read as "unsupported")
+        self.evidence = evidence
         self.by_sentence: dict[int, list[tuple[int, int, str, Any]]] = {}
         self.ids: set[str] = set()
         self._sentences: list[dict] = []
@@ -923,8 +1465,11 @@ class _Marks:
                     classes.append("weak")
                 if any(p.get("dropped") for p in found):
                     classes.append("dropped")
+                if self.evidence:
+                    classes.append("ev")
                 attrs = f' data-f="{" ".join(dict.fromkeys(p["id"] for p in found))}"'
-                tips += [f"{_label(p['type'])}: {p['tip']}" for p in found]
+                lead = "evidence of " if self.evidence else ""
+                tips += [f"{lead}{_label(p['type'])}: {p['tip']}" for p in found]
             if any(kind == "q" for kind, _ in here):
                 classes += ["q"] if "mark" in classes else ["mark", "q"]
                 tips += [p for kind, p in here if kind == "q"][:1]
@@ -951,7 +1496,7 @@ def _sentences_html(article: dict, prefix: str, classify, marks: _Marks) -> str:
         cls = "sent" + (f" {rel}" if rel else "")
         attrs = f' data-partners="{" ".join(partners)}"' if partners else ""
         out.append(
-            f'<span class="{cls}" id="{prefix}{i}" data-s="{i}"{attrs}><span class="num">{i}</span>{marks.render(i, s.get("text") or "")}</span> '
+            f'<span class="{cls}" id="{prefix}{i}" data-s="{i}"{attrs}><span class="num">{i + 1}</span>{marks.render(i, s.get("text") or "")}</span> '
         )
     out.append("</p>")
     return "".join(out)

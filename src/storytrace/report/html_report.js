@@ -114,7 +114,7 @@
     if (sentence) { pinSentence(sentence); return; }
     var edge = closest(t, "svg .edge[data-pair]");
     if (edge) { jump(edge.getAttribute("data-pair")); return; }
-    var node = closest(t, "svg .node[data-card]");
+    var node = closest(t, "svg .node[data-card], .tl-pub[data-card]");
     if (node) { jump(node.getAttribute("data-card")); return; }
   });
   document.addEventListener("keydown", function (ev) {
