@@ -352,3 +352,16 @@ def test_compare_of_a_pair_below_the_bar_says_not_derived(pair):
 def test_compare_shows_report_text_as_text_not_markup(pair):
     pair["articles"][1]["sentences"][2]["text"] = "Prices [bold]double[/bold] by spring."
     assert "Prices [bold]double[/bold] by spring." in _compare(pair, 120)
+
+
+def test_compare_counts_one_credited_sentence_in_the_singular(pair):
+    pair["stories"][0]["edges"][0]["sentences"] = 1
+    assert "1 sentence of 3 restates the source" in _words(_compare(pair, 120))
+
+
+def test_a_first_sentence_that_opens_with_a_quote_is_not_quoted_twice():
+    doc = _pile(1, 2, 0, 0)
+    doc["articles"][0]["title"] = None
+    doc["articles"][0]["sentences"][0]["text"] = "“We will not return,” the union said."
+    line = next(x for x in _render(doc, 120).splitlines() if x.lstrip().startswith("1. "))
+    assert line.endswith("s000-origin  “We will not return,” the union said.")

@@ -157,7 +157,9 @@ def _compact(stories: list[dict], texts: Texts, width: int) -> list[Text]:
             room -= len(name) + 2
             headline = _headline(origin, texts)
             if headline and room >= 8:
-                line.append("  " + shorten(f"“{' '.join(headline.split())}”", room))
+                headline = " ".join(headline.split())
+                quoted = headline if headline[0] in "“\"‘'" else f"“{headline}”"  # no quote marks twice
+                line.append("  " + shorten(quoted, room))
         lines.append(line)
     return lines
 
@@ -425,9 +427,10 @@ def print_comparison(result: Any, console: Console | None = None, *, written: Se
     if edge is not None:
         if note:
             verdict_line.append("; ")
+        credited = int(edge.get("sentences") or 0)
         verdict_line.append(
-            f"coverage {percent(edge.get('coverage'))}: {plural(int(edge.get('sentences') or 0), 'sentence')} of "
-            f"{n_sentences:,} restate the source; {edge.get('relation')}"
+            f"coverage {percent(edge.get('coverage'))}: {plural(credited, 'sentence')} of {n_sentences:,} "
+            f"{'restates' if credited == 1 else 'restate'} the source; {edge.get('relation')}"
         )
         if order_unknown(edge):
             verdict_line.append(f" ({UNKNOWN_ORDER_NOTE})", style="yellow")
