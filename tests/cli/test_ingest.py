@@ -288,6 +288,21 @@ def test_add_caps_the_body_size(tmp_path, server):
     assert "too_large\t" in errors_listed(db) and "max_bytes=2000" in errors_listed(db)
 
 
+def test_add_exclude_skips_feed_items_by_url_and_each_run_names_its_store(tmp_path, server):
+    base, _ = server
+    db = tmp_path / "s.db"
+    res = runner.invoke(app, ["add", base + "/feed.rss", "--db", str(db), "--allow-private", "--exclude", "*/tide-2"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == f"store: {db} (new)"
+    assert "fetched: 2 new, 0 new versions, 0 unchanged, 1 excluded, 0 rejected" in res.output
+    assert set(stored(db)) == {"tide-1", "tide-3"}
+    res = runner.invoke(app, ["add", base + "/feed.rss", "--db", str(db), "--allow-private"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0].startswith(f"store: {db}, 2 reports from earlier runs, traced with these")
+    assert "fetched: 1 new, 0 new versions, 2 unchanged, 0 rejected" in res.output
+    assert set(stored(db)) == {"tide-1", "tide-2", "tide-3"}
+
+
 # --------------------------------------------------------------------------- watch
 
 

@@ -160,7 +160,7 @@ def test_an_edge_of_unknown_order_is_drawn_without_an_arrow_in_every_report():
         doc["stories"][0]["edges"] = [{**edge, "direction": direction}]
         markdown = render_markdown(doc)
         console = Console(record=True, width=200)
-        print_summary(doc, console)
+        print_summary(doc, console, details=True)
         terminal = console.export_text()
         html = render_html(doc)
         assert ("`a` — `b` (same day, order unknown)" in markdown) is shown

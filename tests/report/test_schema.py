@@ -376,10 +376,19 @@ def test_markdown_of_an_empty_trace():
 # --- terminal -----------------------------------------------------------------------------------
 
 
-def _recorded(doc):
+def _recorded(doc, details=True):
     console = Console(record=True, width=120, file=io.StringIO(), color_system=None)
-    print_summary(doc, console=console)
+    print_summary(doc, console=console, details=details)
     return console.export_text()
+
+
+def test_terminal_summary_compact(doc):
+    text = _recorded(doc, details=False)
+    assert "4 reports, 2 stories (1 traced, 1 single), 2 edges, 4 findings" in text
+    # one line for the story: 3 reports, 2 edges, 1 altered derivative, 4 findings, its origin
+    assert re.search(r"1\.\s+3\s+2\s+1\s+4\s+wire-1  “Port strike \[b\]live\[/b\]”", text), text
+    assert "The number of striking workers" not in text
+    assert text.rstrip().splitlines()[-1] == "single reports (1): sports-4"
 
 
 def test_terminal_summary(doc):
@@ -394,9 +403,15 @@ def test_terminal_summary(doc):
     counts = text[text.index("4 findings:") :].splitlines()[0]
     for kind in ("number_changed 1", "attribution_dropped 1", "quote_altered 1", "unsupported_claim 1"):
         assert kind in counts
-    # the first few findings of daily-2 with their explanation, the rest counted
-    assert "The number of striking workers changed from 1,200 to 2,000." in text
-    assert "… 1 more" in text
+    # every finding of daily-2 with its explanation
+    assert "daily-2 derived from wire-1  (4 findings)" in text
+    for explanation in (
+        "The number of striking workers changed from 1,200 to 2,000.",
+        "The attribution to union secretary Maria Lind was dropped.",
+        "The quote was shortened and lost its condition.",
+        "Nothing in the source supports this sentence.",
+    ):
+        assert explanation in text
     assert text.rstrip().splitlines()[-1] == "single reports (1): sports-4"
     assert text.index("story-port") < text.index("single reports")
 

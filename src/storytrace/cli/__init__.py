@@ -18,23 +18,29 @@ import typer
 from storytrace.cli import eval as eval_command
 from storytrace.cli import export, ingest, serve, spark, trace
 from storytrace.cli.common import choose_encoder
+from storytrace.cli.help import CompareCommand, PlainCommand, PlainGroup
 from storytrace.index.embed import ModelMissing
 from storytrace.optional import MissingExtra
 
 __all__ = ["app", "choose_encoder", "main"]
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Trace news stories: origin, lineage, what changed.")
+app = typer.Typer(
+    cls=PlainGroup,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Trace news stories: which reports tell one story, its origin, which derive from which, what changed.",
+)
 
-app.command("trace")(trace.trace)
-app.command("compare")(trace.compare)
-app.command("errors")(trace.errors)
-app.command("demo")(trace.demo)
-app.command("add")(ingest.add)
-app.command("watch")(ingest.watch)
-app.command("eval")(eval_command.command)
-app.command("serve")(serve.command)
-app.command("export")(export.command)
-app.command("spark")(spark.command)
+app.command("trace", cls=PlainCommand)(trace.trace)
+app.command("compare", cls=CompareCommand)(trace.compare)
+app.command("errors", cls=PlainCommand)(trace.errors)
+app.command("demo", cls=PlainCommand)(trace.demo)
+app.command("add", cls=PlainCommand)(ingest.add)
+app.command("watch", cls=PlainCommand)(ingest.watch)
+app.command("eval", cls=PlainCommand)(eval_command.command)
+app.command("serve", cls=PlainCommand)(serve.command)
+app.command("export", cls=PlainCommand)(export.command)
+app.command("spark", cls=PlainCommand)(spark.command)
 
 
 def main() -> None:

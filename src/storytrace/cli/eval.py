@@ -10,21 +10,25 @@ from pathlib import Path
 
 import typer
 
-TASK_HELP = "grouping, lineage, facts, support, paraphrase, or all (every task in turn)."
+TASK_HELP = "The task to measure: grouping, lineage, facts, support, paraphrase, or all (every task in turn)."
 
 
 def command(
-    task: str = typer.Argument(..., help=TASK_HELP),
+    task: str = typer.Argument(..., metavar="TASK", help=TASK_HELP),
     data: Path = typer.Option(
-        ..., "--data", help="The datasets folder: each set is read from DIR/<set>/ (e.g. ../shared/datasets)."
+        ...,
+        "--data",
+        metavar="FOLDER",
+        help="The datasets folder: each set is read from FOLDER/SET/ (e.g. ../shared/datasets).",
     ),
     json_out: Path | None = typer.Option(
-        None, "--json", help="Write the metrics (plain names: balanced_accuracy, roc_auc, f1, ...) as JSON."
+        None, "--json", metavar="FILE", help="Write the metrics (plain names: balanced_accuracy, roc_auc, f1, ...) as JSON."
     ),
     limit: int | None = typer.Option(
         None,
         "--limit",
         min=1,
+        metavar="N",
         help="A small deterministic sample: N pairs (facts, support, paraphrase), N documents per set or language (grouping), N sources of one pile (lineage).",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress lines on stderr."),

@@ -12,13 +12,23 @@ import typer
 
 
 def command(
-    trace_json: Path | None = typer.Argument(None, help="A trace written by `storytrace trace --json` (or `compare --json`)."),
-    db: Path | None = typer.Option(None, "--db", help="Trace this store instead of reading TRACE_JSON."),
-    findings_csv: Path | None = typer.Option(None, "--findings-csv", help="Write the findings as CSV, one row per finding."),
-    findings_parquet: Path | None = typer.Option(None, "--findings-parquet", help="Write the findings as Parquet."),
-    graphml: Path | None = typer.Option(None, "--graphml", help="Write the lineage graph as GraphML."),
-    gexf: Path | None = typer.Option(None, "--gexf", help="Write the lineage graph as GEXF."),
-    html: Path | None = typer.Option(None, "--html", help="Write the single-file HTML report."),
+    trace_json: Path | None = typer.Argument(
+        None,
+        metavar="TRACE_JSON",
+        help="A trace written by `storytrace trace --json` (or `compare --json`). Give it or --db, not both.",
+    ),
+    db: Path | None = typer.Option(
+        None, "--db", metavar="FILE", help="Trace this store (it must exist) instead of reading TRACE_JSON."
+    ),
+    findings_csv: Path | None = typer.Option(
+        None, "--findings-csv", metavar="FILE", help="Write the findings as CSV, one row per finding."
+    ),
+    findings_parquet: Path | None = typer.Option(
+        None, "--findings-parquet", metavar="FILE", help="Write the findings as Parquet."
+    ),
+    graphml: Path | None = typer.Option(None, "--graphml", metavar="FILE", help="Write the lineage graph as GraphML."),
+    gexf: Path | None = typer.Option(None, "--gexf", metavar="FILE", help="Write the lineage graph as GEXF."),
+    html: Path | None = typer.Option(None, "--html", metavar="FILE", help="Write the single-file HTML report."),
     spreadsheet_safe: bool = typer.Option(
         False,
         "--spreadsheet-safe",

@@ -20,17 +20,29 @@ from pathlib import Path
 import typer
 
 from storytrace.cli.common import (
-    DB_HELP,
+    DB,
+    DEFAULT_DB,
     MAX_CHARS,
     MAX_SECONDS,
     MAX_SENTENCES,
     MAX_TOKENS,
+    QUIET_HELP,
     TRUNCATE,
     echo_rejected,
     make_budget,
+    store_line,
 )
 
-__all__ = ["add", "watch", "parse_duration", "parse_mapping", "parse_size", "fetch_items", "version_changes"]
+__all__ = [
+    "add",
+    "watch",
+    "parse_duration",
+    "parse_mapping",
+    "parse_size",
+    "fetch_items",
+    "url_excluded",
+    "version_changes",
+]
 
 
 # ---------------------------------------------------------------------------------- option parsing
@@ -235,20 +247,43 @@ def versions_markdown(changes: list[dict]) -> str:
 # ---------------------------------------------------------------------------------- shared run
 
 
-def _ingest_urls(store, urls: list[str], *, allow_private: bool, max_bytes: int, timeout: float, budget=None):
+def url_excluded(url: str | None, patterns: list[str]) -> bool:
+    """Whether a fetched page or feed item's URL matches one of the ``--exclude`` globs."""
+    from fnmatch import fnmatchcase
+
+    return bool(url) and any(fnmatchcase(str(url), p) for p in patterns)
+
+
+def _ingest_urls(
+    store, urls: list[str], *, allow_private: bool, max_bytes: int, timeout: float, budget=None, exclude: list[str] | None = None
+):
     from storytrace import api
+    from storytrace.model import Article
 
     report = api.IngestReport()
+    patterns = list(exclude or [])
     for url in urls:
         items = fetch_items(url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout)
+        if patterns:
+            kept = []
+            for item in items:
+                if isinstance(item, Article) and url_excluded(item.url or url, patterns):
+                    report.excluded.append(item.url or url)
+                else:
+                    kept.append(item)
+            items = kept
         api.ingest_articles(store, items, report, versions=True, budget=budget, input_name=url)
     return report
 
 
-def _trace_and_write(store, json_out: Path | None, md_out: Path | None, html_out: Path | None, quiet: bool) -> dict:
+def _trace_and_write(
+    store, json_out: Path | None, md_out: Path | None, html_out: Path | None, quiet: bool, details: bool = False
+) -> tuple[dict, list[Path]]:
+    """Trace the store, write the outputs asked for and print the summary: the trace and the
+    files written."""
     from storytrace import api
     from storytrace.report import print_summary, to_markdown, write_json
-    from storytrace.report.terminal import TraceProgress
+    from storytrace.report.terminal import TraceProgress, plural
 
     with TraceProgress(store.count()) as progress:
         result = api.trace_store(store, progress=progress)
@@ -256,28 +291,43 @@ def _trace_and_write(store, json_out: Path | None, md_out: Path | None, html_out
     changes = version_changes(store, result)
     if changes:
         doc["versions"] = changes
+    written: list[Path] = []
     if json_out:
         write_json(doc, json_out)
+        written.append(json_out)
     if md_out:
         Path(md_out).write_text(to_markdown(doc) + versions_markdown(changes), encoding="utf-8")
+        written.append(md_out)
     if html_out:
         from storytrace.report.html import write_html
 
         write_html(doc, html_out)
+        written.append(html_out)
     if not quiet:
-        print_summary(doc)
+        print_summary(doc, details=details)
         for c in changes:
             kinds = ", ".join(sorted({f["type"] for f in c["findings"]})) or "no finding"
             typer.echo(
-                f"version {c['version']} of {c['first']}: coverage {round(100 * c['edge']['coverage'])}%, {len(c['findings'])} findings ({kinds})"
+                f"version {c['version']} of {c['first']}: coverage {round(100 * c['edge']['coverage'])}%, "
+                f"{plural(len(c['findings']), 'finding')} ({kinds})"
             )
-    return doc
+    return doc, written
+
+
+def _closing(doc: dict, written: list[Path], details: bool) -> None:
+    from rich.console import Console
+
+    from storytrace.report.terminal import closing_line
+
+    n_findings = sum(len(s.get("findings") or []) for s in doc.get("stories") or [])
+    Console().print(closing_line(written, details=details, findings=n_findings))
 
 
 def _counts(report) -> str:
+    excluded = f", {len(report.excluded):,} excluded" if report.excluded else ""
     return (
-        f"{len(report.added)} new, {len(report.versions)} new versions, {len(report.unchanged)} unchanged, "
-        f"{len(report.rejected)} rejected"
+        f"{len(report.added):,} new, {len(report.versions):,} new version{'s' if len(report.versions) != 1 else ''}, "
+        f"{len(report.unchanged):,} unchanged{excluded}, {len(report.rejected):,} rejected"
     )
 
 
@@ -285,22 +335,39 @@ _URL_OPTIONS_HELP = {
     "allow_private": "Also fetch from loopback, private, link-local and multicast addresses (a local server).",
     "max_bytes": "Largest response body fetched (after decompression), e.g. 10MB.",
     "timeout": "Time limit per URL, in seconds (every redirect included).",
+    "exclude": "Skip the pages and feed items whose URL matches GLOB; repeatable (--exclude '*/live/*').",
+    "details": "Draw every story with its derivation edges and every finding of each derived report "
+    "(default: one line per story).",
 }
+
+
+def _open_store(db: Path | None):
+    """The store, and the line saying which it is and what it already holds."""
+    from storytrace.store import Store
+
+    path = db or DEFAULT_DB
+    existed = path.exists()
+    store = Store(path)
+    return store, store_line(db, store.count(), existed=existed)
 
 
 # ---------------------------------------------------------------------------------- commands
 
 
 def add(
-    urls: list[str] = typer.Argument(..., help="Pages or feeds to fetch (http or https)."),
-    db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
+    urls: list[str] = typer.Argument(..., metavar="URL...", help="Pages or feeds to fetch (http or https)."),
+    db: Path | None = DB,
     allow_private: bool = typer.Option(False, "--allow-private", help=_URL_OPTIONS_HELP["allow_private"]),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the trace as JSON (with a 'versions' list)."),
-    md_out: Path | None = typer.Option(None, "--md", help="Write the trace as Markdown."),
-    html_out: Path | None = typer.Option(None, "--html", help="Write a single-file HTML report."),
-    max_bytes: str = typer.Option("10MB", "--max-bytes", help=_URL_OPTIONS_HELP["max_bytes"]),
-    timeout: float = typer.Option(20.0, "--timeout", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No terminal summary."),
+    exclude: list[str] | None = typer.Option(None, "--exclude", metavar="GLOB", help=_URL_OPTIONS_HELP["exclude"]),
+    json_out: Path | None = typer.Option(
+        None, "--json", metavar="FILE", help="Write the trace as JSON (with a 'versions' list)."
+    ),
+    md_out: Path | None = typer.Option(None, "--md", metavar="FILE", help="Write the trace as Markdown."),
+    html_out: Path | None = typer.Option(None, "--html", metavar="FILE", help="Write a single-file HTML report."),
+    details: bool = typer.Option(False, "--details", help=_URL_OPTIONS_HELP["details"]),
+    max_bytes: str = typer.Option("10MB", "--max-bytes", metavar="SIZE", help=_URL_OPTIONS_HELP["max_bytes"]),
+    timeout: float = typer.Option(20.0, "--timeout", metavar="SECONDS", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
     max_chars: int = MAX_CHARS,
     max_sentences: int = MAX_SENTENCES,
     max_tokens: int = MAX_TOKENS,
@@ -308,38 +375,56 @@ def add(
     truncate: bool = TRUNCATE,
 ) -> None:
     """Fetch pages (or feeds) and trace them with everything stored; a changed page is kept as a new version."""
-    from storytrace.store import Store
-
     try:
         cap = parse_size(max_bytes)
     except ValueError as exc:
         raise _bad("--max-bytes", exc) from None
-    with Store(db) as store:
+    store, line = _open_store(db)
+    with store:
+        if not quiet:
+            typer.echo(line)
         budget = make_budget(max_chars, max_sentences, max_tokens, max_seconds, truncate)
-        report = _ingest_urls(store, list(urls), allow_private=allow_private, max_bytes=cap, timeout=timeout, budget=budget)
+        report = _ingest_urls(
+            store,
+            list(urls),
+            allow_private=allow_private,
+            max_bytes=cap,
+            timeout=timeout,
+            budget=budget,
+            exclude=exclude,
+        )
         echo_rejected(report.rejected, report.warnings)
-        _trace_and_write(store, json_out, md_out, html_out, quiet)
+        doc, written = _trace_and_write(store, json_out, md_out, html_out, quiet, details)
     if not quiet:
-        typer.echo(f"{_counts(report)}; store: {db}")
+        typer.echo(f"fetched: {_counts(report)}")
+        _closing(doc, written, details)
     if report.rejected:
         raise typer.Exit(code=1)
 
 
 def watch(
-    feeds: list[str] = typer.Argument(..., help="Feeds (or pages) to poll (http or https)."),
-    every: str = typer.Option("15m", "--every", help="Time between polls: 30s, 15m, 1h, 1h30m."),
+    feeds: list[str] = typer.Argument(..., metavar="FEED...", help="Feeds (or pages) to poll (http or https)."),
+    every: str = typer.Option("15m", "--every", metavar="DURATION", help="Time between polls: 30s, 15m, 1h, 1h30m."),
     once: bool = typer.Option(False, "--once", help="Poll once and stop."),
-    polls: int | None = typer.Option(None, "--polls", min=1, help="Stop after this many polls (default: run until interrupted)."),
-    db: Path = typer.Option(Path("storytrace.db"), "--db", help=DB_HELP),
-    allow_private: bool = typer.Option(False, "--allow-private", help=_URL_OPTIONS_HELP["allow_private"]),
-    json_out: Path | None = typer.Option(None, "--json", help="Rewrite the trace as JSON after each poll that stored something."),
-    md_out: Path | None = typer.Option(None, "--md", help="Rewrite the trace as Markdown after each poll that stored something."),
-    html_out: Path | None = typer.Option(
-        None, "--html", help="Rewrite a single-file HTML report after each poll that stored something."
+    polls: int | None = typer.Option(
+        None, "--polls", min=1, metavar="N", help="Stop after this many polls (default: run until interrupted)."
     ),
-    max_bytes: str = typer.Option("10MB", "--max-bytes", help=_URL_OPTIONS_HELP["max_bytes"]),
-    timeout: float = typer.Option(20.0, "--timeout", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the per-poll counts, no trace summary."),
+    db: Path | None = DB,
+    allow_private: bool = typer.Option(False, "--allow-private", help=_URL_OPTIONS_HELP["allow_private"]),
+    exclude: list[str] | None = typer.Option(None, "--exclude", metavar="GLOB", help=_URL_OPTIONS_HELP["exclude"]),
+    json_out: Path | None = typer.Option(
+        None, "--json", metavar="FILE", help="Rewrite the trace as JSON after each poll that stored something."
+    ),
+    md_out: Path | None = typer.Option(
+        None, "--md", metavar="FILE", help="Rewrite the trace as Markdown after each poll that stored something."
+    ),
+    html_out: Path | None = typer.Option(
+        None, "--html", metavar="FILE", help="Rewrite a single-file HTML report after each poll that stored something."
+    ),
+    details: bool = typer.Option(False, "--details", help=_URL_OPTIONS_HELP["details"]),
+    max_bytes: str = typer.Option("10MB", "--max-bytes", metavar="SIZE", help=_URL_OPTIONS_HELP["max_bytes"]),
+    timeout: float = typer.Option(20.0, "--timeout", metavar="SECONDS", help=_URL_OPTIONS_HELP["timeout"], min=0.1),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the count of each poll, no trace summary."),
     max_chars: int = MAX_CHARS,
     max_sentences: int = MAX_SENTENCES,
     max_tokens: int = MAX_TOKENS,
@@ -347,8 +432,6 @@ def watch(
     truncate: bool = TRUNCATE,
 ) -> None:
     """Poll feeds: store and trace what is new; a changed item or page becomes a new version, compared with the first."""
-    from storytrace.store import Store
-
     try:
         interval = parse_duration(every)
     except ValueError as exc:
@@ -361,19 +444,28 @@ def watch(
     budget = make_budget(max_chars, max_sentences, max_tokens, max_seconds, truncate)
     rejected = 0
     done = 0
+    name = db or DEFAULT_DB
     try:
-        with Store(db) as store:
+        store, line = _open_store(db)
+        with store:
+            typer.echo(line)
             while True:
                 done += 1
                 report = _ingest_urls(
-                    store, list(feeds), allow_private=allow_private, max_bytes=cap, timeout=timeout, budget=budget
+                    store,
+                    list(feeds),
+                    allow_private=allow_private,
+                    max_bytes=cap,
+                    timeout=timeout,
+                    budget=budget,
+                    exclude=exclude,
                 )
                 rejected += len(report.rejected)
                 echo_rejected(report.rejected, report.warnings)
                 # the first poll always traces, so that the outputs exist; later ones only when something changed
                 if done == 1 or report.added or report.versions:
-                    _trace_and_write(store, json_out, md_out, html_out, quiet)
-                typer.echo(f"poll {done}: {_counts(report)}; store: {db}")
+                    _trace_and_write(store, json_out, md_out, html_out, quiet, details)
+                typer.echo(f"poll {done}: {_counts(report)}; store: {name}")
                 if limit is not None and done >= limit:
                     break
                 time.sleep(interval)

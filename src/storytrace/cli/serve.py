@@ -17,19 +17,28 @@ from storytrace.web.binding import MIN_TOKEN, BindRefused, check_bind, is_loopba
 
 
 def command(
-    db: Path = typer.Option(Path("storytrace.db"), "--db", help="SQLite store (created if missing)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback needs --token."),
-    port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
+    db: Path = typer.Option(
+        Path("storytrace.db"), "--db", metavar="FILE", help="The SQLite store to serve (created if missing)."
+    ),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", metavar="ADDRESS", help="Address to listen on. Anything but loopback needs --token."
+    ),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="PORT", help="TCP port to listen on."),
     token: str | None = typer.Option(
-        None, "--token", envvar="STORYTRACE_TOKEN", help="Bearer token that writes (POST /api/reports) must carry."
+        None,
+        "--token",
+        envvar="STORYTRACE_TOKEN",
+        metavar="TOKEN",
+        help="Bearer token that writes (POST /api/reports) must carry.",
     ),
     trace_worker: str = typer.Option(
         "process",
         "--trace-worker",
+        metavar="process|thread",
         help="Run re-traces in a child 'process' (reads stay fast while tracing) or in a 'thread' of the server.",
     ),
-    max_body: str = typer.Option("20MB", "--max-body", help="Largest POST body read (413 beyond it), e.g. 5MB."),
-    max_reports: int = typer.Option(1000, "--max-reports", min=1, help="Most reports in one POST (413 beyond it)."),
+    max_body: str = typer.Option("20MB", "--max-body", metavar="SIZE", help="Largest POST body read (413 beyond it), e.g. 5MB."),
+    max_reports: int = typer.Option(1000, "--max-reports", min=1, metavar="N", help="Most reports in one POST (413 beyond it)."),
     max_chars: int = MAX_CHARS,
     max_sentences: int = MAX_SENTENCES,
     max_tokens: int = MAX_TOKENS,

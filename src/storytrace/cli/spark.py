@@ -16,19 +16,30 @@ from storytrace.optional import MissingExtra, requires
 
 def command(
     input: Path = typer.Argument(
-        ..., help="Reports as JSON Lines or Parquet (a file or a folder): id, text, published?, outlet?, url?, title?"
+        ...,
+        metavar="INPUT",
+        help="Reports as JSON Lines or Parquet (a file or a folder): id, text, published?, outlet?, url?, title?",
     ),
     output: Path = typer.Argument(
-        ..., help="Output folder: stories/, edges/, alignments/, findings/, articles/ (Parquet) and trace.json."
+        ...,
+        metavar="OUTPUT",
+        help="Output folder: stories/, edges/, alignments/, findings/, articles/ (Parquet) and trace.json.",
     ),
-    master: str = typer.Option("local[*]", "--master", help="Spark master URL (local[*], spark://host:7077, yarn, k8s://...)."),
-    audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the claim audit on derived reports."),
-    conf: list[str] = typer.Option([], "--conf", help="Extra Spark settings, KEY=VALUE (repeatable)."),
+    master: str = typer.Option(
+        "local[*]", "--master", metavar="URL", help="Spark master URL (local[*], spark://host:7077, yarn, k8s://...)."
+    ),
+    audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the claim audit on derived reports, or skip it."),
+    conf: list[str] = typer.Option(
+        [], "--conf", metavar="KEY=VALUE", help="An extra Spark setting; repeatable (--conf spark.executor.memory=4g)."
+    ),
     task_sentences: int = typer.Option(
-        0, "--task-sentences", help="About how many sentences one embedding task holds (0: the default, 1000)."
+        0, "--task-sentences", metavar="N", help="About how many sentences one embedding task holds (0: the default, 1000)."
     ),
     encoder: str = typer.Option(
-        "auto", "--encoder", help="Sentence encoder: auto (default), minilm or static (see `storytrace trace --help`)."
+        "auto",
+        "--encoder",
+        metavar="NAME",
+        help="Sentence encoder: auto, minilm or static (see `storytrace trace --help`).",
     ),
 ) -> None:
     """Trace reports on Spark: the same stories, edges and findings as `storytrace trace`."""
