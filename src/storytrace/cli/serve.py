@@ -60,6 +60,7 @@ def command(
     try:
         uvicorn = requires("uvicorn", extra="serve", what="storytrace serve")
         requires("fastapi", extra="serve", what="storytrace serve")
+        requires("jinja2", extra="serve", what="storytrace serve")
     except MissingExtra as exc:
         typer.secho(str(exc), err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2) from None

@@ -305,8 +305,10 @@ def run_facts(data: Path, limit: int | None = None, progress: Progress = _silent
     )
     overall = _verdict_metrics(rows)
     overall["by_strength"] = _by(rows, "strength")
+    overall["by_domain"] = _by(rows, "domain")
     table_rows = [_binary_rows("all (stored weights)", overall)]
     table_rows += [_binary_rows(f"strength {g}", m) for g, m in overall["by_strength"].items()]
+    table_rows += [_binary_rows(f"domain {g}", m) for g, m in overall["by_domain"].items()]
     notes = [
         "positive = the rewrite was asked to alter key details (ai_generated_label 'fake')",
         "the audit's stored weights (claims.audit.WEIGHTS, SHARE_WEIGHT) were chosen on these f3 pairs (grid search, "
