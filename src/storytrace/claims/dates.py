@@ -444,6 +444,25 @@ _DATE_VOCAB_RE = re.compile(
 # ======================================================================================
 
 
+_DAY_WORDS_TITLED = {"Today", "Tonight", "Tomorrow", "Yesterday"}
+_OPENERS = set(".!?:;\"“”'‘’([—–-")
+
+
+def _day_word_as_name(doc, a: int, b: int) -> bool:
+    """ "the Today show", "The Tonight Show", "Entertainment Tonight", "USA Today": a day word
+    with a capital letter inside a sentence is part of a name, not a date (news prose writes
+    the date in lower case there). Not when the sentence is written in title case (a
+    headline), nor after a mark that opens a sentence or a quotation."""
+    first = next((t for t in doc[a:b] if t.text in _DAY_WORDS_TITLED), None)
+    if first is None or first.i == 0 or first.i > a + 1:  # only a span that is the day word (and "on")
+        return False
+    before = doc[first.i - 1]
+    if before.text in _OPENERS or (before.lower_ == "on" and (before.i == 0 or doc[before.i - 1].text in _OPENERS)):
+        return False
+    # a headline in title case has no word of prose in lower case
+    return any(t.is_alpha and len(t.text) > 3 and t.text.islower() for t in doc)
+
+
 def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
     doc = sent.doc
     spans: list[list[int]] = []  # token [start, end)
@@ -490,7 +509,7 @@ def _date_claims(ctx: _Ctx, sent: _Sent) -> list[Claim]:
             a += 1
         while b > a and _NAME_NUM_RE.match(doc[b - 1].text):
             b -= 1
-        if a >= b:
+        if a >= b or _day_word_as_name(doc, a, b):
             continue
         span = doc[a:b]
         expr_text = span.text
