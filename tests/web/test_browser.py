@@ -4,9 +4,6 @@ the hostile report's payloads run nothing."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from urllib.parse import quote
 
 import pytest
@@ -17,7 +14,7 @@ httpx = pytest.importorskip("httpx")
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from storytrace.web.app import create_app  # noqa: E402 - after importorskip
-from tests.support.browser import ARGS, CHROMIUM  # noqa: E402 - see above
+from tests.support.browser import CHROMIUM, chromium, serving  # noqa: E402 - see above
 from tests.support.web_corpus import PAYLOAD_ID, corpus  # noqa: E402 - after importorskip
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no system chromium at /usr/bin/chromium")
@@ -27,31 +24,14 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no system chromiu
 def server(tmp_path_factory):
     # the thread worker here (test_web uses the default child process): both paths get run
     app = create_app(tmp_path_factory.mktemp("browser") / "store.db", trace_on_start=False, trace_worker="thread")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))  # bound here and handed over, so no other process takes the port
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    r = httpx.post(base + "/api/reports", json=corpus(), timeout=300)
-    assert r.status_code == 200, r.text
-    yield base
-    srv.should_exit = True
-    thread.join(30)
-    sock.close()
+    with serving(app, corpus()) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _watched_page(browser):
