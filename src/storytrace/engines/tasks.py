@@ -234,8 +234,12 @@ def run_audit(items: list[tuple[Story, list[Article]]]) -> list[AuditOutput]:
     reads only it, its sources and its alignments, so spaCy runs on nothing else."""
     try:
         from storytrace.claims.audit import audit_story
+        from storytrace.claims.audit_support import prepare_articles
     except ImportError:
         return []
+    # one spaCy pass over every report of the task, not one per story: larger batches, and
+    # each story's audit then reads the parses kept for its reports
+    prepare_articles([_segmented(a) for _, members in items for a in members])
     out = []
     for story, members in items:
         by_id = {a.id: _segmented(a) for a in members}
