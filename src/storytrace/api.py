@@ -24,6 +24,7 @@ from storytrace.lineage.lineage import PairCache, trace_pair
 from storytrace.model import Article, Story, parse_published
 from storytrace.pipeline import Progress, TraceResult, audit_result, plan_trace, quiet, sentences_to_embed, story_id, trace
 from storytrace.segment import segment
+from storytrace.segment.language import annotate_language
 from storytrace.store import Store
 
 __all__ = ["Budget", "IngestReport", "Store", "compare", "ingest", "ingest_articles", "read_articles", "trace_store"]
@@ -187,6 +188,7 @@ def ingest_articles(
         if isinstance(item, Rejected):
             _reject(store, report, item)
             continue
+        annotate_language(item)  # kept with the report, so that a trace of a grown store does not detect it again
         if versions and store.has_article(item.id):
             state, stored_id = store.add_version(_version_date(item, store.published_of(item.id)))
             if state == "version":

@@ -163,6 +163,7 @@ class Store:
                 origin_path=origin_path,
                 meta=json.loads(meta),
             )
+            article.language = article.meta.get("language")  # detected at ingest: not again in each trace
             article.sentences = [
                 Sentence(index=k, start=start, end=end, text=text[start:end], paragraph=para)
                 for k, (start, end, para) in enumerate(json.loads(sentences))
