@@ -119,3 +119,19 @@ def test_an_unknown_value_type_is_refused_not_mangled():
     out = AuditOutput(story="s", findings=[], verdicts=[], profiles={"d": {"x": {1, 2}}}, claims={})
     with pytest.raises(Unstorable):
         encode_output(out)
+
+
+def test_language_is_detected_at_ingest_and_not_again(tmp_path, monkeypatch):
+    arts = articles(sample_rows())
+    with api.Store(tmp_path / "s.db") as store:
+        api.ingest_articles(store, arts)
+        stored = store.articles()
+        assert all("language" in a.meta for a in stored)
+        assert {a.language for a in stored} == {a.meta["language"] for a in stored}
+        assert "en" in {a.language for a in stored}
+
+        def no_detection(text):
+            raise AssertionError("the language of a stored report was detected again")
+
+        monkeypatch.setattr("storytrace.segment.language.detect_language", no_detection)
+        api.trace_store(store)
