@@ -242,7 +242,7 @@ def run_audit(items: list[tuple[Story, list[Article]]]) -> list[AuditOutput]:
     prepare_articles([_segmented(a) for _, members in items for a in members])
     out = []
     for story, members in items:
-        by_id = {a.id: _segmented(a) for a in members}
+        by_id = {a.id: a for a in members}
         sub = Story(
             id=story.id,
             articles=[a for a in story.articles if a in by_id],

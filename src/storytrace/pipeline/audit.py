@@ -15,6 +15,11 @@ AUDIT_TASK_ARTICLES = 60
 
 def audit_items(result: TraceResult) -> list[list[tuple[Story, list[Article]]]]:
     """Stories with edges, with the articles their edges name, packed into tasks."""
+    return pack(_to_audit(result))
+
+
+def _to_audit(result: TraceResult) -> list[tuple[Story, list[Article]]]:
+    """Each story with edges and the articles its edges name, in the stories' order."""
     by_id = {a.id: a for a in result.articles}
     items = []
     for story in result.stories:
@@ -22,7 +27,7 @@ def audit_items(result: TraceResult) -> list[list[tuple[Story, list[Article]]]]:
             continue
         ids = {x for e in story.edges for x in (e.source, e.derived) if x in by_id}
         items.append((story, [by_id[a] for a in story.articles if a in ids]))
-    return pack(items)
+    return items
 
 
 def pack(items: list[tuple[Story, list[Article]]]) -> list[list[tuple[Story, list[Article]]]]:
@@ -55,7 +60,7 @@ def audit_result(
     of every story audited (stored or new) and ``result.new_audits`` the outputs made here."""
     stories = {s.id: s for s in result.stories}
     by_id = {a.id: a for a in result.articles}
-    items = [(story, members) for task in audit_items(result) for story, members in task]
+    items = _to_audit(result)
     keys = [audit_key(story, members) for story, members in items]
     found = stored(sorted(set(keys))) if stored is not None and keys else {}
     todo = []
