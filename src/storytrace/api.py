@@ -38,6 +38,7 @@ class IngestReport:
     versions: list[str] = field(default_factory=list)  # ids of changed versions stored (``versions=True``)
     warnings: list[Rejected] = field(default_factory=list)  # kept, but guessed or cut (kind "warning")
     excluded: list[str] = field(default_factory=list)  # files of a folder left out by an ``exclude`` pattern
+    undated: list[str] = field(default_factory=list)  # reports stored without a publication date (named)
 
     @property
     def ok(self) -> bool:
@@ -199,6 +200,8 @@ def ingest_articles(
             state = store.add_article(item)
         if state == "added":
             report.added.append(item.id)
+            if item.published is None:  # kept, but it can take part in no edge: the user is told
+                report.undated.append(_named(item))
             _warn(store, report, warning)
         elif state == "same":
             report.unchanged.append(item.id)

@@ -145,6 +145,21 @@ def test_exclude_leaves_out_files_of_a_folder_by_name_or_by_path(folder, tmp_pat
     assert sorted(a.id for a in arts) == ["EXPECTED", "one"]
 
 
+def test_a_folder_file_without_a_date_is_named_as_undated(folder, tmp_path, monkeypatch):
+    # EXPECTED.md has no date: stored, but the user is told it can be in no edge and how to leave it out
+    monkeypatch.chdir(tmp_path)
+    result = _invoke(["trace", str(folder), "--fresh"])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("undated:"))
+    assert "1 report has no publication date" in line and "EXPECTED.md" in line and "--exclude" in line
+    assert "one.jsonl" not in line and "two.jsonl" not in line  # dated reports are not named
+    quiet = _invoke(["trace", str(folder), "--fresh", "--exclude", "EXPECTED.md"])
+    assert quiet.exit_code == 0 and "undated:" not in quiet.output
+    with Store(tmp_path / "again.db") as store:
+        assert [Path(p).name for p in api.ingest(store, [folder]).undated] == ["EXPECTED.md"]
+        assert api.ingest(store, [folder]).undated == []  # already stored: nothing new to warn about
+
+
 def test_a_pattern_matching_nothing_changes_nothing(folder):
     report = api.IngestReport()
     arts = api.read_articles([folder], report, exclude=["*.csv"])

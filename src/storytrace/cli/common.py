@@ -75,6 +75,22 @@ def echo_rejected(rejected, warnings=()) -> None:
         typer.secho(f"warning: {w.reason}", err=True, fg=typer.colors.YELLOW)
 
 
+def echo_undated(undated: list[str], *, shown: int = 5) -> None:
+    """Reports stored without a date join stories but can be nobody's source or derivative;
+    a file that is not a report at all (a folder's README or specification) shows up here."""
+    if not undated:
+        return
+    names = ", ".join(undated[:shown]) + (f" and {len(undated) - shown:,} more" if len(undated) > shown else "")
+    one = len(undated) == 1
+    typer.secho(
+        f"undated: {len(undated):,} {'report has' if one else 'reports have'} no publication date and "
+        f"{'takes' if one else 'take'} part in no edge: {names} "
+        f"({'give it a date, or leave it out' if one else 'give each a date, or leave them out'} with --exclude)",
+        err=True,
+        fg=typer.colors.YELLOW,
+    )
+
+
 def write_outputs(doc: dict, json_path: Path | None, md_path: Path | None, html_path: Path | None = None) -> list[Path]:
     """Write the outputs asked for; the paths written, in that order."""
     from storytrace.report import write_json, write_markdown

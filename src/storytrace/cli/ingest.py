@@ -29,6 +29,7 @@ from storytrace.cli.common import (
     QUIET_HELP,
     TRUNCATE,
     echo_rejected,
+    echo_undated,
     make_budget,
     store_line,
 )
@@ -394,6 +395,7 @@ def add(
             exclude=exclude,
         )
         echo_rejected(report.rejected, report.warnings)
+        echo_undated(report.undated)
         doc, written = _trace_and_write(store, json_out, md_out, html_out, quiet, details)
     if not quiet:
         typer.echo(f"fetched: {_counts(report)}")
@@ -462,6 +464,7 @@ def watch(
                 )
                 rejected += len(report.rejected)
                 echo_rejected(report.rejected, report.warnings)
+                echo_undated(report.undated)
                 # the first poll always traces, so that the outputs exist; later ones only when something changed
                 if done == 1 or report.added or report.versions:
                     _trace_and_write(store, json_out, md_out, html_out, quiet, details)

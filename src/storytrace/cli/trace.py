@@ -25,6 +25,7 @@ from storytrace.cli.common import (
     TRUNCATE,
     choose_encoder,
     echo_rejected,
+    echo_undated,
     encoder_line,
     make_budget,
     store_line,
@@ -148,6 +149,7 @@ def run_trace(
         budget = make_budget(*budget_limits)
         report = api.ingest(store, [str(p) for p in paths], max_bytes=cap, mapping=mapping, budget=budget, exclude=exclude or ())
         echo_rejected(report.rejected, report.warnings)
+        echo_undated(report.undated)
         with TraceProgress(store.count()) as progress:
             result = api.trace_store(store, progress=progress)
     doc = result.to_dict()
