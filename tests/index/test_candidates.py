@@ -4,6 +4,8 @@ pairs rensa's LSH query finds."""
 
 from __future__ import annotations
 
+import pytest
+
 from storytrace.group.stories import group
 from storytrace.index.candidates import BUCKET_ALL, BUCKET_FIRST, BUCKET_WINDOW, LSH_BANDS, lsh_pairs, lsh_pairs_rensa
 from storytrace.index.similarity import Similarity
@@ -72,3 +74,15 @@ def test_copies_of_one_text_are_one_story_however_many():
         candidates.setdefault(b, set()).add(a)
     labels = group(articles, similarity, candidates, set())
     assert len(set(labels[:40])) == 1 and len(set(labels)) == 4
+
+
+def test_containment_reads_each_way():
+    """A short text whose words all reappear in a long one: contained one way, not the other."""
+    short = "Black cats in Vietnam are killed as a cure."
+    long = short + " Reporters documented the practice. Animal groups protested loudly. Doctors warned against it."
+    other = "The council approved the budget for schools."
+    similarity = Similarity([short, long, other])
+    in_long, long_in = similarity.containment(1, [0, 2])
+    assert in_long[0] == pytest.approx(1.0)  # every term of the short text is in the long one
+    assert 0.0 < long_in[0] < 0.6  # the long one's own words are not in the short one
+    assert in_long[1] == 0.0 and long_in[1] == 0.0

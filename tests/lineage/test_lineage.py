@@ -1,11 +1,16 @@
 """The lineage pass on hand-made alignments: each test sets the sentence matches of every
-pair (no encoder involved) and the whole-text cosine, so that the evidence is known."""
+pair (no encoder involved), the whole-text cosine and the term containment, so that the
+evidence is known."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
+import pytest
+
 from storytrace.align.aligner import SentenceMatch, thresholds
+from storytrace.lineage.edge_model import EdgeEvidence, recording_evidence, shipped_edge_model
 from storytrace.lineage.lineage import Lineage, PairCache, trace_lineage
 from storytrace.model import Article, Sentence
 
@@ -31,8 +36,15 @@ def _pairs(spec: dict[tuple[str, str], list[tuple[float, int | None]]]) -> dict:
     return {key: [_match(i, s, j) for i, (s, j) in enumerate(rows)] for key, rows in spec.items()}
 
 
-def _trace(articles: list[Article], candidates: dict, cache: PairCache, cosine: float = 0.3) -> Lineage:
-    return trace_lineage(articles, candidates, cache, lambda derived, sources: [cosine] * len(sources))
+def _trace(articles: list[Article], candidates: dict, cache: PairCache, cosine: float = 0.3, contained: float = 0.3) -> Lineage:
+    # the fixtures' texts are word for word alike ("s sentence 0."): the containment is set, not read from them
+    return trace_lineage(
+        articles,
+        candidates,
+        cache,
+        lambda derived, sources: [cosine] * len(sources),
+        lambda derived, sources: (np.full(len(sources), contained), np.full(len(sources), contained)),
+    )
 
 
 def _edges(lineage: Lineage) -> set[tuple[str, str]]:
@@ -94,13 +106,14 @@ def test_a_second_parent_must_add_an_edges_worth_of_its_own():
         ("d", "a"): [(0.85, 0), (0.85, 1), (0.85, 2), (0.85, 3)] + [(0.3, None)] * 4,
         ("d", "b"): [(0.3, None)] * 4 + [(0.9, 0), (0.9, 1), (0.9, 4), (0.9, 5)],
     }
-    lineage = _trace([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
+    # d holds nearly every word of a and of b: the sentence credit decides
+    lineage = _trace([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)), contained=0.9)
     assert _edges(lineage) == {("a", "b"), ("a", "d")}
 
     # with three sentences of its own (over the coverage bar), b is a parent of d too
     spec[("b", "a")] = [(0.85, 0), (0.85, 1), (0.85, 2), (0.3, None), (0.3, None), (0.3, None)]
     spec[("d", "b")] = [(0.3, None)] * 4 + [(0.9, 2), (0.9, 3), (0.9, 4), (0.9, 5)]
-    lineage = _trace([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)))
+    lineage = _trace([a, b, d], {"b": ["a"], "d": ["a", "b"]}, PairCache({}, _pairs(spec)), contained=0.9)
     assert _edges(lineage) == {("a", "b"), ("a", "d"), ("b", "d")}
 
 
@@ -129,3 +142,45 @@ def test_two_reports_of_one_day_without_a_time_have_no_known_order():
     days = [_dated("a", DAY0), _dated("b", DAY0 + timedelta(days=1))]
     lineage = _trace(days, {"b": ["a"]}, PairCache({}, _pairs({("b", "a"): copy})))
     assert [e.direction for e in lineage.edges] == ["known"]
+
+
+def test_the_features_do_not_depend_on_which_text_is_the_longer():
+    """A two-sentence claim restated whole inside a twenty-sentence invented text, and a
+    twenty-sentence article condensed into two sentences: both restate all of the shorter
+    text, and the model reads them alike."""
+    expansion = EdgeEvidence(
+        n=20, m=2, scores=(0.8, 0.8), source_used=2, direct=2, source_in_derived=0.9, derived_in_source=0.1, margin=0.2
+    )
+    condensed = EdgeEvidence(
+        n=2, m=20, scores=(0.8, 0.8), source_used=2, direct=2, source_in_derived=0.1, derived_in_source=0.9, margin=0.2
+    )
+    assert expansion.vector() == condensed.vector()
+    model = shipped_edge_model()
+    assert model.probability(expansion) >= model.threshold
+    # the same two sentences of a twenty-sentence source inside a twenty-sentence text restate little of either
+    diluted = EdgeEvidence(
+        n=20, m=20, scores=(0.8, 0.8), source_used=2, direct=2, source_in_derived=0.1, derived_in_source=0.1, margin=0.2
+    )
+    assert model.probability(diluted) < model.probability(expansion)
+
+
+def test_a_source_is_not_outranked_by_its_own_derivative():
+    """s -> p; d restates s (and so resembles p, which restates s too, more than s itself):
+    p is no rival of s. Its margin is taken over u, the candidate that does not derive from s."""
+    close = thresholds().close
+    s, u, p, d = _article("s", 0, 3), _article("u", 0, 3), _article("p", 1, 3), _article("d", 2, 3)
+    restated = [(close + 0.1, i) for i in range(3)]
+    unrelated = [(0.3, None)] * 3
+    spec = {("p", "s"): restated, ("p", "u"): unrelated, ("d", "s"): restated, ("d", "p"): unrelated, ("d", "u"): unrelated}
+    cosine = {("p", "s"): 0.6, ("d", "s"): 0.4, ("d", "p"): 0.7, ("d", "u"): 0.1, ("p", "u"): 0.1}
+    with recording_evidence() as seen:
+        lineage = trace_lineage(
+            [s, u, p, d],
+            {"p": ["s", "u"], "d": ["s", "u", "p"]},
+            PairCache({}, _pairs(spec)),
+            lambda derived, sources: [cosine.get((derived, x), 0.0) for x in sources],
+            lambda derived, sources: (np.full(len(sources), 0.5), np.full(len(sources), 0.5)),
+        )
+    assert _edges(lineage) == {("s", "p"), ("s", "d")}
+    evidence = {(derived, source): e for derived, source, e in seen}
+    assert evidence[("d", "s")].margin == pytest.approx(0.4 - 0.1)

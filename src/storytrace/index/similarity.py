@@ -23,8 +23,10 @@ class Similarity:
         try:
             vectorizer.fit(distinct)
             self.tfidf = vectorizer.transform(texts)
+            self.idf: np.ndarray | None = vectorizer.idf_.astype(np.float32)
         except ValueError:  # an empty vocabulary: nothing but stop words
             self.tfidf = None
+            self.idf = None
 
     def between(self, i: int, others: list[int]) -> np.ndarray:
         """Cosine of row i with each row of ``others``."""
@@ -46,7 +48,27 @@ class Similarity:
         x = self.tfidf.tocsr()
         return np.asarray(x[left].multiply(x[right]).sum(axis=1), dtype=np.float64).ravel()
 
+    def containment(self, i: int, others: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The idf-weighted share of each other row's terms found in row i, and of row i's
+        terms found in each other row (a term counts once, whatever its frequency)."""
+        if self.tfidf is None or self.idf is None or not others:
+            return np.zeros(len(others)), np.zeros(len(others))
+        x = self.tfidf.tocsr()
+        rows = x[[i, *others]]
+        weights = rows.copy()
+        weights.data = self.idf[weights.indices]
+        present = rows.copy()
+        present.data = np.ones_like(present.data)
+        shared = (weights[1:] @ present[0].T).toarray().ravel()  # idf mass of the terms both hold
+        total = np.asarray(weights.sum(axis=1), dtype=np.float64).ravel()
+        return shared / np.maximum(total[1:], 1e-12), shared / max(float(total[0]), 1e-12)
+
     def by_id(self, ids: list[str]) -> Callable[[str, list[str]], np.ndarray]:
         """``cosine(a, others)`` by report id; ``ids`` name the rows in order."""
         index = {rid: k for k, rid in enumerate(ids)}
         return lambda a, others: self.between(index[a], [index[o] for o in others])
+
+    def containment_by_id(self, ids: list[str]) -> Callable[[str, list[str]], tuple[np.ndarray, np.ndarray]]:
+        """``containment(a, others)`` by report id; ``ids`` name the rows in order."""
+        index = {rid: k for k, rid in enumerate(ids)}
+        return lambda a, others: self.containment(index[a], [index[o] for o in others])

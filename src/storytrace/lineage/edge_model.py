@@ -2,16 +2,21 @@
 
 Replaces the hand rules that decided it (a coverage share, a count of sentences, one close
 restatement, a short-report exemption), each chosen on one generator's habits. The features
-are what the lineage pass already has for a derived report B and a source A it credited:
+are what the lineage pass already has for a derived report B and a source A it credited,
+each read so that it does not depend on which of the two texts is the longer (one generator
+condenses a long article into a few sentences, another restates a one-line claim inside a
+long invented text; both are derivations):
 
-* the credit: share of B's sentences credited to A, how many, their best and mean score,
-  how many are close restatements, how many are verbatim;
-* the use of the source: share of A's sentences that B restates (a short source restated in
-  full inside a long invented text is a derivation though it is a small share of B);
-* the direct support: share of B's sentences A supports at all, credited or not;
-* the sizes (log sentence counts of B and of A);
-* the whole text: tf-idf cosine of B and A, A's rank by that cosine among B's candidate
-  sources, and its margin over the best other candidate.
+* ``restated``: the share of the shorter side that the credit covers: the share of B's
+  sentences credited to A, or the share of A's sentences they restate, whichever is larger;
+* ``contained``: the same for words: the idf-weighted share of A's terms found in B, or of
+  B's found in A, whichever is larger;
+* ``log_count``: how many of B's sentences are credited to A (log);
+* ``margin``: tf-idf cosine of B and A minus that of the most similar other candidate
+  source that does not itself derive from A (a report closer to one of A's derivatives
+  than to A still carries A's content: the sibling of a rewrite is no rival of its source);
+* ``elsewhere``: the share of B's sentences that A supports but that were credited to
+  another candidate (A is then more likely a sibling of B than its source).
 
 The model is fitted by ``python -m storytrace.lineage.train`` on llmfake piles of every
 generator and domain (``../shared/datasets``) and stored as ``edge_model.json`` beside this
@@ -30,23 +35,8 @@ from functools import lru_cache
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("edge_model.json")
-VERSION = 1
-FEATURES = (
-    "share",
-    "log_count",
-    "best",
-    "mean",
-    "log_close",
-    "close_share",
-    "verbatim_share",
-    "source_used",
-    "direct",
-    "log_n",
-    "log_m",
-    "cosine",
-    "log_rank",
-    "margin",
-)
+VERSION = 2
+FEATURES = ("restated", "contained", "log_count", "margin", "elsewhere")
 
 
 @dataclass(frozen=True)
@@ -56,32 +46,21 @@ class EdgeEvidence:
     n: int  # sentences of the derived report
     m: int  # sentences of the source
     scores: tuple[float, ...]  # score of each derived sentence credited to the source
-    close: int  # of those, restated closely
-    verbatim: int  # of those, verbatim
     source_used: int  # distinct source sentences they restate
     direct: int  # derived sentences the source supports, credited or not
-    cosine: float  # tf-idf cosine of the two texts
-    rank: int  # how many other candidate sources have a higher cosine
-    margin: float  # cosine minus the best other candidate's
+    source_in_derived: float  # idf-weighted share of the source's terms found in the derived report
+    derived_in_source: float  # and of the derived report's terms found in the source
+    margin: float  # tf-idf cosine minus the best other candidate's that does not derive from the source
 
     def vector(self) -> list[float]:
         c = len(self.scores)
         n, m = max(self.n, 1), max(self.m, 1)
         return [
-            c / n,
+            max(c / n, min(self.source_used / m, 1.0)),
+            max(self.source_in_derived, self.derived_in_source),
             math.log1p(c),
-            max(self.scores, default=0.0),
-            sum(self.scores) / c if c else 0.0,
-            math.log1p(self.close),
-            self.close / n,
-            self.verbatim / c if c else 0.0,
-            min(self.source_used / m, 1.0),
-            self.direct / n,
-            math.log(n),
-            math.log(m),
-            self.cosine,
-            math.log1p(self.rank),
             self.margin,
+            max(self.direct - c, 0) / n,
         ]
 
 

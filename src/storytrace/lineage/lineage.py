@@ -13,9 +13,10 @@ on an exact tie the earlier supporter wins.
   a real chain A -> B -> C is still found when C carries something only B has.
 
 Which credited sources are edges is one calibrated model's decision (``edge_model``: the
-credited share and count, their scores, the share of the source restated, the whole-text
-cosine and its margin over the other candidates); its probability is the edge's
-``confidence``. Same-day reports without a time of day have no known order: their edge is
+share of the shorter of the two texts the credit covers, in sentences and in words, the
+credited count and score, the whole-text cosine's margin over the other candidates that do
+not derive from the source, and the support the source lost to other candidates); its
+probability is the edge's ``confidence``. Same-day reports without a time of day have no known order: their edge is
 marked ``direction: unknown``. A pair the models cannot read as paraphrase (another
 language, or two languages) counts verbatim sentences only. The walk up is also made per
 report: a parent B whose own parent A supports ``min_coverage`` of the report, and
@@ -110,11 +111,15 @@ def _supported(match: SentenceMatch) -> bool:
 
 
 Cosine = Callable[[str, list[str]], "Sequence[float] | np.ndarray"]
+Containment = Callable[[str, list[str]], "tuple[np.ndarray, np.ndarray]"]
 
 
-def text_cosine(articles: list[Article]) -> Cosine:
-    """Whole-text tf-idf cosine over these articles (when the caller has no plan's rows)."""
-    return Similarity([a.text for a in articles]).by_id([a.id for a in articles])
+def text_similarity(articles: list[Article]) -> tuple[Cosine, Containment]:
+    """Whole-text tf-idf cosine and term containment over these articles (when the caller has
+    no plan's rows)."""
+    similarity = Similarity([a.text for a in articles])
+    ids = [a.id for a in articles]
+    return similarity.by_id(ids), similarity.containment_by_id(ids)
 
 
 @dataclass
@@ -125,24 +130,24 @@ class _Decision:
     matches: dict[str, list[SentenceMatch]]
     sizes: dict[str, int]
     cosine: dict[str, float]
+    contained: dict[str, tuple[float, float]]  # (source's terms in derived, derived's in source)
     model: EdgeModel
+    parents: Mapping[str, Collection[str]]  # the edges decided so far
 
     def evidence(self, sid: str, credited: list[int]) -> EdgeEvidence:
         m = self.matches[sid]
-        close = thresholds().close
-        scores = tuple(m[i].score for i in credited)
-        others = [c for s, c in self.cosine.items() if s != sid]
+        # rivals: the other candidates, but not the source's own derivatives (they carry its content)
+        others = [c for s, c in self.cosine.items() if s != sid and sid not in ancestors(s, self.parents)]
         cos = self.cosine.get(sid, 0.0)
+        source_in_derived, derived_in_source = self.contained.get(sid, (0.0, 0.0))
         return EdgeEvidence(
             n=len(self.derived.sentences),
             m=self.sizes.get(sid, 1),
-            scores=scores,
-            close=sum(x >= close for x in scores),
-            verbatim=sum(m[i].relation == "verbatim" for i in credited),
+            scores=tuple(m[i].score for i in credited),
             source_used=len({j for i in credited for j in m[i].source_sentences}),
             direct=sum(_supported(x) for x in m),
-            cosine=cos,
-            rank=sum(c > cos for c in others),
+            source_in_derived=source_in_derived,
+            derived_in_source=derived_in_source,
             margin=cos - max(others, default=0.0),
         )
 
@@ -164,14 +169,21 @@ class _Decision:
 
 
 def trace_lineage(
-    articles: list[Article], candidates: dict[str, list[str]], cache: PairCache, cosine: Cosine | None = None
+    articles: list[Article],
+    candidates: dict[str, list[str]],
+    cache: PairCache,
+    cosine: Cosine | None = None,
+    containment: Containment | None = None,
 ) -> Lineage:
     """``candidates[d]``: ids of reports worth comparing with d (any date order).
-    ``cosine(d, sources)``: whole-text similarity of d with each source (tf-idf over these
-    articles when not given)."""
+    ``cosine(d, sources)``: whole-text similarity of d with each source; ``containment(d,
+    sources)``: the share of each source's terms found in d and of d's in each source (both
+    tf-idf over these articles when not given)."""
     by_id = {a.id: a for a in articles}
     cache.articles.update(by_id)
-    cosine = cosine or text_cosine(articles)
+    if cosine is None or containment is None:
+        own_cosine, own_containment = text_similarity(articles)
+        cosine, containment = cosine or own_cosine, containment or own_containment
     model = current_edge_model()
     levels = thresholds()
     partial = levels.partial
@@ -188,12 +200,15 @@ def trace_lineage(
         matches = {s.id: cache.get(derived.id, s.id) for s in sources}
         order = {s.id: k for k, s in enumerate(sources)}  # earlier first
         ids = [s.id for s in sources]
+        in_derived, in_source = containment(derived.id, ids)
         decision = _Decision(
             derived,
             matches,
             {s.id: max(len(s.sentences), 1) for s in sources},
             dict(zip(ids, (float(x) for x in cosine(derived.id, ids)), strict=True)),
+            {sid: (float(a), float(b)) for sid, a, b in zip(ids, in_derived, in_source, strict=True)},
             model,
+            parents,
         )
         credit: list[str | None] = []
         for i in range(len(derived.sentences)):
@@ -377,9 +392,16 @@ def trace_pair(derived: Article, source: Article, cache: PairCache) -> tuple[Edg
     cache.articles.update({derived.id: derived, source.id: source})
     matches = cache.get(derived.id, source.id)
     edge, alignments = _edge_of(derived, source.id, matches)  # the user named the direction
-    cosine = float(text_cosine([source, derived])(derived.id, [source.id])[0])
+    cosine, containment = text_similarity([source, derived])
+    in_derived, in_source = containment(derived.id, [source.id])
     decision = _Decision(
-        derived, {source.id: matches}, {source.id: len(source.sentences)}, {source.id: cosine}, current_edge_model()
+        derived,
+        {source.id: matches},
+        {source.id: len(source.sentences)},
+        {source.id: float(cosine(derived.id, [source.id])[0])},
+        {source.id: (float(in_derived[0]), float(in_source[0]))},
+        current_edge_model(),
+        {},
     )
     credited = [i for i, m in enumerate(matches) if _supported(m)]
     edge.confidence = decision.model.probability(decision.evidence(source.id, credited)) if credited else 0.0

@@ -7,10 +7,10 @@ each by one of the generators, unrelated sources; ChatGPT and three Llama 2 size
 gossipcop). The pile is traced and every (derived report, credited source) pair the lineage
 pass decides on is a training row, labelled by the pile's true edges. The rows depend on the
 decisions already taken (a parent's own parents are candidates too), so the rows are
-collected twice: first under a bootstrap model (an edge is a credited share of at least
-0.35, the old coverage rule), then under the model fitted on those rows; the stored model is
-fitted on the second collection. Seeds 101-103 are never used here: they are the piles
-``bench/lineage_folds.py`` measures on.
+collected twice: first under a bootstrap model (an edge restates at least 0.35 of the
+shorter text, after the old coverage rule), then under the model fitted on those rows; the
+stored model is fitted on the second collection. Seeds 101-103 are never used here: they are
+the piles ``bench/lineage_folds.py`` measures on.
 
 The model is a logistic regression over standardised features (C=1), threshold 0.5.
 """

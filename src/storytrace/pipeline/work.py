@@ -20,7 +20,7 @@ import numpy as np
 from storytrace.engines.local import Pool, default_workers
 from storytrace.engines.tasks import EmbedTask, LazyPrepared, PairTask, run_embed, run_pairs
 from storytrace.index.embed import ensure_static_table
-from storytrace.lineage.lineage import Cosine, Lineage, PairCache, trace_lineage
+from storytrace.lineage.lineage import Containment, Cosine, Lineage, PairCache, trace_lineage
 from storytrace.model import Article
 from storytrace.pipeline.plan import Plan, compared_positions, direct_pairs, sentence_estimate
 from storytrace.segment import segment
@@ -150,7 +150,7 @@ class LineageWork:
         for a in arts:
             if not a.sentences and a.text:
                 segment(a)
-        lineage = trace_lineage(arts, candidates, cache, self.cosine())
+        lineage = trace_lineage(arts, candidates, cache, self.cosine(), self.containment())
         for aid, vecs in lazy.embedded.items():
             self.vectors.setdefault(aid, vecs)
         cache.prepared = {}  # token vectors are not kept past the lineage pass
@@ -160,6 +160,11 @@ class LineageWork:
         """Whole-text cosine from the plan's tf-idf rows (over the whole pile)."""
         similarity = self.plan.similarity
         return similarity.by_id([a.id for a in self.plan.articles]) if similarity is not None else None
+
+    def containment(self) -> Containment | None:
+        """Whole-text term containment from the plan's tf-idf rows (over the whole pile)."""
+        similarity = self.plan.similarity
+        return similarity.containment_by_id([a.id for a in self.plan.articles]) if similarity is not None else None
 
 
 class StoredVectors:
