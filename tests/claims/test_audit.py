@@ -206,6 +206,32 @@ def test_added_sentence_is_unsupported_or_filler():
     assert verdict["facts_altered"] is True
 
 
+def test_filler_counts_in_the_unsupported_share():
+    """A sentence that restates nothing weighs nothing alone, but it is part of the share of
+    the report that no source supports: the more of a report such sentences make up, the
+    nearer it is to an alteration; the same report without them has no share at all."""
+    from storytrace.claims.audit import SHARE_WEIGHT, verdict
+    from storytrace.model import Finding
+
+    def filler(i: int) -> tuple[Finding, float, str]:
+        f = Finding(type="filler", derived="d", source="s", derived_sentence=i, source_sentence=None, explanation="x")
+        return f, 0.0, "filler"
+
+    echo = Finding(type="unsupported_claim", derived="d", source="s", derived_sentence=3, source_sentence=0, explanation="x")
+    one = verdict([filler(0)], 4)
+    two = verdict([filler(0), filler(1)], 4)
+    assert one["unsupported_share"] == 0.25 and two["unsupported_share"] == 0.5
+    assert two["evidence"] == pytest.approx(SHARE_WEIGHT * 0.5) and two["score"] > one["score"] > 0
+    assert verdict([(echo, 0.0, "unsupported_claim:echo")], 4)["unsupported_share"] == 0.0
+    assert verdict([], 4)["evidence"] == 0.0
+
+    text = PARAGRAPHS["flood"]
+    derived = text + " The situation remains difficult for everyone involved."
+    findings, v = compare(Article("s", text, published=PUBLISHED), Article("d", derived, published=PUBLISHED))
+    assert [f.type for f in findings] == ["filler"], [f.to_dict() for f in findings]
+    assert v["unsupported_share"] > 0 and v["evidence"] == pytest.approx(SHARE_WEIGHT * v["unsupported_share"], abs=1e-3)
+
+
 # ------------------------------------------------------------------------------- seeds
 
 
