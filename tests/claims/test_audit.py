@@ -206,6 +206,24 @@ def test_added_sentence_is_unsupported_or_filler():
     assert verdict["facts_altered"] is True
 
 
+@pytest.mark.parametrize("hedge", ["reportedly", "allegedly"])
+def test_speaker_replaced_by_a_rumour_hedge_is_one_finding(hedge):
+    """A named speaker's statement retold with a rumour hedge in the speaker's place is one
+    change: an ``attribution_dropped`` naming the hedge, not also an ``unsupported_claim``."""
+    text = PARAGRAPHS["bridge"]
+    old = "The work will cost about 4.2 million dollars and take 18 months, Mayor Elena Ruiz said."
+    new = f"The work will {hedge} cost about 4.2 million dollars and take 18 months."
+    assert old in text
+    findings, verdict = compare(
+        Article("s", text, published=PUBLISHED), Article("d", text.replace(old, new), published=PUBLISHED)
+    )
+    on_it = [f for f in findings if f.derived_sentence == 1 and f.type != "entity_dropped"]  # the name, omitted: weighs nothing
+    assert [f.type for f in on_it] == ["attribution_dropped"], [f.to_dict() for f in findings]
+    (f,) = on_it
+    assert f.derived_value == hedge and "Elena Ruiz" in str(f.source_value) and f'"{hedge}"' in f.explanation
+    assert verdict["facts_altered"] is False  # a vague source for a named one weighs 0.5: reported, not decisive
+
+
 def test_filler_counts_in_the_unsupported_share():
     """A sentence that restates nothing weighs nothing alone, but it is part of the share of
     the report that no source supports: the more of a report such sentences make up, the

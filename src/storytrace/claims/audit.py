@@ -60,6 +60,7 @@ pairs by a cross-validated grid search (``python bench/audit_eval.py --sets f3 -
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 from storytrace.claims.audit_support import (
@@ -177,6 +178,7 @@ class _Auditor(
                     continue
                 seen_attribution.add(key)
             kept.append(t)
+        kept = self._one_source_change(kept)
         dropped: dict[tuple[int | None, str | None, int | None], list[tuple[Finding, float, str]]] = {}
         out: list[tuple[Finding, float, str]] = []
         for t in kept:
@@ -209,6 +211,38 @@ class _Auditor(
             )
             out[out.index(group[0])] = (merged, weight, wkey)
         self.found = out
+
+    def _one_source_change(self, found: list[tuple[Finding, float, str]]) -> list[tuple[Finding, float, str]]:
+        """A named speaker replaced by a made-up vague source ("Brian Elias of the coroner's
+        office confirmed" / "having reportedly committed suicide") is one change: the
+        ``attribution_dropped`` of that derived sentence, naming the vague source; not also an
+        ``unsupported_claim`` for citing it."""
+        dropped_in: dict[int | None, tuple[Finding, float, str]] = {
+            t[0].derived_sentence: t for t in found if t[0].type == "attribution_dropped" and t[0].derived_sentence is not None
+        }
+        out: list[tuple[Finding, float, str]] = []
+        replaced: dict[int, tuple[Finding, float, str]] = {}  # id of the attribution finding -> merged
+        for t in found:
+            f, _, key = t
+            a = dropped_in.get(f.derived_sentence)
+            if key != "unsupported_claim:source" or a is None or id(a[0]) in replaced:
+                out.append(t)
+                continue
+            if a[0].derived_value is None:  # "restated as unattributed narration": it names the vague source now
+                vague_key = "attribution_dropped:again" if a[2] == "attribution_dropped:again" else "attribution_dropped:vague"
+                merged = dataclasses.replace(
+                    a[0],
+                    derived_span=f.derived_span,
+                    derived_value=f.derived_value,
+                    explanation=a[0].explanation.replace(
+                        "restated as unattributed narration",
+                        f'restated as coming from "{f.derived_value}": the named source is gone',
+                    ),
+                )
+                replaced[id(a[0])] = (merged, self.weights.get(vague_key, 0.0), vague_key)
+            elif _words(str(a[0].derived_value)) != _words(str(f.derived_value)):
+                out.append(t)  # another vague source than the one that replaced the speaker: another change
+        return [replaced.get(id(t[0]), t) for t in out]
 
     # ------------------------------------------------------------------ aligned pairs
 
