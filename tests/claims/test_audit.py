@@ -206,6 +206,50 @@ def test_added_sentence_is_unsupported_or_filler():
     assert verdict["facts_altered"] is True
 
 
+@pytest.mark.parametrize("hedge", ["reportedly", "allegedly"])
+def test_speaker_replaced_by_a_rumour_hedge_is_one_finding(hedge):
+    """A named speaker's statement retold with a rumour hedge in the speaker's place is one
+    change: an ``attribution_dropped`` naming the hedge, not also an ``unsupported_claim``."""
+    text = PARAGRAPHS["bridge"]
+    old = "The work will cost about 4.2 million dollars and take 18 months, Mayor Elena Ruiz said."
+    new = f"The work will {hedge} cost about 4.2 million dollars and take 18 months."
+    assert old in text
+    findings, verdict = compare(
+        Article("s", text, published=PUBLISHED), Article("d", text.replace(old, new), published=PUBLISHED)
+    )
+    on_it = [f for f in findings if f.derived_sentence == 1 and f.type != "entity_dropped"]  # the name, omitted: weighs nothing
+    assert [f.type for f in on_it] == ["attribution_dropped"], [f.to_dict() for f in findings]
+    (f,) = on_it
+    assert f.derived_value == hedge and "Elena Ruiz" in str(f.source_value) and f'"{hedge}"' in f.explanation
+    assert verdict["facts_altered"] is False  # a vague source for a named one weighs 0.5: reported, not decisive
+
+
+def test_filler_counts_in_the_unsupported_share():
+    """A sentence that restates nothing weighs nothing alone, but it is part of the share of
+    the report that no source supports: the more of a report such sentences make up, the
+    nearer it is to an alteration; the same report without them has no share at all."""
+    from storytrace.claims.audit import SHARE_WEIGHT, verdict
+    from storytrace.model import Finding
+
+    def filler(i: int) -> tuple[Finding, float, str]:
+        f = Finding(type="filler", derived="d", source="s", derived_sentence=i, source_sentence=None, explanation="x")
+        return f, 0.0, "filler"
+
+    echo = Finding(type="unsupported_claim", derived="d", source="s", derived_sentence=3, source_sentence=0, explanation="x")
+    one = verdict([filler(0)], 4)
+    two = verdict([filler(0), filler(1)], 4)
+    assert one["unsupported_share"] == 0.25 and two["unsupported_share"] == 0.5
+    assert two["evidence"] == pytest.approx(SHARE_WEIGHT * 0.5) and two["score"] > one["score"] > 0
+    assert verdict([(echo, 0.0, "unsupported_claim:echo")], 4)["unsupported_share"] == 0.0
+    assert verdict([], 4)["evidence"] == 0.0
+
+    text = PARAGRAPHS["flood"]
+    derived = text + " The situation remains difficult for everyone involved."
+    findings, v = compare(Article("s", text, published=PUBLISHED), Article("d", derived, published=PUBLISHED))
+    assert [f.type for f in findings] == ["filler"], [f.to_dict() for f in findings]
+    assert v["unsupported_share"] > 0 and v["evidence"] == pytest.approx(SHARE_WEIGHT * v["unsupported_share"], abs=1e-3)
+
+
 # ------------------------------------------------------------------------------- seeds
 
 

@@ -51,7 +51,8 @@ event that a source reports as done ("delay any ground invasion" / "sending grou
 
 The verdict per edge is a weighted sum of the findings (``WEIGHTS``; omissions and filler
 weigh nothing), plus ``SHARE_WEIGHT`` times the share of the derived report's sentences that
-are unsupported claims: ``facts_altered`` when it reaches ``THRESHOLD``; ``score`` =
+no source supports (unsupported claims and filler alike, not echoes): ``facts_altered`` when
+it reaches ``THRESHOLD``; ``score`` =
 1 - 2^(-evidence / THRESHOLD), so 0.5 at the threshold and monotone in the evidence. No
 feature of style or length enters it. The free weights were chosen on the F3 development
 pairs by a cross-validated grid search (``python bench/audit_eval.py --sets f3 --fit``).
@@ -59,6 +60,7 @@ pairs by a cross-validated grid search (``python bench/audit_eval.py --sets f3 -
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 from storytrace.claims.audit_support import (
@@ -96,10 +98,10 @@ WEIGHTS: dict[str, float] = {
     "quote_altered": 1.0,
     "unsupported_claim:new": 1.0,  # an unsupported sentence with new names, numbers, dates, quotations
     "unsupported_claim:quote": 1.0,  # a quotation no source has, in a restated sentence
-    "unsupported_claim:event": 0.5,  # fit: an unsupported statement of an event
+    "unsupported_claim:event": 0.34,  # fit: an unsupported statement of an event
     "unsupported_claim:source": 0.5,  # fit: a source ("insiders said") no source report cites
     "unsupported_claim:detail": 0.34,  # fit: new people, numbers or dates inside a restated sentence
-    "unsupported_claim:echo": 0.0,  # fit: an unsupported statement whose words are in one source sentence
+    "unsupported_claim:echo": 0.25,  # fit: an unsupported statement whose words are in one source sentence
     "attribution_dropped": 0.5,  # fit: a statement restated without its speaker
     "attribution_dropped:vague": 0.5,  # a named speaker replaced by a vague attribution
     "attribution_dropped:again": 0.0,  # the same speaker once more
@@ -107,15 +109,19 @@ WEIGHTS: dict[str, float] = {
     "entity_added:norp": 0.25,  # fit: a nationality or group word
     "entity_dropped": 0.0,  # omissions are not alterations
     "detail_dropped": 0.0,
-    "filler": 0.0,
+    "filler": 0.0,  # alone nothing; it counts in the unsupported share below
     "framing_changed": 0.0,  # reported, not weighed: loaded words are a matter of judgement
     "order_changed": 0.0,
 }
-# plus SHARE_WEIGHT x the share of the derived report's sentences that are unsupported claims
-# (new or event): an invented statement weighs more in a short report, where it is a larger
-# part of what the report says (fit)
-SHARE_WEIGHT = 0.5
-_SENTENCE_CLAIMS = ("unsupported_claim:new", "unsupported_claim:event")
+# plus SHARE_WEIGHT x the share of the derived report's sentences that no source supports
+# (unsupported claims, new or event, and filler): an invented statement weighs more in a short
+# report, where it is a larger part of what the report says (fit). Filler counts: a sentence
+# that restates nothing is not a faithful rewrite's, whether or not the statement check reads
+# it as specific (on F3, 0.29 filler sentences per faithful CoAID rewrite, 1.48 per altered
+# one; it lifted the held-out domain folds, BENCHMARKS.md "Claim audit: F3"). An echo (most of
+# its words in one source sentence) is a loose restatement and does not count.
+SHARE_WEIGHT = 1.5
+_SENTENCE_CLAIMS = ("unsupported_claim:new", "unsupported_claim:event", "filler")
 
 
 class _Auditor(
@@ -172,6 +178,7 @@ class _Auditor(
                     continue
                 seen_attribution.add(key)
             kept.append(t)
+        kept = self._one_source_change(kept)
         dropped: dict[tuple[int | None, str | None, int | None], list[tuple[Finding, float, str]]] = {}
         out: list[tuple[Finding, float, str]] = []
         for t in kept:
@@ -205,6 +212,38 @@ class _Auditor(
             out[out.index(group[0])] = (merged, weight, wkey)
         self.found = out
 
+    def _one_source_change(self, found: list[tuple[Finding, float, str]]) -> list[tuple[Finding, float, str]]:
+        """A named speaker replaced by a made-up vague source ("Brian Elias of the coroner's
+        office confirmed" / "having reportedly committed suicide") is one change: the
+        ``attribution_dropped`` of that derived sentence, naming the vague source; not also an
+        ``unsupported_claim`` for citing it."""
+        dropped_in: dict[int | None, tuple[Finding, float, str]] = {
+            t[0].derived_sentence: t for t in found if t[0].type == "attribution_dropped" and t[0].derived_sentence is not None
+        }
+        out: list[tuple[Finding, float, str]] = []
+        replaced: dict[int, tuple[Finding, float, str]] = {}  # id of the attribution finding -> merged
+        for t in found:
+            f, _, key = t
+            a = dropped_in.get(f.derived_sentence)
+            if key != "unsupported_claim:source" or a is None or id(a[0]) in replaced:
+                out.append(t)
+                continue
+            if a[0].derived_value is None:  # "restated as unattributed narration": it names the vague source now
+                vague_key = "attribution_dropped:again" if a[2] == "attribution_dropped:again" else "attribution_dropped:vague"
+                merged = dataclasses.replace(
+                    a[0],
+                    derived_span=f.derived_span,
+                    derived_value=f.derived_value,
+                    explanation=a[0].explanation.replace(
+                        "restated as unattributed narration",
+                        f'restated as coming from "{f.derived_value}": the named source is gone',
+                    ),
+                )
+                replaced[id(a[0])] = (merged, self.weights.get(vague_key, 0.0), vague_key)
+            elif _words(str(a[0].derived_value)) != _words(str(f.derived_value)):
+                out.append(t)  # another vague source than the one that replaced the speaker: another change
+        return [replaced.get(id(t[0]), t) for t in out]
+
     # ------------------------------------------------------------------ aligned pairs
 
     def pair(self, i: int, a: _Aligned) -> None:
@@ -237,8 +276,8 @@ def verdict(weighted: list[tuple[Finding, float, str]], sentences: int) -> dict:
     """The verdict from weighted findings: evidence, decision and a 0..1 score.
 
     evidence = the sum of the findings' weights + SHARE_WEIGHT x the share of the derived
-    report's ``sentences`` that are unsupported claims; facts_altered when it reaches
-    THRESHOLD; score = 1 - 2^(-evidence / THRESHOLD) (0.5 at the threshold).
+    report's ``sentences`` that no source supports (unsupported claims, filler);
+    facts_altered when it reaches THRESHOLD; score = 1 - 2^(-evidence / THRESHOLD) (0.5 at the threshold).
     """
     counts = Counter(f.type for f, _, _ in weighted)
     by_key: dict[str, float] = {}
