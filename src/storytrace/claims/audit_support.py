@@ -9,7 +9,7 @@ import functools
 import re
 import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from math import floor, log10
@@ -393,7 +393,7 @@ class _DocCollector:
         self._nlp = nlp
         self.docs: dict[Any, Any] = {}  # context (sentence key) -> spaCy Doc
 
-    def pipe(self, items, **kwargs):
+    def pipe(self, items: Iterable[Any], **kwargs: Any) -> Iterator[Any]:
         if not kwargs.get("as_tuples", False):
             yield from self._nlp.pipe(items, **kwargs)
             return
