@@ -227,3 +227,13 @@ def test_a_text_seen_before_is_not_tokenised_again_and_gets_the_same_vectors(sta
     monkeypatch.setattr(static, "ROWS_KEPT", 2)
     static_encoder.encode_with_tokens(texts)
     assert len(static_encoder._kept) == 2
+
+
+def test_what_is_kept_per_text_is_let_go_after_aligning(static_encoder):
+    from storytrace.align import aligner
+
+    static_encoder.encode_with_tokens(["Officials said 12 people were hurt."])
+    aligner._features("Officials said 12 people were hurt.")
+    assert static_encoder._kept and aligner._features.cache_info().currsize
+    aligner.forget_kept()
+    assert not static_encoder._kept and aligner._features.cache_info().currsize == 0

@@ -93,6 +93,15 @@ FEATURES_KEPT = 4096
 _features = lru_cache(maxsize=FEATURES_KEPT)(sentence_features)
 
 
+def forget_kept() -> None:
+    """Let go of what this process keeps per text for preparing reports (features, the static
+    encoder's rows): once it is done aligning, so that they do not add to the audit's memory."""
+    from storytrace.index import static
+
+    _features.cache_clear()
+    static.forget_rows()
+
+
 def embed_article(article: Article) -> tuple[np.ndarray, list[np.ndarray]]:
     texts = [s.text for s in article.sentences]
     if not texts:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -84,6 +85,14 @@ def load_table(embedder_factory) -> np.ndarray:
 
 
 ROWS_KEPT = 8192  # texts whose word-piece rows an encoder keeps (about 6 MB)
+_ENCODERS: weakref.WeakSet = weakref.WeakSet()
+
+
+def forget_rows() -> None:
+    """Every encoder of this process lets go of the word-piece rows it keeps."""
+    for encoder in list(_ENCODERS):
+        with encoder._kept_lock:
+            encoder._kept.clear()
 
 
 class StaticEncoder:
@@ -99,6 +108,7 @@ class StaticEncoder:
         self.unit = (table / np.maximum(norms, 1e-12)).astype(np.float32)
         self._kept: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._kept_lock = threading.Lock()  # a server's trace and its requests may share the encoder
+        _ENCODERS.add(self)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.encode_with_tokens(texts, tokens=False)[0]
