@@ -193,3 +193,47 @@ def test_tasks_carry_the_encoder_to_a_worker_whose_environment_says_otherwise(mo
     monkeypatch.setenv(embed.ENV, "minilm")
     other = run_pairs(PairTask(pairs=[("rewrite", "origin")], articles=[arts["rewrite"], arts["origin"]], encoder="minilm"))
     assert [m.score for m in matches] != [m.score for m in other[("rewrite", "origin")]]
+
+
+def test_a_text_seen_before_is_not_tokenised_again_and_gets_the_same_vectors(static_encoder, monkeypatch):
+    texts = [
+        "The council approved a new budget for the city's schools on Tuesday.",
+        "A storm knocked out power to thousands of homes along the coast.",
+        "Officials said 12 people were hurt.",
+        "",
+    ]
+    static_encoder._kept.clear()
+    first, first_tokens = static_encoder.encode_with_tokens(texts)
+    tokenised: list[str] = []
+    real = static_encoder.model.tokenizer
+
+    class Counting:
+        def encode_batch(self, batch, **kwargs):
+            tokenised.extend(batch)
+            return real.encode_batch(batch, **kwargs)
+
+    monkeypatch.setattr(static_encoder.model, "tokenizer", Counting())
+    new = "Power came back to the coast on Wednesday."
+    # other batch mates, another order, repeats: the same numbers as the first time
+    again, again_tokens = static_encoder.encode_with_tokens([texts[2], new, texts[0], texts[2]])
+    assert tokenised == [new]
+    assert np.array_equal(again[0], first[2]) and np.array_equal(again[2], first[0]) and np.array_equal(again[3], first[2])
+    assert np.array_equal(again_tokens[2], first_tokens[0])
+    monkeypatch.setattr(static_encoder.model, "tokenizer", real)
+    static_encoder._kept.clear()
+    fresh, fresh_tokens = static_encoder.encode_with_tokens([texts[2], new, texts[0], texts[2]])
+    assert np.array_equal(fresh, again) and all(np.array_equal(a, b) for a, b in zip(fresh_tokens, again_tokens, strict=True))
+    # the kept rows are bounded
+    monkeypatch.setattr(static, "ROWS_KEPT", 2)
+    static_encoder.encode_with_tokens(texts)
+    assert len(static_encoder._kept) == 2
+
+
+def test_what_is_kept_per_text_is_let_go_after_aligning(static_encoder):
+    from storytrace.align import aligner
+
+    static_encoder.encode_with_tokens(["Officials said 12 people were hurt."])
+    aligner._features("Officials said 12 people were hurt.")
+    assert static_encoder._kept and aligner._features.cache_info().currsize
+    aligner.forget_kept()
+    assert not static_encoder._kept and aligner._features.cache_info().currsize == 0

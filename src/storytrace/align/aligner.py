@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -71,7 +72,7 @@ class Prepared:
         self.article = article
         self.vectors = vectors
         self._tokens = tokens
-        self.features: list[SentenceFeatures] = [sentence_features(s.text) for s in article.sentences]
+        self.features: list[SentenceFeatures] = [_features(s.text) for s in article.sentences]
 
     @property
     def id(self) -> str:
@@ -82,6 +83,23 @@ class Prepared:
         if self._tokens is None:
             self.vectors, self._tokens = embed_article(self.article)
         return self._tokens
+
+
+# A report is prepared again where a task or the lineage pass aligns it after another process
+# (or an evicted cache entry) prepared it: its sentences' features are a pure function of
+# their text, kept per process for the last FEATURES_KEPT sentences (about 16 MB). Callers
+# read them and never change them.
+FEATURES_KEPT = 4096
+_features = lru_cache(maxsize=FEATURES_KEPT)(sentence_features)
+
+
+def forget_kept() -> None:
+    """Let go of what this process keeps per text for preparing reports (features, the static
+    encoder's rows): once it is done aligning, so that they do not add to the audit's memory."""
+    from storytrace.index import static
+
+    _features.cache_clear()
+    static.forget_rows()
 
 
 def embed_article(article: Article) -> tuple[np.ndarray, list[np.ndarray]]:

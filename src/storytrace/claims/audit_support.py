@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import re
 import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from math import floor, log10
@@ -56,6 +57,37 @@ _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,.]*\d|\d")
 _ALPHA = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
+def _per_sentence(fn):
+    """A pure function of one sentence (a ``_Sent``) computed once per sentence: the checks ask
+    it of a source sentence once for every derived sentence restating it. Callers do not
+    change what it returns."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def kept(sent):
+        memo = sent.kept
+        if name not in memo:
+            memo[name] = fn(sent)
+        return memo[name]
+
+    return kept
+
+
+def _per_doc(fn):
+    """As ``_per_sentence``, for a pure function of a sentence's parse (kept with the Doc)."""
+    name = "storytrace." + fn.__name__
+
+    @functools.wraps(fn)
+    def kept(doc):
+        memo = doc.user_data
+        if name not in memo:
+            memo[name] = fn(doc)
+        return memo[name]
+
+    return kept
+
+
+@_per_doc
 def _order_words(doc) -> list[tuple[Any, bool]]:
     """The ordering connectives of a sentence: (token, True when the main event comes first)."""
     out = []
@@ -181,6 +213,7 @@ class _Sent:
     doc: Any  # spaCy Doc of the sentence (offsets relative to ``start``)
     keys: set[str]
     claims: list[Claim] = field(default_factory=list)
+    kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # see ``_per_sentence``
 
     def span_of(self, tok) -> tuple[int, int]:
         return self.start + tok.idx, self.start + tok.idx + len(tok.text)
@@ -360,12 +393,32 @@ class _DocCollector:
         self._nlp = nlp
         self.docs: dict[Any, Any] = {}  # context (sentence key) -> spaCy Doc
 
-    def pipe(self, items, **kwargs):
-        as_tuples = kwargs.get("as_tuples", False)
-        for out in self._nlp.pipe(items, **kwargs):
-            if as_tuples:
-                self.docs[out[1]] = out[0]
-            yield out
+    def pipe(self, items: Iterable[Any], **kwargs: Any) -> Iterator[Any]:
+        if not kwargs.get("as_tuples", False):
+            yield from self._nlp.pipe(items, **kwargs)
+            return
+        # A sentence is parsed once however many reports of the task restate it word for word
+        # (a copy and its source, a lead restated by several rewrites): spaCy's parse of a
+        # sentence does not depend on its batch mates, so a copy of the first parse is what a
+        # second pass would give (checked in tests/claims/test_parse_once.py).
+        items = list(items)
+        first: dict[str, int] = {}
+        unique: list[tuple[str, int]] = []
+        for text, _ in items:
+            if text not in first:
+                first[text] = len(unique)
+                unique.append((text, len(unique)))
+        parsed: list[Any] = [None] * len(unique)
+        for doc, k in self._nlp.pipe(unique, **kwargs):
+            parsed[k] = doc
+        given = [False] * len(unique)
+        for text, context in items:
+            k = first[text]
+            # every sentence gets its own Doc: tokens of two reports never compare equal
+            doc = parsed[k].copy() if given[k] else parsed[k]
+            given[k] = True
+            self.docs[context] = doc
+            yield doc, context
 
     def __call__(self, text):
         return self._nlp(text)
@@ -631,6 +684,7 @@ DIFF_RATIO = 0.6  # a restated sentence this close to its source sentence (word 
 _FINITE = {"VB", "VBD", "VBZ", "VBP", "VBN"}
 
 
+@_per_doc
 def _negations(doc) -> int:
     """Explicit negations, plus words that negate without "not" ("avoid", "refuse", "without")."""
     explicit = sum(1 for t in doc if t.dep_ == "neg" or t.lower_ in NEG_WORDS)
@@ -684,6 +738,7 @@ def _arguments(t) -> set[str]:
     return keys
 
 
+@_per_sentence
 def _polarity(sent: _Sent) -> dict[str, list[tuple[Any, bool, _Sent]]]:
     """Predicates (verbs, adjectives, nouns under "no") with whether each is negated."""
     out: dict[str, list[tuple[Any, bool, _Sent]]] = {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storytrace.align.aligner import Prepared, align
+from storytrace.align.aligner import Prepared, align, forget_kept
 from storytrace.index.embed import dim, encoder_name, get_embedder, use_encoder
 from storytrace.model import Article, Claim, Finding, Sentence, Story
 from storytrace.segment import segment
@@ -237,6 +237,7 @@ def run_audit(items: list[tuple[Story, list[Article]]]) -> list[AuditOutput]:
         from storytrace.claims.audit_support import prepare_articles
     except ImportError:
         return []
+    forget_kept()  # a worker that aligned before keeps nothing of it into the audit
     # one spaCy pass over every report of the task, not one per story: larger batches, and
     # each story's audit then reads the parses kept for its reports
     prepare_articles([_segmented(a) for _, members in items for a in members])

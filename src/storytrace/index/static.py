@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import weakref
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +84,17 @@ def load_table(embedder_factory) -> np.ndarray:
     return table
 
 
+ROWS_KEPT = 8192  # texts whose word-piece rows an encoder keeps (about 6 MB)
+_ENCODERS: weakref.WeakSet = weakref.WeakSet()
+
+
+def forget_rows() -> None:
+    """Every encoder of this process lets go of the word-piece rows it keeps."""
+    for encoder in list(_ENCODERS):
+        with encoder._kept_lock:
+            encoder._kept.clear()
+
+
 class StaticEncoder:
     """Same interface as ``embed.Embedder``: sentence vectors and content-token vectors."""
 
@@ -92,6 +106,9 @@ class StaticEncoder:
         self.model = StaticModel(table, tokenizer, normalize=True, max_length=128)
         norms = np.linalg.norm(table, axis=1, keepdims=True)
         self.unit = (table / np.maximum(norms, 1e-12)).astype(np.float32)
+        self._kept: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._kept_lock = threading.Lock()  # a server's trace and its requests may share the encoder
+        _ENCODERS.add(self)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.encode_with_tokens(texts, tokens=False)[0]
@@ -105,15 +122,35 @@ class StaticEncoder:
         # are looked up in the unit table
         pooled = np.zeros((len(texts), DIM), np.float32)
         token_vectors: list[np.ndarray] = []
-        unknown = self.model.unk_token_id
-        for i, enc in enumerate(self.model.tokenizer.encode_batch(texts, add_special_tokens=False)):
-            known = [t for t in enc.ids if t != unknown]  # StaticModel drops unknown tokens
-            if known:
-                pooled[i] = self.model.embedding[known[: self.model.max_length]].mean(axis=0)
+        rows = self._rows(texts)
+        for i, (known, content) in enumerate(rows):
+            if len(known):
+                pooled[i] = self.model.embedding[known].mean(axis=0)
             if tokens:
-                keep = content_positions(enc.tokens)
-                token_vectors.append(
-                    self.unit[np.asarray(enc.ids, dtype=np.int64)[keep]] if keep else np.zeros((0, DIM), np.float32)
-                )
+                token_vectors.append(self.unit[content] if len(content) else np.zeros((0, DIM), np.float32))
         pooled /= np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-32
         return pooled, token_vectors
+
+    def _rows(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text, the table rows its vectors are made of: the known word pieces (as
+        StaticModel keeps them, cut to its max_length) and the content word pieces. A pure
+        function of the text, kept for the last ROWS_KEPT texts: a report is prepared again
+        where a task or the lineage pass aligns it after another one embedded it, and the
+        tokenizer is most of what that costs."""
+        with self._kept_lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._kept]
+            unknown = self.model.unk_token_id
+            for text, enc in zip(todo, self.model.tokenizer.encode_batch(todo, add_special_tokens=False), strict=True):
+                known = [t for t in enc.ids if t != unknown]  # StaticModel drops unknown tokens
+                keep = content_positions(enc.tokens)
+                self._kept[text] = (
+                    np.asarray(known[: self.model.max_length], dtype=np.int64),
+                    np.asarray(enc.ids, dtype=np.int64)[keep] if keep else np.zeros(0, np.int64),
+                )
+            out = []
+            for text in texts:
+                self._kept.move_to_end(text)
+                out.append(self._kept[text])
+            while len(self._kept) > ROWS_KEPT:
+                self._kept.popitem(last=False)
+            return out

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from storytrace.align.aligner import forget_kept
 from storytrace.engines.local import Pool, default_workers
 from storytrace.engines.tasks import EmbedTask, LazyPrepared, PairTask, run_embed, run_pairs
 from storytrace.index.embed import ensure_static_table
@@ -154,6 +155,7 @@ class LineageWork:
         for aid, vecs in lazy.embedded.items():
             self.vectors.setdefault(aid, vecs)
         cache.prepared = {}  # token vectors are not kept past the lineage pass
+        forget_kept()
         return lineage
 
     def cosine(self) -> Cosine | None:
