@@ -57,34 +57,28 @@ _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?|\d[\d,.]*\d|\d")
 _ALPHA = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
-def _per_sentence(fn):
-    """A pure function of one sentence (a ``_Sent``) computed once per sentence: the checks ask
-    it of a source sentence once for every derived sentence restating it. Callers do not
-    change what it returns."""
-    name = fn.__name__
+def _kept_in(memo_of, prefix: str = ""):
+    """A pure function of one sentence computed once per sentence: the checks ask it of a
+    source sentence once for every derived sentence restating it. ``memo_of`` gives the dict
+    the result is kept in. Callers do not change what it returns."""
 
-    @functools.wraps(fn)
-    def kept(sent):
-        memo = sent.kept
-        if name not in memo:
-            memo[name] = fn(sent)
-        return memo[name]
+    def decorate(fn):
+        name = prefix + fn.__name__
 
-    return kept
+        @functools.wraps(fn)
+        def kept(x):
+            memo = memo_of(x)
+            if name not in memo:
+                memo[name] = fn(x)
+            return memo[name]
+
+        return kept
+
+    return decorate
 
 
-def _per_doc(fn):
-    """As ``_per_sentence``, for a pure function of a sentence's parse (kept with the Doc)."""
-    name = "storytrace." + fn.__name__
-
-    @functools.wraps(fn)
-    def kept(doc):
-        memo = doc.user_data
-        if name not in memo:
-            memo[name] = fn(doc)
-        return memo[name]
-
-    return kept
+_per_sentence = _kept_in(lambda sent: sent.kept)  # of a ``_Sent``, kept with it
+_per_doc = _kept_in(lambda doc: doc.user_data, "storytrace.")  # of a sentence's parse, kept with the Doc
 
 
 @_per_doc
