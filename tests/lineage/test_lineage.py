@@ -149,17 +149,17 @@ def test_the_features_do_not_depend_on_which_text_is_the_longer():
     twenty-sentence article condensed into two sentences: both restate all of the shorter
     text, and the model reads them alike."""
     expansion = EdgeEvidence(
-        n=20, m=2, scores=(0.8, 0.8), source_used=2, direct=2, source_in_derived=0.9, derived_in_source=0.1, margin=0.2
+        n=20, m=2, credited=2, source_used=2, direct=2, source_in_derived=0.9, derived_in_source=0.1, margin=0.2
     )
     condensed = EdgeEvidence(
-        n=2, m=20, scores=(0.8, 0.8), source_used=2, direct=2, source_in_derived=0.1, derived_in_source=0.9, margin=0.2
+        n=2, m=20, credited=2, source_used=2, direct=2, source_in_derived=0.1, derived_in_source=0.9, margin=0.2
     )
     assert expansion.vector() == condensed.vector()
     model = shipped_edge_model()
     assert model.probability(expansion) >= model.threshold
     # the same two sentences of a twenty-sentence source inside a twenty-sentence text restate little of either
     diluted = EdgeEvidence(
-        n=20, m=20, scores=(0.8, 0.8), source_used=2, direct=2, source_in_derived=0.1, derived_in_source=0.1, margin=0.2
+        n=20, m=20, credited=2, source_used=2, direct=2, source_in_derived=0.1, derived_in_source=0.1, margin=0.2
     )
     assert model.probability(diluted) < model.probability(expansion)
 

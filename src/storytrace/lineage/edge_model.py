@@ -45,7 +45,7 @@ class EdgeEvidence:
 
     n: int  # sentences of the derived report
     m: int  # sentences of the source
-    scores: tuple[float, ...]  # score of each derived sentence credited to the source
+    credited: int  # derived sentences credited to the source
     source_used: int  # distinct source sentences they restate
     direct: int  # derived sentences the source supports, credited or not
     source_in_derived: float  # idf-weighted share of the source's terms found in the derived report
@@ -53,7 +53,7 @@ class EdgeEvidence:
     margin: float  # tf-idf cosine minus the best other candidate's that does not derive from the source
 
     def vector(self) -> list[float]:
-        c = len(self.scores)
+        c = self.credited
         n, m = max(self.n, 1), max(self.m, 1)
         return [
             max(c / n, min(self.source_used / m, 1.0)),

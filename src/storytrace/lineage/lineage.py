@@ -14,7 +14,7 @@ on an exact tie the earlier supporter wins.
 
 Which credited sources are edges is one calibrated model's decision (``edge_model``: the
 share of the shorter of the two texts the credit covers, in sentences and in words, the
-credited count and score, the whole-text cosine's margin over the other candidates that do
+credited count, the whole-text cosine's margin over the other candidates that do
 not derive from the source, and the support the source lost to other candidates); its
 probability is the edge's ``confidence``. Same-day reports without a time of day have no known order: their edge is
 marked ``direction: unknown``. A pair the models cannot read as paraphrase (another
@@ -143,7 +143,7 @@ class _Decision:
         return EdgeEvidence(
             n=len(self.derived.sentences),
             m=self.sizes.get(sid, 1),
-            scores=tuple(m[i].score for i in credited),
+            credited=len(credited),
             source_used=len({j for i in credited for j in m[i].source_sentences}),
             direct=sum(_supported(x) for x in m),
             source_in_derived=source_in_derived,
