@@ -64,8 +64,19 @@ def test_growing_store_equals_a_fresh_trace_and_reuses_audits(tmp_path):
         assert store.count("audits") == len(again.audits)
 
 
+def _with_a_second_altered_story(rows: list[dict]) -> list[dict]:
+    """The sample plus a next-day copy of the demo's unrelated report with one figure changed:
+    a second story with an altered derivative, so that the test has a story the late report
+    does not touch even without ../shared (the demo alone has one audited story)."""
+    unrelated = next(r for r in rows if r["id"] == "unrelated")
+    assert "30,000 books" in unrelated["text"]
+    altered = {**unrelated, "id": "unrelated-altered", "published": "2025-03-13"}
+    altered["text"] = unrelated["text"].replace("30,000 books", "80,000 books")
+    return [*rows, altered]
+
+
 def test_a_stored_audit_is_not_used_when_its_inputs_changed(tmp_path):
-    arts = articles(sample_rows())
+    arts = articles(_with_a_second_altered_story(sample_rows()))
     with api.Store(tmp_path / "s.db") as store:
         api.ingest_articles(store, arts)
         first = api.trace_store(store).to_dict()
